@@ -1,0 +1,30 @@
+# The two set-up commands: `make demo` and `make test`. Both create or reuse .venv
+# and install exactly the versions in constraints.txt.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test install lock clean
+
+$(INSTALLED): pyproject.toml constraints.txt scripts/bootstrap
+	PYTHON=$(PYTHON) scripts/bootstrap $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	touch $@
+
+install: $(INSTALLED)
+
+demo: install
+	$(BIN)/marginscope demo
+	$(BIN)/marginscope status
+
+test: install
+	$(BIN)/pytest
+
+# Re-pin after changing dependencies in pyproject.toml (then run make test).
+lock: install
+	$(BIN)/pip freeze --exclude-editable | grep -v '^marginscope' > constraints.txt
+
+clean:
+	rm -rf $(VENV) demo-data marginscope.duckdb .pytest_cache

@@ -1,0 +1,242 @@
+"""The ``marginscope`` command line.
+
+Exit codes: 0 success; 1 a file was rejected or a command failed (the message says
+why); 2 wrong usage; 3 a file loaded, but some of its rows were quarantined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated, Optional
+
+import pyarrow.csv as pv
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from marginscope.config import get_settings
+from marginscope.ingest import Bundle, IngestError, LoadResult, Mapping, MappingError, Policy, load_bundle, load_file
+from marginscope.schema import TABLES
+from marginscope.warehouse import Warehouse, WarehouseError
+
+EXIT_FAILED, EXIT_QUARANTINED = 1, 3
+PROBLEMS_SHOWN = 20
+
+app = typer.Typer(help="marginscope: B2B sales and customer-profitability analytics.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+console = Console()
+errors = Console(stderr=True)
+
+WarehouseOption = Annotated[
+    Optional[str],
+    typer.Option("--warehouse", "-w", envvar="MARGINSCOPE_WAREHOUSE",
+                 help="Warehouse URL (default duckdb://marginscope.duckdb in the working directory)."),
+]
+PolicyOption = Annotated[
+    Policy, typer.Option("--policy", help="reject: load nothing from a file with bad rows; "
+                                          "quarantine: load the good rows, keep the bad ones aside.")
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(EXIT_FAILED)
+
+
+@contextmanager
+def _open(url: str | None):
+    try:
+        warehouse = Warehouse.connect(url or get_settings().warehouse)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        yield warehouse
+    finally:
+        warehouse.close()
+
+
+@contextmanager
+def _progress_bar():
+    """A progress bar for reading (bytes) and a line for each later stage."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+                  console=errors, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(f"{stage:>8}", total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def _report(result: LoadResult, report: Path | None) -> None:
+    if result.ok:
+        console.print(
+            f"[green]loaded[/] {result.table} from {result.source}: {result.rows_read:,} read, "
+            f"{result.rows_loaded:,} loaded ({result.rows_inserted:,} new, {result.rows_updated:,} updated, "
+            f"{result.rows_unchanged:,} unchanged), {result.rows_rejected:,} quarantined; "
+            f"data version {result.data_version}; {result.duration_s:.1f} s",
+            highlight=False,
+        )
+    else:
+        errors.print(
+            f"[bold red]rejected[/] {result.source} ({result.table}): {result.problems.num_rows:,} problems "
+            f"in {result.rows_read:,} rows; nothing was loaded (use --policy quarantine to load the good rows)",
+            highlight=False,
+        )
+    for note in result.notes:
+        console.print(f"  note: {note}", highlight=False)
+    problems = result.problems
+    if problems.num_rows:
+        grid = RichTable("row", "column", "value", "reason", title=f"problems in {result.source}")
+        for row in problems.slice(0, PROBLEMS_SHOWN).to_pylist():
+            grid.add_row(str(row["row"]), row["column"], str(row["value"] or ""), row["reason"])
+        errors.print(grid)
+        if problems.num_rows > PROBLEMS_SHOWN:
+            errors.print(f"... and {problems.num_rows - PROBLEMS_SHOWN:,} more", highlight=False)
+        if report:
+            pv.write_csv(problems, report)
+            errors.print(f"all problems written to {report}", highlight=False)
+
+
+def _exit_code(results: list[LoadResult]) -> int:
+    if any(not r.ok for r in results):
+        return EXIT_FAILED
+    return EXIT_QUARANTINED if any(r.rows_rejected for r in results) else 0
+
+
+@app.command()
+def load(
+    table: Annotated[str, typer.Argument(help=f"Canonical table: {', '.join(TABLES)}.")],
+    file: Annotated[Path, typer.Argument(help="CSV, Excel (.xlsx) or Parquet file.")],
+    mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="YAML column mapping.")] = None,
+    policy: PolicyOption = Policy.REJECT,
+    report: Annotated[Optional[Path], typer.Option(help="Write every problem found to this CSV file.")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Load one file into a canonical table (validated, atomic, upsert by key)."""
+    if table not in TABLES:
+        raise _fail(f"unknown table {table!r}; the tables are: {', '.join(TABLES)}")
+    try:
+        rules = Mapping.from_yaml(mapping) if mapping else None
+        with _open(warehouse) as wh, _progress_bar() as progress:
+            result = load_file(wh, table, file, rules, policy=policy, progress=progress)
+    except (IngestError, MappingError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    _report(result, report)
+    raise typer.Exit(_exit_code([result]))
+
+
+def _bundle_path(name_or_path: str) -> Path:
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    shipped = files("marginscope") / "bundles" / f"{name_or_path}.yaml"
+    if not shipped.is_file():
+        names = sorted(p.name.removesuffix(".yaml") for p in (files("marginscope") / "bundles").iterdir()
+                       if p.name.endswith(".yaml"))
+        raise _fail(f"no bundle file {name_or_path!r}; shipped bundles: {', '.join(names)}")
+    return Path(str(shipped))
+
+
+@app.command("load-bundle")
+def load_bundle_command(
+    bundle: Annotated[str, typer.Argument(help="Bundle YAML file, or the name of a shipped bundle (maven_crm).")],
+    data_dir: Annotated[Optional[Path], typer.Option("--dir", "-d", help="Folder holding the bundle's files "
+                                                     "(default: the bundle file's folder).")] = None,
+    policy: PolicyOption = Policy.REJECT,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Load several files, each with its mapping, as a bundle file lists them."""
+    path = _bundle_path(bundle)
+    try:
+        spec = Bundle.from_yaml(path, data_dir)
+        with _open(warehouse) as wh, _progress_bar() as progress:
+            results = load_bundle(wh, spec, policy=policy, progress=progress)
+    except (IngestError, MappingError) as exc:
+        raise _fail(str(exc)) from None
+    for result in results:
+        _report(result, None)
+    raise typer.Exit(_exit_code(results))
+
+
+@app.command()
+def status(warehouse: WarehouseOption = None, loads: Annotated[int, typer.Option(help="Loads to list.")] = 10) -> None:
+    """Show the tables, their row counts, the data version and the last loads."""
+    with _open(warehouse) as wh:
+        console.print(f"warehouse [bold]{wh.url}[/]  data version [bold]{wh.data_version}[/]", highlight=False)
+        counts = RichTable("table", "rows", "required", title="tables")
+        for name, count in wh.row_counts().items():
+            counts.add_row(name, f"{count:,}", "yes" if TABLES[name].required else "")
+        console.print(counts)
+        log = wh.load_log(loads)
+        grid = RichTable("load", "when (UTC)", "table", "status", "read", "loaded", "rejected", "version",
+                         "user", "source", title="last loads")
+        for row in log.itertuples():
+            grid.add_row(str(row.load_id), f"{row.started_at:%Y-%m-%d %H:%M:%S}", row.table_name, row.status,
+                         f"{row.rows_read:,}", f"{row.rows_loaded:,}", f"{row.rows_rejected:,}",
+                         str(row.data_version), row.user_name, row.source)
+        console.print(grid if len(log) else "no loads yet")
+
+
+@app.command()
+def schema(table: Annotated[Optional[str], typer.Argument(help="One table; default all.")] = None) -> None:
+    """Print the data contract: every canonical table with its columns."""
+    from marginscope.docs import data_contract_markdown
+
+    if table and table not in TABLES:
+        raise _fail(f"unknown table {table!r}; the tables are: {', '.join(TABLES)}")
+    console.print(data_contract_markdown([table] if table else None), markup=False, highlight=False)
+
+
+def _generate(out: Path, seed: int, customers: int, years: int, lines: int | None, as_of: dt.datetime | None) -> Path:
+    from marginscope.demo import generate as generate_demo
+
+    with _progress_bar() as progress:
+        bundle = generate_demo(out, seed=seed, customers=customers, years=years, lines=lines,
+                               as_of=as_of.date() if as_of else None,
+                               progress=lambda stage, fraction: progress(stage, int(fraction * 100), 100))
+    console.print(f"demo data written to {out} (bundle {bundle})", highlight=False)
+    return bundle
+
+
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the generated source files.")]
+SeedOption = Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")]
+CustomersOption = Annotated[int, typer.Option(help="Number of customers.")]
+YearsOption = Annotated[int, typer.Option(help="Calendar years of history, the current one included.")]
+LinesOption = Annotated[Optional[int], typer.Option(help="Target number of invoice lines (scales the company).")]
+AsOfOption = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"],
+                                                           help="Last day of data (default today).")]
+
+
+@app.command()
+def generate(out: OutOption = Path("demo-data"), seed: SeedOption = 7, customers: CustomersOption = 1500,
+             years: YearsOption = 3, lines: LinesOption = None, as_of: AsOfOption = None) -> None:
+    """Write a synthetic B2B company's ERP, CRM and finance exports (and their bundle file)."""
+    _generate(out, seed, customers, years, lines, as_of)
+
+
+@app.command()
+def demo(out: OutOption = Path("demo-data"), seed: SeedOption = 7, customers: CustomersOption = 1500,
+         years: YearsOption = 3, lines: LinesOption = None, as_of: AsOfOption = None,
+         warehouse: WarehouseOption = None) -> None:
+    """Generate the demo company and load it through the normal loading path."""
+    bundle = _generate(out, seed, customers, years, lines, as_of)
+    with _open(warehouse) as wh, _progress_bar() as progress:
+        results = load_bundle(wh, Bundle.from_yaml(bundle), progress=progress)
+    for result in results:
+        _report(result, None)
+    code = _exit_code(results)
+    if code == 0:
+        console.print(f"demo loaded into {warehouse or get_settings().warehouse}; "
+                      "`marginscope status` shows what is there", highlight=False)
+    raise typer.Exit(code)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,35 @@
+"""Settings, in one place, read from the environment (prefix ``MARGINSCOPE_``) or a .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_WAREHOUSE = "duckdb://marginscope.duckdb"
+
+
+class Settings(BaseSettings):
+    """marginscope's settings.
+
+    Examples
+    --------
+    >>> Settings(warehouse="duckdb:///tmp/x.duckdb").warehouse
+    'duckdb:///tmp/x.duckdb'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="MARGINSCOPE_", env_file=".env", extra="ignore")
+
+    warehouse: str = Field(
+        DEFAULT_WAREHOUSE,
+        description="Warehouse URL: duckdb://PATH (default, a file in the working directory), "
+        "postgres://user:password@host/db, or any Ibis backend URL.",
+    )
+    user: str | None = Field(None, description="Name recorded in the load log; defaults to the OS user.")
+    fiscal_year_start_month: int = Field(1, ge=1, le=12, description="First month of the fiscal year.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

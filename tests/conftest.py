@@ -1,0 +1,60 @@
+"""Shared fixtures: a fresh warehouse, file writers, and the master data most loads need."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from marginscope.ingest import load_file
+from marginscope.warehouse import Warehouse
+
+MAVEN_CRM = Path(__file__).resolve().parents[2] / "shared" / "data" / "maven_crm"
+
+CUSTOMERS_CSV = """customer_id,name,industry,region,tier,owner_rep_id
+C1,Acme,retail,North,Gold,R1
+C2,Globex,medical,South,Bronze,R2
+"""
+PRODUCTS_CSV = """product_id,name,category,list_price,standard_cost
+P1,Bolt,Hardware,10.00,6.00
+P2,Licence,Software,100.00,20.00
+"""
+REPS_CSV = """rep_id,name,manager,region
+R1,Ann,Mia,North
+R2,Bob,Mia,South
+"""
+INVOICE_HEADER = "invoice_id,line_no,kind,invoice_date,customer_id,product_id,rep_id,quantity,unit_price,discount_amount,net_amount,cogs"
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    """An empty warehouse in a DuckDB file of its own."""
+    wh = Warehouse.connect(f"duckdb://{tmp_path / 'test.duckdb'}")
+    yield wh
+    wh.close()
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a text file into the test's folder and return its path."""
+
+    def write_file(name: str, text: str, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding=encoding)
+        return path
+
+    return write_file
+
+
+@pytest.fixture
+def masters(warehouse, write):
+    """The warehouse with two customers, two products and two reps loaded."""
+    for table, text in (("reps", REPS_CSV), ("customers", CUSTOMERS_CSV), ("products", PRODUCTS_CSV)):
+        result = load_file(warehouse, table, write(f"{table}.csv", text))
+        assert result.ok, result.problems.to_pylist()
+    return warehouse
+
+
+def problems_of(result) -> list[tuple[int, str, str]]:
+    """A load's problems as (row, column, reason) triples, in row order."""
+    return [(p["row"], p["column"], p["reason"]) for p in result.problems.to_pylist()]

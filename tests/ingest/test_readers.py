@@ -1,0 +1,99 @@
+"""Each reader returns the file's cells as text; unreadable files are clear errors."""
+
+import datetime as dt
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from marginscope.ingest.errors import IngestError
+from marginscope.ingest.mapping import Mapping
+from marginscope.ingest.readers import read_source
+
+PRODUCTS = Mapping.identity("products")
+
+
+def test_csv_with_bom_quotes_and_blank_cells(write):
+    path = write("p.csv", '\ufeffproduct_id,name,category\nP1,"Bolt, M8",\n')
+    source = read_source(path, PRODUCTS)
+    assert source.data.column_names == ["product_id", "name", "category"]
+    assert source.data.to_pylist() == [{"product_id": "P1", "name": "Bolt, M8", "category": ""}]
+    assert source.first_row == 2
+    assert len(source.sha256) == 64
+
+
+def test_csv_semicolon_and_latin1(write):
+    path = write("p.csv", "product_id;name\nP1;Café\n", encoding="latin-1")
+    mapping = Mapping.from_dict({"table": "products", "delimiter": ";", "encoding": "latin-1"})
+    assert read_source(path, mapping).data.to_pylist() == [{"product_id": "P1", "name": "Café"}]
+
+
+def test_csv_wrong_encoding_names_the_row(write):
+    path = write("p.csv", "product_id,name\nP1,Bolt\nP2,Café\n", encoding="latin-1")
+    with pytest.raises(IngestError, match=r"p.csv: row 3 is not valid utf-8 text.*encoding"):
+        read_source(path, PRODUCTS)
+
+
+def test_csv_ragged_row_names_the_row(write):
+    path = write("p.csv", "product_id,name\nP1,Bolt\nP2,Nut,extra\n")
+    with pytest.raises(IngestError, match=r"p.csv: row 3 has 3 fields, the header has 2"):
+        read_source(path, PRODUCTS)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "the file is empty"), ("product_id,product_id\nP1,P2\n", "names column 'product_id' twice"),
+     ("product_id,,name\nP1,,x\n", "blank column names at positions \\[2\\]")],
+)
+def test_csv_bad_headers(write, text, message):
+    with pytest.raises(IngestError, match=message):
+        read_source(write("p.csv", text), PRODUCTS)
+
+
+def test_missing_file_and_unknown_type(tmp_path, write):
+    with pytest.raises(IngestError, match="no such file"):
+        read_source(tmp_path / "nope.csv", PRODUCTS)
+    with pytest.raises(IngestError, match="unknown file type '.json'"):
+        read_source(write("p.json", "{}"), PRODUCTS)
+
+
+def test_excel_cells_become_the_text_a_person_reads(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Customers"
+    sheet.append(["customer_id", "name", "created_date", "acquisition_cost", None])
+    sheet.append([1001, "Acme", dt.datetime(2024, 3, 31), 1250.5])
+    sheet.append(["C2", "Globex", "2024-04-01", 7])
+    path = tmp_path / "c.xlsx"
+    book.save(path)
+    source = read_source(path, Mapping.from_dict({"table": "customers", "sheet": "Customers"}))
+    assert source.data.to_pylist() == [
+        {"customer_id": "1001", "name": "Acme", "created_date": "2024-03-31", "acquisition_cost": "1250.5"},
+        {"customer_id": "C2", "name": "Globex", "created_date": "2024-04-01", "acquisition_cost": "7"},
+    ]
+    with pytest.raises(IngestError, match="no sheet 'Other'; the sheets are Customers"):
+        read_source(path, Mapping.from_dict({"table": "customers", "sheet": "Other"}))
+
+
+def test_corrupt_excel_is_a_clear_error(write):
+    with pytest.raises(IngestError, match="not a readable Excel workbook"):
+        read_source(write("c.xlsx", "this is not a zip"), Mapping.identity("customers"))
+
+
+def test_parquet_typed_columns_become_text(tmp_path):
+    path = tmp_path / "c.parquet"
+    pq.write_table(pa.table({"customer_id": pa.array([7, 8]), "created_date": pa.array([dt.date(2024, 1, 2), None]),
+                             "acquisition_cost": pa.array([1.5, 2.0])}), path)
+    source = read_source(path, Mapping.identity("customers"))
+    assert source.first_row == 1
+    assert source.data.to_pylist() == [
+        {"customer_id": "7", "created_date": "2024-01-02", "acquisition_cost": "1.5"},
+        {"customer_id": "8", "created_date": None, "acquisition_cost": "2"},
+    ]
+
+
+def test_corrupt_parquet_is_a_clear_error(write):
+    with pytest.raises(IngestError, match="not a readable Parquet file"):
+        read_source(write("c.parquet", "PAR1 nope"), Mapping.identity("customers"))

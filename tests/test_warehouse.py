@@ -1,0 +1,46 @@
+import os
+import subprocess
+import sys
+
+from marginscope.schema import TABLES
+from marginscope.warehouse import LOAD_LOG, QUARANTINE, Warehouse
+
+
+def test_connect_creates_every_table(warehouse):
+    assert set(TABLES) | {LOAD_LOG, QUARANTINE} <= set(warehouse.con.list_tables())
+    assert warehouse.row_counts() == {name: 0 for name in TABLES}
+    assert warehouse.data_version == 0
+
+
+def test_canonical_types_in_the_warehouse(warehouse):
+    schema = warehouse.table("invoice_lines").schema()
+    assert str(schema["net_amount"]) == "decimal(18, 2)"
+    assert str(schema["invoice_date"]) == "date"
+
+
+def test_create_tables_twice_is_harmless(warehouse):
+    assert warehouse.create_tables() == []
+
+
+def test_default_warehouse_is_a_file_in_the_working_directory(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "MARGINSCOPE_WAREHOUSE"}
+    code = "from marginscope.warehouse import Warehouse; Warehouse.connect().close()"
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True)
+    assert (tmp_path / "marginscope.duckdb").is_file()
+
+
+def test_environment_variable_chooses_the_warehouse(tmp_path):
+    env = dict(os.environ, MARGINSCOPE_WAREHOUSE=f"duckdb://{tmp_path / 'elsewhere.duckdb'}")
+    code = "from marginscope.warehouse import Warehouse; Warehouse.connect().close()"
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True)
+    assert (tmp_path / "elsewhere.duckdb").is_file()
+    assert not (tmp_path / "marginscope.duckdb").exists()
+
+
+def test_unreachable_warehouse_is_a_clear_error(tmp_path):
+    import pytest
+
+    from marginscope.warehouse import WarehouseError
+
+    with pytest.raises(WarehouseError, match="cannot open warehouse"):
+        Warehouse.connect("nosuchengine://x")
