@@ -55,6 +55,12 @@ def masters(warehouse, write):
     return warehouse
 
 
+def rows_of(warehouse, table: str, order_by: str | list[str] | None = None) -> list[dict]:
+    """A warehouse table as Python values (dates as dates, money as Decimal), optionally ordered."""
+    expr = warehouse.table(table)
+    return (expr.order_by(order_by) if order_by else expr).to_pyarrow().to_pylist()
+
+
 def problems_of(result) -> list[tuple[int, str, str]]:
     """A load's problems as (row, column, reason) triples, in row order."""
     return [(p["row"], p["column"], p["reason"]) for p in result.problems.to_pylist()]

@@ -165,7 +165,7 @@ def _mapped_text(source: SourceTable, mapping: Mapping, schema: Table) -> dict[s
             text = pc.coalesce(mapped, text)
         columns[column.name] = text
     if missing:
-        details = "; ".join(
+        details = ", ".join(
             f"{target} (mapped from {src!r})" if explicit else target for target, src, explicit in missing
         )
         raise IngestError(
