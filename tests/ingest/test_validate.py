@@ -135,6 +135,13 @@ def test_unpadded_and_impossible_dates_with_a_custom_format(masters, write):
                                                                (dt.date(2024, 5, 6), None)]
 
 
+def test_iso_dates_are_strict_but_accept_a_timestamp(masters, write):
+    text = "rep_id,name,hire_date\nR5,Eve,2024-01-01garbage\nR6,Max,2024-05-06 00:00:00\nR7,Ida,2024-5-6\n"
+    result = load_file(masters, "reps", write("r.csv", text))
+    assert problems_of(result) == [(2, "hire_date", "not a date in the format YYYY-MM-DD"),
+                                   (4, "hire_date", "not a date in the format YYYY-MM-DD")]
+
+
 def test_budget_period_must_be_a_month_start(masters, write):
     text = "period,measure,amount,region\n2026-01-01,revenue,100,North\n2026-01-15,revenue,100,South\n"
     result = load_file(masters, "budgets", write("b.csv", text))

@@ -34,7 +34,7 @@ PROBLEM_SCHEMA = pa.schema(
 
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _INTEGER = r"^[+-]?\d+$"
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}([ T].*)?$"
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"  # a date, or a timestamp's date
 _CURRENCY_NOISE = r"[\s$€£¥]|^[A-Z]{3}|[A-Z]{3}$"  # symbols, spaces and ISO codes such as "EUR 12.00"
 
 
@@ -216,18 +216,12 @@ def _parse_dates(text: pa.Array, fmt: str) -> pa.Array:
     dates, or unpadded days such as 1.2.2024) are parsed again strictly by pandas.
     Real date cells from Excel arrive as ISO text and are accepted whatever the format.
     """
-    iso = pc.match_substring_regex(text, _ISO_DATE)
+    iso = pc.fill_null(pc.match_substring_regex(text, _ISO_DATE), False)
+    no_text = pa.scalar(None, pa.string())
+    iso_dates = _strict_strptime(pc.if_else(iso, pc.utf8_slice_codeunits(text, 0, 10), no_text), "%Y-%m-%d")
     if fmt == ISO_DATES:
-        candidate, used = pc.utf8_slice_codeunits(text, 0, 10), "%Y-%m-%d"
-    else:
-        candidate = pc.if_else(iso, pc.utf8_slice_codeunits(text, 0, 10), text)
-        used = None
-    formats = pc.if_else(iso, "%Y-%m-%d", fmt) if used is None else None
-    if formats is None:
-        return _strict_strptime(candidate, used)
-    iso_part = _strict_strptime(pc.if_else(iso, candidate, pa.scalar(None, pa.string())), "%Y-%m-%d")
-    custom_part = _strict_strptime(pc.if_else(iso, pa.scalar(None, pa.string()), candidate), fmt)
-    return pc.coalesce(iso_part, custom_part)
+        return iso_dates
+    return pc.coalesce(iso_dates, _strict_strptime(pc.if_else(iso, no_text, text), fmt))
 
 
 def _strict_strptime(text: pa.Array, fmt: str) -> pa.Array:

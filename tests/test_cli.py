@@ -1,0 +1,97 @@
+"""The command line end to end: real files, a real warehouse, exit codes and messages."""
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from marginscope.cli import app
+from marginscope.warehouse import Warehouse
+from tests.conftest import CUSTOMERS_CSV, MAVEN_CRM, PRODUCTS_CSV, REPS_CSV
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def url(tmp_path):
+    return f"duckdb://{tmp_path / 'cli.duckdb'}"
+
+
+def run(*args):
+    result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
+    return result.exit_code, re.sub(r"\s+", " ", result.output)
+
+
+def test_load_then_status(url, write):
+    code, out = run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
+    assert code == 0 and "loaded reps" in out and "2 read, 2 loaded (2 new" in out and "data version 1" in out
+    code, out = run("status", "-w", url)
+    assert code == 0
+    assert "data version 1" in out and "reps │ 2" in out and "invoice_lines │ 0 │ yes" in out
+
+
+def test_a_rejected_file_exits_1_and_names_row_column_and_reason(url, write, tmp_path):
+    run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
+    report = tmp_path / "problems.csv"
+    code, out = run("load", "customers", write("c.csv", "customer_id,name,owner_rep_id\nC1,Acme,R9\nC2,,R1\n"),
+                    "-w", url, "--report", report)
+    assert code == 1
+    assert "rejected" in out and "nothing was loaded" in out
+    assert "│ 2 │ owner_rep_id │ R9 │ unknown rep_id: not in reps │" in out
+    assert "│ 3 │ name │ │ missing value │" in out
+    assert report.read_text().splitlines()[1:] == ['2,"owner_rep_id","R9","unknown rep_id: not in reps"',
+                                                   '3,"name",,"missing value"']
+
+
+def test_quarantine_policy_exits_3(url, write):
+    run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
+    code, out = run("load", "customers", write("c.csv", "customer_id,name\nC1,Acme\nC2,\n"), "-w", url,
+                    "--policy", "quarantine")
+    assert code == 3 and "2 read, 1 loaded" in out and "1 quarantined" in out
+
+
+def test_mapping_file(url, write):
+    mapping = write("m.yaml", "table: products\ncolumns:\n  product_id: SKU\n  name: Title\n")
+    code, out = run("load", "products", write("p.csv", "SKU,Title\nP1,Bolt\n"), "-m", mapping, "-w", url)
+    assert code == 0, out
+    assert Warehouse.connect(url).row_counts()["products"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["load", "invoices", "x.csv"], "unknown table 'invoices'; the tables are: reps, customers"),
+     (["load", "products", "missing.csv"], "missing.csv: no such file"),
+     (["load-bundle", "nosuchbundle"], "no bundle file 'nosuchbundle'; shipped bundles: maven_crm"),
+     (["schema", "nope"], "unknown table 'nope'")],
+)
+def test_failures_exit_1_with_a_message(url, args, message):
+    code, out = run(*args, "-w", url) if args[0] != "schema" else run(*args)
+    assert code == 1 and message in out
+
+
+def test_a_bad_mapping_file_is_explained(url, write):
+    mapping = write("m.yaml", "table: products\ncolumns:\n  sku: SKU\n")
+    code, out = run("load", "products", write("p.csv", "SKU\nP1\n"), "-m", mapping, "-w", url)
+    assert code == 1 and "'sku' is not a column of products" in out
+
+
+def test_schema_prints_the_contract():
+    code, out = run("schema", "invoice_lines")
+    assert code == 0 and "key: invoice_id, line_no" in out and "| net_amount | decimal(18, 2) | yes |" in out
+
+
+@pytest.mark.skipif(not MAVEN_CRM.is_dir(), reason="the Maven CRM sample is not beside this checkout")
+def test_shipped_bundle_by_name(url):
+    code, out = run("load-bundle", "maven_crm", "--dir", MAVEN_CRM, "-w", url)
+    assert code == 0, out
+    assert "8,800 read, 8,800 loaded" in out
+    assert Warehouse.connect(url).row_counts()["opportunities"] == 8800
+
+
+def test_product_load_then_invoices_through_the_cli(url, write):
+    for table, text in (("reps", REPS_CSV), ("customers", CUSTOMERS_CSV), ("products", PRODUCTS_CSV)):
+        assert run("load", table, write(f"{table}.csv", text), "-w", url)[0] == 0
+    lines = write("l.csv", "invoice_id,line_no,kind,invoice_date,customer_id,product_id,quantity,unit_price,net_amount\n"
+                           "I1,1,invoice,2024-01-31,C1,P1,3,10,30\n")
+    code, out = run("load", "invoice_lines", lines, "-w", url)
+    assert code == 0 and "data version 4" in out
