@@ -48,6 +48,8 @@ def test_quarantine_policy_exits_3(url, write):
     code, out = run("load", "customers", write("c.csv", "customer_id,name\nC1,Acme\nC2,\n"), "-w", url,
                     "--policy", "quarantine")
     assert code == 3 and "2 read, 1 loaded" in out and "1 quarantined" in out
+    code, out = run("quarantine", "-w", url)
+    assert code == 0 and '│ 2 │ customers │ 3 │ name: missing value │ {"customer_id": "C2", "name": ""} │' in out
 
 
 def test_mapping_file(url, write):

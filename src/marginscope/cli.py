@@ -175,13 +175,34 @@ def status(warehouse: WarehouseOption = None, loads: Annotated[int, typer.Option
             counts.add_row(name, f"{count:,}", "yes" if TABLES[name].required else "")
         console.print(counts)
         log = wh.load_log(loads)
-        grid = RichTable("load", "when (UTC)", "table", "status", "read", "loaded", "rejected", "version",
-                         "user", "source", title="last loads")
+        grid = RichTable("id", "when (UTC)", "table", "status", "read", "loaded", "rejected", "ver", "file",
+                         title="last loads")
         for row in log.itertuples():
-            grid.add_row(str(row.load_id), f"{row.started_at:%Y-%m-%d %H:%M:%S}", row.table_name, row.status,
+            grid.add_row(str(row.load_id), f"{row.started_at:%Y-%m-%d %H:%M}", row.table_name, row.status,
                          f"{row.rows_read:,}", f"{row.rows_loaded:,}", f"{row.rows_rejected:,}",
-                         str(row.data_version), row.user_name, row.source)
+                         str(row.data_version), Path(row.source).name)
         console.print(grid if len(log) else "no loads yet")
+
+
+@app.command()
+def quarantine(
+    load_id: Annotated[Optional[int], typer.Option("--load", help="Only this load's rows (ids: see status).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write the rows to this CSV file.")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Show the rows kept aside by loads, with their reasons and original values."""
+    with _open(warehouse) as wh:
+        rows = wh.quarantine(load_id)
+    if out:
+        rows.to_csv(out, index=False)
+        console.print(f"{len(rows):,} quarantined rows written to {out}", highlight=False)
+        return
+    grid = RichTable("load", "table", "row", "problems", "record", title="quarantined rows")
+    for row in rows.head(PROBLEMS_SHOWN).itertuples():
+        grid.add_row(str(row.load_id), row.table_name, str(row.row_number), row.problems, row.record)
+    console.print(grid if len(rows) else "no quarantined rows")
+    if len(rows) > PROBLEMS_SHOWN:
+        console.print(f"... and {len(rows) - PROBLEMS_SHOWN:,} more; use --out to export them all", highlight=False)
 
 
 @app.command()

@@ -1,0 +1,99 @@
+"""Benchmark: demo generation and validated loading, against DuckDB's own CSV import.
+
+    .venv/bin/python benchmarks/ingest.py --lines 1000000 --lines 10000000
+
+For each size: generate the demo company (timed), load its invoice-lines export
+through marginscope (read, map, validate, upsert, log; timed) and, as the baseline
+measured in the same run on the same file, DuckDB's own ``read_csv`` into a table
+(type sniffing, no validation, no mapping). Each step runs in a fresh process so
+its peak memory is its own. Prints seconds, lines per second, the ratio to the
+baseline and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+STEP = textwrap.dedent("""
+    import json, resource, sys, time
+    step, out = sys.argv[1], sys.argv[2]
+    started = time.perf_counter()
+    if step == "generate":
+        import datetime
+        from marginscope.demo import generate
+        generate(__import__("pathlib").Path(out), lines=int(sys.argv[3]), as_of=datetime.date(2026, 11, 23))
+    elif step == "masters":
+        from marginscope.ingest import Bundle, load_file
+        from marginscope.warehouse import Warehouse
+        bundle = Bundle.from_yaml(out + "/demo.yaml")
+        with Warehouse.connect("duckdb://" + out + "/ms.duckdb") as wh:
+            for item in bundle.loads:
+                if item.mapping.table in ("reps", "customers", "products"):
+                    assert load_file(wh, item.mapping.table, item.file, item.mapping).ok
+    elif step == "load":
+        from marginscope.ingest import Bundle, load_file
+        from marginscope.warehouse import Warehouse
+        item = next(i for i in Bundle.from_yaml(out + "/demo.yaml").loads if i.mapping.table == "invoice_lines")
+        with Warehouse.connect("duckdb://" + out + "/ms.duckdb") as wh:
+            result = load_file(wh, "invoice_lines", item.file, item.mapping)
+            assert result.ok, result.problems.slice(0, 5).to_pylist()
+    elif step == "duckdb":
+        import duckdb
+        from marginscope.ingest import Bundle
+        item = next(i for i in Bundle.from_yaml(out + "/demo.yaml").loads if i.mapping.table == "invoice_lines")
+        con = duckdb.connect(out + "/baseline.duckdb")
+        con.execute("CREATE TABLE lines AS SELECT * FROM read_csv(?)", [str(item.file)])
+        con.close()
+    elapsed = time.perf_counter() - started
+    print(json.dumps({"seconds": elapsed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+""")
+
+
+def run_step(step: str, folder: Path, *extra: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", STEP, step, str(folder), *extra], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{step} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def count_lines(folder: Path) -> int:
+    import duckdb
+
+    from marginscope.ingest import Bundle
+
+    item = next(i for i in Bundle.from_yaml(folder / "demo.yaml").loads if i.mapping.table == "invoice_lines")
+    return duckdb.sql("SELECT count(*) FROM read_csv(?)", params=[str(item.file)]).fetchone()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lines", type=int, action="append", help="invoice lines to generate (repeatable)")
+    args = parser.parse_args()
+    sizes = args.lines or [1_000_000]
+    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python {platform.python_version()}, "
+          f"{__import__('os').cpu_count()} cores")
+    print(f"{'target':>12} {'lines':>12} {'step':>22} {'seconds':>9} {'lines/s':>12} {'vs duckdb':>10} {'peak MB':>9}")
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="ms-bench-") as tmp:
+            folder = Path(tmp)
+            generated = run_step("generate", folder, str(size))
+            lines = count_lines(folder)
+            run_step("masters", folder)
+            loaded = run_step("load", folder)
+            baseline = run_step("duckdb", folder)
+            for name, step in (("generate demo", generated), ("marginscope load", loaded),
+                               ("duckdb read_csv (base)", baseline)):
+                ratio = step["seconds"] / baseline["seconds"]
+                print(f"{size:>12,} {lines:>12,} {name:>22} {step['seconds']:>9.1f} "
+                      f"{lines / step['seconds']:>12,.0f} {ratio:>9.1f}x {step['peak_rss_mb']:>9,.0f}")
+
+
+if __name__ == "__main__":
+    main()
