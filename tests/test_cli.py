@@ -97,3 +97,31 @@ def test_product_load_then_invoices_through_the_cli(url, write):
                            "I1,1,invoice,2024-01-31,C1,P1,3,10,30\n")
     code, out = run("load", "invoice_lines", lines, "-w", url)
     assert code == 0 and "data version 4" in out
+
+
+def test_generate_is_deterministic_from_the_command_line(tmp_path):
+    for name in ("a", "b"):
+        code, out = run("generate", "--out", tmp_path / name, "--customers", 40, "--seed", 3, "--as-of", "2026-06-30")
+        assert code == 0 and "demo data written to" in out
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert len(files) == 13  # twelve exports and demo.yaml
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+
+
+def test_demo_loads_everything_and_a_rerun_changes_nothing(url, tmp_path):
+    from marginscope.demo import build
+    from marginscope.schema import TABLES
+
+    args = ("demo", "--out", tmp_path / "demo", "--customers", 60, "--seed", 5, "--as-of", "2026-11-23", "-w", url)
+    code, out = run(*args)
+    assert code == 0, out
+    expected = build(seed=5, customers=60, as_of=__import__("datetime").date(2026, 11, 23))
+    with Warehouse.connect(url) as wh:
+        assert wh.row_counts() == {name: expected[name].num_rows for name in TABLES}
+        assert wh.data_version == len(TABLES)
+        revenue = wh.table("invoice_lines").net_amount.sum().execute()
+    assert revenue == sum(expected["invoice_lines"]["net_amount"].to_pylist())
+    code, out = run(*args)
+    assert code == 0 and out.count("0 new, 0 updated") == len(TABLES)
+    with Warehouse.connect(url) as wh:
+        assert wh.data_version == len(TABLES)
