@@ -206,8 +206,11 @@ def _upsert(warehouse: Warehouse, schema: Table, rows: pa.Table) -> tuple[int, i
     if rows.num_rows == 0:
         return 0, 0, 0
     target = warehouse.table(schema.name)
-    changes_name = warehouse.temp_name(schema.name)
     staged = _typed(rows, schema)
+    if target.count().execute() == 0:  # a first load: every row is new, no comparison needed
+        warehouse.con.insert(schema.name, staged)
+        return rows.num_rows, 0, 0
+    changes_name = warehouse.temp_name(schema.name)
     same_row = [staged[c].identical_to(target[c]) for c in schema.column_names]
     changes = warehouse.con.create_table(changes_name, staged.anti_join(target, same_row), temp=True)
     try:

@@ -186,8 +186,8 @@ def _parse(text: pa.Array, column: Column, mapping: Mapping, problems: _Problems
                      f"not a date in the format {'YYYY-MM-DD' if fmt == ISO_DATES else fmt}")
         return parsed
     decimal, thousands = mapping.number_format_for(column.name)
-    cleaned = _clean_number(text, decimal, thousands)
     pattern = _INTEGER if kind is Kind.INTEGER else _NUMBER
+    cleaned = _clean_number(text, decimal, thousands, pattern)
     ok = pc.match_substring_regex(cleaned, pattern)
     problems.add(pc.and_(pc.is_valid(text), pc.invert(ok)), label, text,
                  "not a whole number" if kind is Kind.INTEGER else "not a number")
@@ -197,8 +197,23 @@ def _parse(text: pa.Array, column: Column, mapping: Mapping, problems: _Problems
     return pc.round(pc.cast(usable, pa.float64()), kind.scale)
 
 
-def _clean_number(text: pa.Array, decimal: str, thousands: str) -> pa.Array:
-    """Normalise accounting formats: currency signs, thousands separators, (123) and 123- negatives."""
+def _clean_number(text: pa.Array, decimal: str, thousands: str, pattern: str) -> pa.Array:
+    """Normalise accounting formats: currency signs, thousands separators, (123) and 123- negatives.
+
+    Most exports hold plain numbers, so with "." as the decimal mark the values that
+    already are plain numbers are left alone and only the others are cleaned (with
+    another decimal mark, "1.234" means 1234 and every value must be rewritten).
+    """
+    if decimal != ".":
+        return _rewrite_number(text, decimal, thousands)
+    plain = pc.fill_null(pc.match_substring_regex(text, pattern), True)
+    if pc.all(plain).as_py():
+        return text
+    needs_work = pc.invert(plain)
+    return pc.replace_with_mask(text, needs_work, _rewrite_number(pc.filter(text, needs_work), decimal, thousands))
+
+
+def _rewrite_number(text: pa.Array, decimal: str, thousands: str) -> pa.Array:
     cleaned = pc.replace_substring_regex(text, _CURRENCY_NOISE, "")
     if thousands:
         cleaned = pc.replace_substring(cleaned, thousands, "")
@@ -216,6 +231,12 @@ def _parse_dates(text: pa.Array, fmt: str) -> pa.Array:
     dates, or unpadded days such as 1.2.2024) are parsed again strictly by pandas.
     Real date cells from Excel arrive as ISO text and are accepted whatever the format.
     """
+    # A file has few distinct dates (a few thousand days), so each is parsed once.
+    encoded = pc.dictionary_encode(text)
+    return pc.take(_parse_distinct_dates(encoded.dictionary, fmt), encoded.indices)
+
+
+def _parse_distinct_dates(text: pa.Array, fmt: str) -> pa.Array:
     iso = pc.fill_null(pc.match_substring_regex(text, _ISO_DATE), False)
     no_text = pa.scalar(None, pa.string())
     iso_dates = _strict_strptime(pc.if_else(iso, pc.utf8_slice_codeunits(text, 0, 10), no_text), "%Y-%m-%d")
