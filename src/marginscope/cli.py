@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import pyarrow.csv as pv
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from marginscope.config import get_settings
@@ -61,15 +61,19 @@ def _open(url: str | None):
 
 @contextmanager
 def _progress_bar():
-    """A progress bar for reading (bytes) and a line for each later stage."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
-                  console=errors, transient=True) as bar:
+    """A bar per stage: bytes for reading a file, a running clock for the other stages."""
+    with Progress(TextColumn("{task.description:>24}"), BarColumn(), TextColumn("{task.fields[amount]:>20}"),
+                  TimeElapsedColumn(), console=errors, transient=True) as bar:
         tasks: dict[str, int] = {}
 
         def update(stage: str, done: int, total: int) -> None:
+            in_bytes = stage.endswith(" read")
             if stage not in tasks:
-                tasks[stage] = bar.add_task(f"{stage:>8}", total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+                tasks[stage] = bar.add_task(stage, total=total if in_bytes else None, amount="")
+            amount = f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB" if in_bytes else ""
+            finished = done >= total
+            bar.update(tasks[stage], completed=done if in_bytes else (1 if finished else 0),
+                       total=total if in_bytes or finished else None, amount=amount)
 
         yield update
 

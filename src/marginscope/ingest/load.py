@@ -98,8 +98,15 @@ def load_file(
     if mapping.table != table:
         raise ValueError(f"the mapping {mapping.origin} is for {mapping.table}, not {table}")
     started = time.perf_counter()
+    if progress:
+        progress = _labelled(progress, table)
     source = read_source(path, mapping, progress)
     return load_source(warehouse, source, mapping, policy=policy, user=user, progress=progress, started=started)
+
+
+def _labelled(progress: Progress, table: str) -> Progress:
+    """Prefix stages with the table, so a bundle's progress says which file is at which stage."""
+    return lambda stage, done, total: progress(f"{table} {stage}", done, total)
 
 
 def load_bundle(

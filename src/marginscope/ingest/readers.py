@@ -139,10 +139,14 @@ def _read_csv(path: Path, mapping: Mapping, progress: Progress | None) -> pa.Tab
                     column_types={name: pa.string() for name in header}, strings_can_be_null=False
                 ),
             )
+            parsed = 0
             for batch in reader:
                 batches.append(batch)
+                # Arrow reads ahead of what it has parsed, so the file position runs early;
+                # parsed text bytes track the work done (capped: offsets add a little).
+                parsed += batch.nbytes
                 if progress:
-                    progress("read", min(handle.tell(), total), total)
+                    progress("read", min(parsed, total), total)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise _explain_csv_error(path, mapping, exc) from None
     if progress:
