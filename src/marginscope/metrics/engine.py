@@ -1,0 +1,128 @@
+"""The metrics layer's front door: ``marginscope.open(url)`` returns a :class:`Metrics`.
+
+Every consumer (pages, API, exports, alerts, notebooks) asks for figures here.
+Results are pandas DataFrames with named, typed columns, cached by
+(query, arguments, filters, scope, data version): a new load changes the data
+version, so nothing stale is ever served.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from threading import Lock
+
+import pandas as pd
+
+from marginscope.config import get_settings
+from marginscope.metrics import sales
+from marginscope.metrics.filters import EVERYTHING, Filters, Scope
+from marginscope.warehouse import Warehouse
+
+CACHE_SIZE = 512
+
+
+class _Cache:
+    """A small LRU of DataFrames; callers get copies, so they cannot change a cached result."""
+
+    def __init__(self, size: int = CACHE_SIZE):
+        self.size, self.entries, self.lock = size, OrderedDict(), Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                self.hits += 1
+                return self.entries[key].copy()
+            self.misses += 1
+        value = compute()
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value.copy()
+
+
+class SalesMetrics:
+    """Sales and profit figures; definitions in :mod:`marginscope.metrics.sales`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """One row with every measure of :data:`marginscope.metrics.sales.MEASURES`."""
+        return self._m._run(("sales.summary",), filters, scope, lambda: sales.summary_expr(self._m.warehouse,
+                                                                                           filters, scope))
+
+    def by(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """One row per value of ``dimension`` (e.g. region, tier, category, rep_id), by revenue descending."""
+        return self._m._run(("sales.by", dimension), filters, scope,
+                            lambda: sales.by_expr(self._m.warehouse, dimension, filters, scope))
+
+    def trend(self, grain: str = "month", filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """One row per day, week, month, quarter or year with sales, in date order."""
+        return self._m._run(("sales.trend", grain), filters, scope,
+                            lambda: sales.trend_expr(self._m.warehouse, grain, filters, scope))
+
+    def compare(self, basis: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """Every measure now and in the comparison period, with the change and growth.
+
+        ``basis`` is ``previous`` (MoM/QoQ: the period of equal length before), ``yoy``
+        or ``ytd`` (see :func:`marginscope.metrics.sales.comparison_periods`). Growth is
+        missing ("n/a") when the prior value is 0.
+        """
+        periods = sales.comparison_periods(filters, basis, self._m.fiscal_year_start_month)
+        current = self.summary(filters.with_range(*periods.current), scope).iloc[0]
+        prior = self.summary(filters.with_range(*periods.prior), scope).iloc[0]
+        rows = []
+        for measure in sales.MEASURES:
+            now, before = _plain(current[measure]), _plain(prior[measure])
+            change = None if now is None or before is None else now - before
+            rows.append({"measure": measure, "current": now, "prior": before, "change": change,
+                         "growth": sales.growth(now, before)})
+        table = pd.DataFrame(rows).astype({"current": "float64", "prior": "float64", "change": "float64",
+                                           "growth": "float64"})
+        table.attrs.update(current=periods.current, prior=periods.prior)
+        return table
+
+    def top_customers(self, n: int = 10, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """The ``n`` customers with the highest revenue (ties: by customer id)."""
+        return self.by("customer_id", filters, scope).head(n).reset_index(drop=True)
+
+    def top_products(self, n: int = 10, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """The ``n`` products with the highest revenue (ties: by product id)."""
+        return self.by("product_id", filters, scope).head(n).reset_index(drop=True)
+
+
+def _plain(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+class Metrics:
+    """All of marginscope's figures over one warehouse.
+
+    Examples
+    --------
+    >>> import marginscope
+    >>> ms = marginscope.open("duckdb://:memory:")
+    >>> ms.sales.summary().revenue.iloc[0]
+    Decimal('0.00')
+    """
+
+    def __init__(self, warehouse: Warehouse, fiscal_year_start_month: int | None = None):
+        self.warehouse = warehouse
+        self.fiscal_year_start_month = fiscal_year_start_month or get_settings().fiscal_year_start_month
+        self.cache = _Cache()
+        self.sales = SalesMetrics(self)
+
+    def _run(self, query: tuple, filters: Filters, scope: Scope, build) -> pd.DataFrame:
+        key = (query, filters, scope, self.warehouse.data_version)
+        return self.cache.get(key, lambda: build().execute())
+
+    def close(self) -> None:
+        self.warehouse.close()
+
+
+def open_metrics(url: str | None = None) -> Metrics:
+    return Metrics(Warehouse.connect(url))

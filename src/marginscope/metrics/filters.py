@@ -1,0 +1,203 @@
+"""Filters and scope, applied where metrics read the base tables.
+
+Every metric reads invoice lines and customer costs through :func:`sales_lines`
+and :func:`customer_costs`, so no metric can forget the user's filters or scope.
+
+Definitions
+-----------
+- The date range filters sales by ``invoice_date`` (both ends included) and cost
+  to serve by ``cost_date``.
+- Region, industry, tier, customer type and customer filter by the customer's
+  attributes; category and product by the product's; rep by the rep on the invoice
+  line (the rep credited with the sale).
+- Cost to serve belongs to a customer, not a product or a rep. With a product,
+  category or rep filter, each customer's cost to serve is allocated in proportion
+  to the filtered lines' share of that customer's revenue in the date range, so
+  that contribution margin stays comparable across filters.
+- :class:`Scope` is the set of customers a user may see (``None``: everyone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+import ibis
+import ibis.expr.types as ir
+
+from marginscope.warehouse import Warehouse
+
+
+def _frozen(values) -> frozenset[str]:
+    return frozenset(str(v) for v in values or ())
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global filters of every page, API call and export.
+
+    An empty collection means "no filter on this dimension".
+
+    Examples
+    --------
+    >>> f = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31), regions={"North"})
+    >>> f.days
+    90
+    >>> f.shifted(years=-1).start
+    datetime.date(2025, 1, 1)
+    """
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    regions: frozenset[str] = field(default_factory=frozenset)
+    industries: frozenset[str] = field(default_factory=frozenset)
+    reps: frozenset[str] = field(default_factory=frozenset)
+    tiers: frozenset[str] = field(default_factory=frozenset)
+    customer_types: frozenset[str] = field(default_factory=frozenset)
+    categories: frozenset[str] = field(default_factory=frozenset)
+    customers: frozenset[str] = field(default_factory=frozenset)
+    products: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        for name in ("regions", "industries", "reps", "tiers", "customer_types", "categories", "customers",
+                     "products"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"the date range starts ({self.start}) after it ends ({self.end})")
+
+    @property
+    def days(self) -> int | None:
+        if self.start is None or self.end is None:
+            return None
+        return (self.end - self.start).days + 1
+
+    @property
+    def splits_customers(self) -> bool:
+        """True when the filter selects part of a customer's lines (so cost to serve is allocated)."""
+        return bool(self.categories or self.products or self.reps)
+
+    def with_range(self, start: dt.date, end: dt.date) -> "Filters":
+        return replace(self, start=start, end=end)
+
+    def shifted(self, *, years: int = 0) -> "Filters":
+        """The same filters over the same dates ``years`` years earlier (29 Feb becomes 28 Feb)."""
+        return self.with_range(_shift_year(self.start, years), _shift_year(self.end, years))
+
+
+def _shift_year(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The customers a user may see; ``customers=None`` is unrestricted (admins, analysts)."""
+
+    customers: frozenset[str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.customers is not None:
+            object.__setattr__(self, "customers", _frozen(self.customers))
+
+    @classmethod
+    def everything(cls) -> "Scope":
+        return cls(None)
+
+
+EVERYTHING = Scope.everything()
+
+
+def _customer_attributes(wh: Warehouse) -> ir.Table:
+    c = wh.table("customers")
+    return c.select("customer_id", "region", "industry", "tier", "customer_type", customer_name=c.name)
+
+
+def _customer_predicates(t: ir.Table, filters: Filters, scope: Scope) -> list:
+    predicates = []
+    if scope.customers is not None:
+        predicates.append(t.customer_id.isin(sorted(scope.customers)))
+    for column, values in (("region", filters.regions), ("industry", filters.industries),
+                           ("tier", filters.tiers), ("customer_type", filters.customer_types),
+                           ("customer_id", filters.customers)):
+        if values:
+            predicates.append(t[column].isin(sorted(values)))
+    return predicates
+
+
+def _date_predicates(column: ir.Column, filters: Filters) -> list:
+    predicates = []
+    if filters.start:
+        predicates.append(column >= filters.start)
+    if filters.end:
+        predicates.append(column <= filters.end)
+    return predicates
+
+
+def _lines_with_attributes(wh: Warehouse) -> ir.Table:
+    p = wh.table("products")
+    products = p.select("product_id", "category", product_name=p.name)
+    lines = wh.table("invoice_lines")
+    return lines.left_join(_customer_attributes(wh), "customer_id").drop("customer_id_right") \
+        .left_join(products, "product_id").drop("product_id_right")
+
+
+def _with_measures(t: ir.Table) -> ir.Table:
+    """Signed per-line measures: each line contributes to the sums of METRICS.md."""
+    is_invoice = t.kind == "invoice"
+    zero = ibis.literal(0).cast("decimal(18, 4)")
+    net = t.net_amount.cast("decimal(18, 4)")
+    cogs = t.cogs.fill_null(0).cast("decimal(18, 4)")
+    return t.mutate(
+        gross_sales=ibis.ifelse(is_invoice, (t.quantity * t.unit_price).cast("decimal(18, 4)"), zero),
+        discount=ibis.ifelse(is_invoice, t.discount_amount.fill_null(0).cast("decimal(18, 4)"), zero),
+        invoiced=ibis.ifelse(is_invoice, net, zero),
+        returns=ibis.ifelse(is_invoice, zero, net),
+        revenue=ibis.ifelse(is_invoice, net, -net),
+        cogs_signed=ibis.ifelse(is_invoice, cogs, -cogs),
+        order_key=ibis.ifelse(is_invoice, t.order_id.fill_null(t.invoice_id), ibis.null("string")),
+    )
+
+
+def sales_lines(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
+    """Invoice and credit-note lines within the filters and scope, with customer and
+    product attributes and the signed measures every sales metric sums."""
+    t = _lines_with_attributes(wh)
+    predicates = _customer_predicates(t, filters, scope) + _date_predicates(t.invoice_date, filters)
+    if filters.categories:
+        predicates.append(t.category.isin(sorted(filters.categories)))
+    if filters.products:
+        predicates.append(t.product_id.isin(sorted(filters.products)))
+    if filters.reps:
+        predicates.append(t.rep_id.isin(sorted(filters.reps)))
+    return _with_measures(t.filter(predicates) if predicates else t)
+
+
+def cost_lines(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
+    """Cost-to-serve rows within the date range, the customer filters and the scope (not allocated)."""
+    costs = wh.table("costs_to_serve").left_join(_customer_attributes(wh), "customer_id") \
+        .drop("customer_id_right")
+    predicates = _customer_predicates(costs, filters, scope) + _date_predicates(costs.cost_date, filters)
+    return costs.filter(predicates) if predicates else costs
+
+
+def customer_costs(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
+    """Cost to serve per customer (``customer_id``, ``cost_to_serve``) within the filters and scope.
+
+    With a product, category or rep filter the cost is allocated by the filtered
+    revenue's share of each customer's revenue (see the module docstring).
+    """
+    costs = cost_lines(wh, filters, scope)
+    per_customer = costs.group_by("customer_id").aggregate(cost_to_serve=costs.amount.sum().cast("decimal(18, 4)"))
+    if not filters.splits_customers:
+        return per_customer
+    unsplit = replace(filters, categories=frozenset(), products=frozenset(), reps=frozenset())
+    whole = sales_lines(wh, unsplit, scope).group_by("customer_id").aggregate(whole=lambda t: t.revenue.sum())
+    part = sales_lines(wh, filters, scope).group_by("customer_id").aggregate(part=lambda t: t.revenue.sum())
+    shares = whole.join(part, "customer_id")
+    allocated = per_customer.join(shares, "customer_id")
+    share = ibis.ifelse(allocated.whole == 0, ibis.literal(None, "float64"),
+                        allocated.part.cast("float64") / allocated.whole.cast("float64"))
+    return allocated.select("customer_id", cost_to_serve=(allocated.cost_to_serve.cast("float64") * share)
+                            .cast("decimal(18, 4)"))

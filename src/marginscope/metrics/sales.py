@@ -1,0 +1,205 @@
+"""Sales and profit: the figures of METRICS.md, "Sales and profit (ERP)".
+
+Definitions (all over the lines selected by the filters and scope):
+
+- gross_sales = sum(quantity * unit_price) of invoice lines; discount = their
+  discount_amount (empty counts as 0).
+- returns = net amount of credit-note lines, a positive figure; return_rate =
+  returns / net amount of invoice lines.
+- revenue = net amount of invoice lines - returns.
+- cogs = cogs of invoice lines - cogs of credit-note lines (returned goods come back).
+- gross_profit = revenue - cogs; gross_margin = gross_profit / revenue.
+- cost_to_serve from ``costs_to_serve`` (see :mod:`marginscope.metrics.filters` for
+  how it is allocated under product, category and rep filters or groupings);
+  contribution_margin = gross_profit - cost_to_serve; contribution_margin_pct =
+  contribution_margin / revenue.
+- orders = distinct order_id of invoice lines (invoice_id where a line has no order);
+  average_order_value = revenue / orders; active_customers = customers whose
+  revenue in the selection is above 0.
+
+A ratio whose denominator is 0 is missing (``None``/NaN), never 0 or infinity.
+Money comes back as decimal(18, 2); ratios as float64.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from marginscope.metrics.filters import EVERYTHING, Filters, Scope, cost_lines, customer_costs, sales_lines
+from marginscope.warehouse import Warehouse
+
+MONEY = ("gross_sales", "discount", "returns", "revenue", "cogs", "gross_profit", "cost_to_serve",
+         "contribution_margin")
+RATIOS = ("gross_margin", "contribution_margin_pct", "average_order_value", "return_rate")
+COUNTS = ("orders", "active_customers")
+MEASURES = MONEY + COUNTS + RATIOS
+
+CUSTOMER_DIMENSIONS = ("customer_id", "customer_name", "region", "industry", "tier", "customer_type")
+SPLIT_DIMENSIONS = ("product_id", "product_name", "category", "rep_id")
+DIMENSIONS = CUSTOMER_DIMENSIONS + SPLIT_DIMENSIONS
+GRAINS = ("day", "week", "month", "quarter", "year")
+
+
+def _ratio(numerator: ir.Value, denominator: ir.Value) -> ir.Value:
+    den = denominator.cast("float64")
+    return ibis.ifelse(den == 0, ibis.literal(None, "float64"), numerator.cast("float64") / den)
+
+
+def _period(column: ir.Column, grain: str) -> ir.Value:
+    if grain not in GRAINS:
+        raise ValueError(f"unknown grain {grain!r}; use one of {', '.join(GRAINS)}")
+    unit = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}[grain]
+    return column.truncate(unit).cast("date")
+
+
+def _line_totals(lines: ir.Table, keys: list) -> ir.Table:
+    customer_revenue = lines.group_by(list(dict.fromkeys([*keys, "customer_id"]))).aggregate(rev=lines.revenue.sum())
+    active = customer_revenue.group_by(keys).aggregate(active_customers=(customer_revenue.rev > 0).sum()) \
+        if keys else customer_revenue.aggregate(active_customers=(customer_revenue.rev > 0).sum())
+    metrics = dict(
+        gross_sales=lines.gross_sales.sum(), discount=lines.discount.sum(), invoiced=lines.invoiced.sum(),
+        returns=lines.returns.sum(), revenue=lines.revenue.sum(), cogs=lines.cogs_signed.sum(),
+        orders=lines.order_key.nunique(),
+    )
+    totals = lines.group_by(keys).aggregate(**metrics) if keys else lines.aggregate(**metrics)
+    return totals.cross_join(active) if not keys else totals.join(active, keys)
+
+
+def _costs(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None, grain: str | None) -> ir.Table:
+    """Cost to serve at the grain of the result: one row per group key."""
+    if grain is not None:
+        costs = cost_lines(wh, filters, scope)
+        return costs.group_by(period=_period(costs.cost_date, grain)).aggregate(
+            cost_to_serve=costs.amount.sum().cast("decimal(18, 4)"))
+    per_customer = customer_costs(wh, filters, scope)
+    if dimension is None:
+        return per_customer.aggregate(cost_to_serve=per_customer.cost_to_serve.sum())
+    lines = sales_lines(wh, filters, scope)
+    if dimension in CUSTOMER_DIMENSIONS:
+        c = wh.table("customers")
+        attributes = c.select("customer_id", "region", "industry", "tier", "customer_type", customer_name=c.name)
+        joined = per_customer.join(attributes, "customer_id")
+        return joined.group_by(dimension).aggregate(cost_to_serve=joined.cost_to_serve.sum())
+    # A product, category or rep gets each customer's cost in proportion to its share of that customer's revenue.
+    part = lines.group_by(["customer_id", dimension]).aggregate(part=lines.revenue.sum())
+    whole = lines.group_by("customer_id").aggregate(whole=lines.revenue.sum())
+    shares = part.join(whole, "customer_id").join(per_customer, "customer_id")
+    allocated = shares.cost_to_serve.cast("float64") * _ratio(shares.part, shares.whole)
+    return shares.group_by(dimension).aggregate(cost_to_serve=allocated.sum().cast("decimal(18, 4)"))
+
+
+def _finish(t: ir.Table, keys: list[str]) -> ir.Table:
+    """Derive profit and ratios; sums over no lines are 0, ratios over a 0 denominator missing."""
+    t = _fill_missing_line_totals(t)
+    cost = t.cost_to_serve.fill_null(0)
+    gp = t.revenue - t.cogs
+    cm = gp - cost
+    money = lambda v: v.round(2).cast("decimal(18, 2)")  # noqa: E731 - a local formatter reads best inline
+    return t.select(
+        *keys,
+        gross_sales=money(t.gross_sales), discount=money(t.discount), returns=money(t.returns),
+        revenue=money(t.revenue), cogs=money(t.cogs), gross_profit=money(gp), cost_to_serve=money(cost),
+        contribution_margin=money(cm), orders=t.orders.cast("int64"),
+        active_customers=t.active_customers.cast("int64"),
+        gross_margin=_ratio(gp, t.revenue), contribution_margin_pct=_ratio(cm, t.revenue),
+        average_order_value=_ratio(t.revenue, t.orders), return_rate=_ratio(t.returns, t.invoiced),
+    )
+
+
+def summary_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
+    totals = _line_totals(sales_lines(wh, filters, scope), [])
+    return _finish(totals.cross_join(_costs(wh, filters, scope, None, None)), [])
+
+
+def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
+    totals = _line_totals(sales_lines(wh, filters, scope), [dimension])
+    joined = _with_costs(totals, _costs(wh, filters, scope, dimension, None), dimension)
+    return _finish(joined, [dimension]).order_by(ibis.desc("revenue"), dimension)
+
+
+def _with_costs(totals: ir.Table, costs: ir.Table, key: str) -> ir.Table:
+    """Line totals beside costs; a group with costs and no sales still appears, with zero sales."""
+    joined = totals.outer_join(costs, key)
+    return joined.mutate(**{key: joined[key].fill_null(joined[f"{key}_right"])}).drop(f"{key}_right")
+
+
+def trend_expr(wh: Warehouse, grain: str, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
+    lines = sales_lines(wh, filters, scope)
+    lines = lines.mutate(period=_period(lines.invoice_date, grain))
+    totals = _line_totals(lines, ["period"])
+    if filters.splits_customers:
+        # Cost to serve is dated by its own GL date and belongs to customers; under a product
+        # or rep filter there is no defensible monthly split, so it is left out of the trend.
+        joined = totals.mutate(cost_to_serve=ibis.literal(None, "decimal(18, 4)"))
+    else:
+        joined = _with_costs(totals, _costs(wh, filters, scope, None, grain), "period")
+    return _finish(joined, ["period"]).order_by("period")
+
+
+def _fill_missing_line_totals(t: ir.Table) -> ir.Table:
+    zero = ibis.literal(0).cast("decimal(18, 4)")
+    return t.mutate(**{c: t[c].fill_null(zero) for c in ("gross_sales", "discount", "invoiced", "returns",
+                                                          "revenue", "cogs")},
+                    orders=t.orders.fill_null(0), active_customers=t.active_customers.fill_null(0))
+
+
+COMPARISONS = ("previous", "yoy", "ytd")
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The current and prior date ranges of a comparison."""
+
+    current: tuple[dt.date, dt.date]
+    prior: tuple[dt.date, dt.date]
+
+
+def comparison_periods(filters: Filters, basis: str, fiscal_year_start_month: int = 1) -> Periods:
+    """Date ranges for a comparison of the filtered range.
+
+    - ``previous``: the period of equal length just before (MoM for a month, QoQ for a quarter);
+    - ``yoy``: the same dates a year earlier;
+    - ``ytd``: fiscal year start to the range's end, against the prior fiscal year up to the same day.
+
+    Examples
+    --------
+    >>> f = Filters(start=dt.date(2026, 4, 1), end=dt.date(2026, 6, 30))
+    >>> comparison_periods(f, "previous").prior
+    (datetime.date(2025, 12, 31), datetime.date(2026, 3, 31))
+    >>> comparison_periods(f, "ytd").current, comparison_periods(f, "ytd").prior
+    ((datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)), (datetime.date(2025, 1, 1), datetime.date(2025, 6, 30)))
+    """
+    if filters.start is None or filters.end is None:
+        raise ValueError("a comparison needs a date range with a start and an end")
+    if basis == "previous":
+        length = dt.timedelta(days=filters.days)
+        return Periods((filters.start, filters.end), (filters.start - length, filters.start - dt.timedelta(days=1)))
+    if basis == "yoy":
+        prior = filters.shifted(years=-1)
+        return Periods((filters.start, filters.end), (prior.start, prior.end))
+    if basis == "ytd":
+        end = filters.end
+        year = end.year if end.month >= fiscal_year_start_month else end.year - 1
+        start = dt.date(year, fiscal_year_start_month, 1)
+        current = Filters(start=start, end=end)
+        prior = current.shifted(years=-1)
+        return Periods((start, end), (prior.start, prior.end))
+    raise ValueError(f"unknown comparison {basis!r}; use one of {', '.join(COMPARISONS)}")
+
+
+def growth(current: float | None, prior: float | None) -> float | None:
+    """(current - prior) / |prior|; ``None`` ("n/a") when the prior is 0 or missing.
+
+    >>> growth(120, 100), growth(-50, -100), growth(5, 0)
+    (0.2, 0.5, None)
+    """
+    if current is None or prior is None or prior == 0 or pd.isna(prior) or pd.isna(current):
+        return None
+    return (float(current) - float(prior)) / abs(float(prior))
