@@ -15,7 +15,7 @@ from threading import Lock
 import pandas as pd
 
 from marginscope.config import get_settings
-from marginscope.metrics import sales
+from marginscope.metrics import products, receivables, sales
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
 
@@ -95,6 +95,44 @@ class SalesMetrics:
         return self.by("product_id", filters, scope).head(n).reset_index(drop=True)
 
 
+class ProductMetrics:
+    """Product figures; definitions in :mod:`marginscope.metrics.products`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def performance(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """Products ranked by revenue with profit, growth, cumulative share and ABC class."""
+        return self._m._cached(("products.performance",), filters, scope,
+                               lambda: products.performance(self._m.warehouse, filters, scope))
+
+    def demand_trend(self, grain: str = "month", filters: Filters = Filters(),
+                     scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """Net units and revenue per product and period."""
+        return self._m._run(("products.demand", grain), filters, scope,
+                            lambda: products.demand_trend_expr(self._m.warehouse, filters, scope, grain))
+
+
+class ReceivableMetrics:
+    """Receivables at the end of the date range; definitions in :mod:`marginscope.metrics.receivables`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def open_invoices(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        return self._m._run(("receivables.open",), filters, scope,
+                            lambda: receivables.open_invoices_expr(self._m.warehouse, filters, scope))
+
+    def aging(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, by_customer: bool = False) -> pd.DataFrame:
+        return self._m._run(("receivables.aging", by_customer), filters, scope,
+                            lambda: receivables.aging_expr(self._m.warehouse, filters, scope, by_customer))
+
+    def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """One row: as_of, open_amount, overdue_amount, revenue_90d, dso_days."""
+        return self._m._cached(("receivables.summary",), filters, scope,
+                               lambda: pd.DataFrame([receivables.dso(self._m.warehouse, filters, scope)]))
+
+
 def _plain(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
@@ -115,10 +153,16 @@ class Metrics:
         self.fiscal_year_start_month = fiscal_year_start_month or get_settings().fiscal_year_start_month
         self.cache = _Cache()
         self.sales = SalesMetrics(self)
+        self.products = ProductMetrics(self)
+        self.receivables = ReceivableMetrics(self)
+
+    def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
+        """``compute()`` once per (query, filters, scope, data version)."""
+        return self.cache.get((query, filters, scope, self.warehouse.data_version), compute)
 
     def _run(self, query: tuple, filters: Filters, scope: Scope, build) -> pd.DataFrame:
-        key = (query, filters, scope, self.warehouse.data_version)
-        return self.cache.get(key, lambda: build().execute())
+        """Execute the Ibis expression ``build()`` returns, cached like :meth:`_cached`."""
+        return self._cached(query, filters, scope, lambda: build().execute())
 
     def close(self) -> None:
         self.warehouse.close()
