@@ -15,7 +15,9 @@ from threading import Lock
 import pandas as pd
 
 from marginscope.config import get_settings
-from marginscope.metrics import products, receivables, sales
+import datetime as dt
+
+from marginscope.metrics import budget, products, receivables, sales
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
 
@@ -95,6 +97,32 @@ class SalesMetrics:
         return self.by("product_id", filters, scope).head(n).reset_index(drop=True)
 
 
+class BudgetMetrics:
+    """Actual against budget; definitions in :mod:`marginscope.metrics.budget`.
+
+    ``as_of`` (default today) cuts the month in progress and marks later months as future.
+    """
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def by_month(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+                 as_of: dt.date | None = None) -> pd.DataFrame:
+        as_of = as_of or dt.date.today()
+        return self._m._cached(("budget.month", as_of), filters, scope,
+                               lambda: budget.by_month(self._m.warehouse, filters, scope, as_of))
+
+    def by_dimension(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+                     as_of: dt.date | None = None) -> pd.DataFrame:
+        as_of = as_of or dt.date.today()
+        return self._m._cached(("budget.dimension", dimension, as_of), filters, scope,
+                               lambda: budget.by_dimension(self._m.warehouse, dimension, filters, scope, as_of))
+
+    def full_year_outlook(self, year: int, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+                          as_of: dt.date | None = None, forecast: budget.Forecast | None = None) -> pd.DataFrame:
+        return budget.full_year_outlook(self._m.warehouse, year, filters, scope, as_of, forecast)
+
+
 class ProductMetrics:
     """Product figures; definitions in :mod:`marginscope.metrics.products`."""
 
@@ -154,6 +182,7 @@ class Metrics:
         self.cache = _Cache()
         self.sales = SalesMetrics(self)
         self.products = ProductMetrics(self)
+        self.budget = BudgetMetrics(self)
         self.receivables = ReceivableMetrics(self)
 
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:

@@ -1,0 +1,91 @@
+"""Budget against actuals on the hand-worked company of conftest.py.
+
+Revenue actuals by month and region (from conftest's lines):
+  Jan: North (C1) 95 + 200 = 295;     South 0
+  Feb: North (C1) 18 - 9.50 = 8.50;   South (C2) 50
+  Mar: North (C3's return) -200 on 5 March; South 0
+"""
+
+import datetime as dt
+
+import pytest
+
+from marginscope.metrics import Filters, Scope, budget
+from tests.metrics.conftest import COSTS, CUSTOMERS, LINES, PRODUCTS, REPS, open_with
+
+BUDGETS = """period,measure,amount,region
+2026-01-01,revenue,300,North
+2026-01-01,revenue,100,South
+2026-02-01,revenue,100,North
+2026-02-01,revenue,50,South
+2026-03-01,revenue,310,North
+2026-03-01,revenue,0,South
+2026-04-01,revenue,100,North
+"""
+JAN_TO_APR = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 4, 30))
+MID_MARCH = dt.date(2026, 3, 15)
+
+
+@pytest.fixture
+def ms(tmp_path):
+    metrics = open_with(tmp_path, {"reps": REPS, "customers": CUSTOMERS, "products": PRODUCTS,
+                                   "invoice_lines": LINES, "costs_to_serve": COSTS, "budgets": BUDGETS})
+    yield metrics
+    metrics.close()
+
+
+def test_by_month_with_a_partial_and_a_future_month(ms):
+    table = budget.by_month(ms.warehouse, JAN_TO_APR, as_of=MID_MARCH)
+    revenue = table[table.measure == "revenue"].set_index("period")
+    jan, feb, mar, apr = (dt.date(2026, m, 1) for m in (1, 2, 3, 4))
+    assert (revenue.loc[jan, "budget"], revenue.loc[jan, "actual"]) == (400, 295)
+    assert revenue.loc[jan, "variance"] == -105 and revenue.loc[jan, "attainment"] == pytest.approx(295 / 400)
+    assert (revenue.loc[feb, "budget"], revenue.loc[feb, "actual"]) == (150, 58.5)
+    # 1-15 March of 31 days: 310 * 15 / 31 = 150 budgeted; the -200 return fell on 5 March.
+    assert revenue.loc[mar, "budget"] == pytest.approx(150) and revenue.loc[mar, "actual"] == -200
+    assert bool(revenue.loc[mar, "partial"]) and not bool(revenue.loc[feb, "partial"])
+    assert bool(revenue.loc[apr, "future"]) and revenue.loc[apr, "budget"] == 100
+    assert revenue.actual.isna()[apr] and revenue.attainment.isna()[apr]
+    profit = table[table.measure == "gross_profit"].set_index("period")
+    assert profit.loc[jan, "actual"] == 195  # 295 - cogs 60 - 40
+    assert profit.budget.isna().all()  # no gross-profit budget: no attainment, not a 0 budget
+
+
+def test_by_region(ms):
+    table = budget.by_dimension(ms.warehouse, "region", JAN_TO_APR, as_of=MID_MARCH)
+    revenue = table[table.measure == "revenue"].set_index("region")
+    assert (revenue.loc["North", "budget"], revenue.loc["North", "actual"]) == pytest.approx((550, 103.5))
+    assert (revenue.loc["South", "budget"], revenue.loc["South", "actual"]) == (150, 50)
+    assert revenue.loc["South", "attainment"] == pytest.approx(50 / 150)
+
+
+def test_filters_select_budget_cells_or_make_the_budget_missing(ms):
+    north = budget.by_month(ms.warehouse, Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31),
+                                                  regions={"North"}), as_of=MID_MARCH)
+    january = north[north.measure == "revenue"].iloc[0]
+    assert (january.budget, january.actual) == (300, 295)
+    retail = budget.by_month(ms.warehouse, Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31),
+                                                   industries={"retail"}), as_of=MID_MARCH)
+    assert retail.budget.isna().all()  # budgets have no industry: no like-for-like comparison
+    scoped = budget.by_month(ms.warehouse, JAN_TO_APR, Scope(customers={"C1"}), as_of=MID_MARCH)
+    assert scoped.budget.isna().all()
+
+
+def test_full_year_outlook_with_a_forecast(ms):
+    def hundred_a_month(measure, months):
+        return {month: 100.0 for month in months} if measure == "revenue" else {}
+
+    outlook = budget.full_year_outlook(ms.warehouse, 2026, as_of=MID_MARCH, forecast=hundred_a_month)
+    revenue = outlook.set_index("measure").loc["revenue"]
+    assert revenue.actual_to_date == 153.5  # 295 + 58.50 - 200
+    # The rest of March (16 of 31 days) and April-December: 100 * 16/31 + 900.
+    assert revenue.forecast_rest == pytest.approx(100 * 16 / 31 + 900)
+    assert revenue.full_year_budget == 960
+    assert revenue.outlook_attainment == pytest.approx((153.5 + 100 * 16 / 31 + 900) / 960)
+    without = budget.full_year_outlook(ms.warehouse, 2026, as_of=MID_MARCH)
+    assert without.outlook.isna().all()
+
+
+def test_the_python_api_serves_the_same_table(ms):
+    assert ms.budget.by_month(JAN_TO_APR, as_of=MID_MARCH).equals(budget.by_month(ms.warehouse, JAN_TO_APR,
+                                                                                  as_of=MID_MARCH))
