@@ -17,7 +17,7 @@ import pandas as pd
 from marginscope.config import get_settings
 import datetime as dt
 
-from marginscope.metrics import budget, products, receivables, sales
+from marginscope.metrics import budget, customers, products, receivables, sales
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
 
@@ -123,6 +123,30 @@ class BudgetMetrics:
         return budget.full_year_outlook(self._m.warehouse, year, filters, scope, as_of, forecast)
 
 
+class CustomerMetrics:
+    """Customer status and retention; definitions in :mod:`marginscope.metrics.customers`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def status(self, grain: str, filters: Filters, scope: Scope = EVERYTHING,
+               window: int = customers.CHURN_WINDOW_DAYS) -> pd.DataFrame:
+        """Buying, new, returning, reactivated, churned and active customers per period, with ratios."""
+        return self._m._cached(("customers.status", grain, window), filters, scope,
+                               lambda: customers.status_by_period(self._m.warehouse, grain, filters, scope, window))
+
+    def status_lists(self, grain: str, filters: Filters, scope: Scope = EVERYTHING,
+                     window: int = customers.CHURN_WINDOW_DAYS) -> pd.DataFrame:
+        """The customers behind every count: (period, customer_id, status, orders)."""
+        return self._m._cached(("customers.lists", grain, window), filters, scope,
+                               lambda: customers.classify(self._m.warehouse, grain, filters, scope, window))
+
+    def retention(self, segment: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """Retention rate per owner rep, tier, region, industry or customer type."""
+        return self._m._cached(("customers.retention", segment), filters, scope,
+                               lambda: customers.retention(self._m.warehouse, segment, filters, scope))
+
+
 class ProductMetrics:
     """Product figures; definitions in :mod:`marginscope.metrics.products`."""
 
@@ -183,6 +207,7 @@ class Metrics:
         self.sales = SalesMetrics(self)
         self.products = ProductMetrics(self)
         self.budget = BudgetMetrics(self)
+        self.customers = CustomerMetrics(self)
         self.receivables = ReceivableMetrics(self)
 
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
