@@ -17,7 +17,7 @@ import pandas as pd
 from marginscope.config import get_settings
 import datetime as dt
 
-from marginscope.metrics import budget, customers, products, receivables, sales
+from marginscope.metrics import budget, customers, portrait, products, receivables, sales
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
 
@@ -74,19 +74,8 @@ class SalesMetrics:
         or ``ytd`` (see :func:`marginscope.metrics.sales.comparison_periods`). Growth is
         missing ("n/a") when the prior value is 0.
         """
-        periods = sales.comparison_periods(filters, basis, self._m.fiscal_year_start_month)
-        current = self.summary(filters.with_range(*periods.current), scope).iloc[0]
-        prior = self.summary(filters.with_range(*periods.prior), scope).iloc[0]
-        rows = []
-        for measure in sales.MEASURES:
-            now, before = _plain(current[measure]), _plain(prior[measure])
-            change = None if now is None or before is None else now - before
-            rows.append({"measure": measure, "current": now, "prior": before, "change": change,
-                         "growth": sales.growth(now, before)})
-        table = pd.DataFrame(rows).astype({"current": "float64", "prior": "float64", "change": "float64",
-                                           "growth": "float64"})
-        table.attrs.update(current=periods.current, prior=periods.prior)
-        return table
+        return self._m._cached(("sales.compare", basis), filters, scope, lambda: sales.compare(
+            self._m.warehouse, basis, filters, scope, self._m.fiscal_year_start_month))
 
     def top_customers(self, n: int = 10, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """The ``n`` customers with the highest revenue (ties: by customer id)."""
@@ -141,6 +130,10 @@ class CustomerMetrics:
         return self._m._cached(("customers.lists", grain, window), filters, scope,
                                lambda: customers.classify(self._m.warehouse, grain, filters, scope, window))
 
+    def portrait(self, customer_id: str, filters: Filters, scope: Scope = EVERYTHING) -> portrait.Portrait:
+        """Everything about one customer (raises ``CustomerNotFound`` outside the scope)."""
+        return portrait.portrait(self._m.warehouse, customer_id, filters, scope, self._m.fiscal_year_start_month)
+
     def retention(self, segment: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Retention rate per owner rep, tier, region, industry or customer type."""
         return self._m._cached(("customers.retention", segment), filters, scope,
@@ -183,10 +176,6 @@ class ReceivableMetrics:
         """One row: as_of, open_amount, overdue_amount, revenue_90d, dso_days."""
         return self._m._cached(("receivables.summary",), filters, scope,
                                lambda: pd.DataFrame([receivables.dso(self._m.warehouse, filters, scope)]))
-
-
-def _plain(value) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
 
 
 class Metrics:

@@ -203,3 +203,29 @@ def growth(current: float | None, prior: float | None) -> float | None:
     if current is None or prior is None or prior == 0 or pd.isna(prior) or pd.isna(current):
         return None
     return (float(current) - float(prior)) / abs(float(prior))
+
+
+def compare(wh: Warehouse, basis: str, filters: Filters, scope: Scope = EVERYTHING,
+            fiscal_year_start_month: int = 1) -> pd.DataFrame:
+    """Every measure now and in the comparison period, with the change and growth.
+
+    ``basis`` as in :func:`comparison_periods`; growth is missing ("n/a") when the
+    prior value is 0. The periods are in the result's ``attrs``.
+    """
+    periods = comparison_periods(filters, basis, fiscal_year_start_month)
+    current = summary_expr(wh, filters.with_range(*periods.current), scope).execute().iloc[0]
+    prior = summary_expr(wh, filters.with_range(*periods.prior), scope).execute().iloc[0]
+    rows = []
+    for measure in MEASURES:
+        now, before = _plain(current[measure]), _plain(prior[measure])
+        rows.append({"measure": measure, "current": now, "prior": before,
+                     "change": None if now is None or before is None else now - before,
+                     "growth": growth(now, before)})
+    table = pd.DataFrame(rows).astype({"current": "float64", "prior": "float64", "change": "float64",
+                                       "growth": "float64"})
+    table.attrs.update(current=periods.current, prior=periods.prior)
+    return table
+
+
+def _plain(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)

@@ -1,0 +1,138 @@
+"""One customer's full portrait, composed from the other metrics with a customer filter.
+
+Nothing is defined here that the other metric modules define: revenue, profit,
+comparisons, receivables and trends come from them, so the portrait agrees with
+every page. The date range is the "current period"; lifetime means all history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import ibis
+import pandas as pd
+
+from marginscope.metrics import receivables, sales
+from marginscope.metrics.filters import EVERYTHING, Filters, Scope, cost_lines, sales_lines
+from marginscope.warehouse import Warehouse
+
+
+class CustomerNotFound(LookupError):
+    """The customer does not exist, or is outside the user's scope (the two are not told apart)."""
+
+
+@dataclass
+class Portrait:
+    """Everything a customer profile shows. DataFrames are empty where there is nothing to show."""
+
+    customer: dict
+    current: pd.DataFrame  # sales.summary of the date range
+    year_over_year: pd.DataFrame  # sales.compare("yoy")
+    year_to_date: pd.DataFrame  # sales.compare("ytd")
+    lifetime: pd.DataFrame  # sales.summary over all history
+    distinct_products: int
+    products: pd.DataFrame  # per product: quantity, revenue, gross profit, gross margin
+    reps: pd.DataFrame  # reps credited on its lines: revenue, first and last invoice
+    first_order: pd.DataFrame  # the lines of its first order
+    largest_order: pd.DataFrame  # the lines of its largest order by revenue
+    returns: pd.DataFrame  # its credit-note lines
+    orders_by_status: pd.DataFrame
+    late_deliveries: int
+    receivables: pd.DataFrame  # open invoices with aging at the end of the range
+    aging: pd.DataFrame
+    receivables_history: pd.DataFrame  # open amount at each month end of the range
+    cost_to_serve: pd.DataFrame  # by category
+    trend: pd.DataFrame  # monthly sales.trend
+
+
+def _customer_row(wh: Warehouse, customer_id: str, scope: Scope) -> dict:
+    if scope.customers is not None and customer_id not in scope.customers:
+        raise CustomerNotFound(customer_id)
+    c = wh.table("customers")
+    rows = c.filter(c.customer_id == customer_id).execute()
+    if rows.empty:
+        raise CustomerNotFound(customer_id)
+    return rows.iloc[0].to_dict()
+
+
+def _order_lines(lines, pick) -> pd.DataFrame:
+    invoices = lines.filter(lines.kind == "invoice")
+    orders = invoices.group_by("order_key").aggregate(day=invoices.invoice_date.min(), revenue=invoices.revenue.sum())
+    chosen = orders.order_by(pick(orders)).limit(1)
+    picked = invoices.semi_join(chosen, "order_key")
+    return picked.select("order_key", "invoice_id", "line_no", "invoice_date", "product_id", "product_name",
+                         "quantity", "unit_price", "discount", "net_amount").order_by(["invoice_id", "line_no"]).execute()
+
+
+def _month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
+    ends, month = [], dt.date(start.year, start.month, 1)
+    while month <= end:
+        following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        ends.append(min(following - dt.timedelta(days=1), end))
+        month = following
+    return ends
+
+
+def portrait(wh: Warehouse, customer_id: str, filters: Filters, scope: Scope = EVERYTHING,
+             fiscal_year_start_month: int = 1) -> Portrait:
+    """The portrait of ``customer_id`` over the filters' date range (which must be set).
+
+    Raises
+    ------
+    CustomerNotFound
+        If the customer does not exist or the scope does not include it.
+    """
+    if filters.start is None or filters.end is None:
+        raise ValueError("a portrait needs a date range with a start and an end")
+    customer = _customer_row(wh, customer_id, scope)
+    mine = replace(filters, customers=frozenset({customer_id}))
+    lifetime_filters = replace(mine, start=None, end=None)
+
+    lines = sales_lines(wh, mine, scope)
+    all_lines = sales_lines(wh, lifetime_filters, scope)
+    signed_quantity = ibis.ifelse(lines.kind == "invoice", lines.quantity, -lines.quantity)
+    products = lines.group_by(["product_id", "product_name", "category"]).aggregate(
+        quantity=signed_quantity.sum(), revenue=lines.revenue.sum(),
+        gross_profit=(lines.revenue - lines.cogs_signed).sum())
+    products = products.mutate(gross_margin=sales._ratio(products.gross_profit, products.revenue))
+    reps = all_lines.group_by("rep_id").aggregate(revenue=all_lines.revenue.sum(),
+                                                 first_invoice=all_lines.invoice_date.min(),
+                                                 last_invoice=all_lines.invoice_date.max())
+    returns = lines.filter(lines.kind == "credit_note").select(
+        "invoice_id", "line_no", "invoice_date", "product_id", "quantity", "net_amount").order_by("invoice_date")
+
+    o = wh.table("orders")
+    own_orders = o.filter(o.customer_id == customer_id)
+    by_status = own_orders.group_by("status").aggregate(orders=own_orders.count()).order_by("status").execute()
+    late = own_orders.filter(own_orders.delivered_date > own_orders.promised_date).count().execute()
+
+    history = []
+    for month_end in _month_ends(filters.start, filters.end):
+        figures = receivables.dso(wh, mine.with_range(filters.start, month_end), scope)
+        history.append({"month_end": month_end, "open_amount": figures["open_amount"],
+                        "overdue_amount": figures["overdue_amount"]})
+
+    costs = cost_lines(wh, mine, scope)
+    cost_by_category = costs.group_by("category").aggregate(amount=costs.amount.sum()).order_by("category")
+
+    return Portrait(
+        customer=customer,
+        current=sales.summary_expr(wh, mine, scope).execute(),
+        year_over_year=sales.compare(wh, "yoy", mine, scope, fiscal_year_start_month),
+        year_to_date=sales.compare(wh, "ytd", mine, scope, fiscal_year_start_month),
+        lifetime=sales.summary_expr(wh, lifetime_filters, scope).execute(),
+        distinct_products=int(lines.filter(lines.kind == "invoice").product_id.nunique().execute()),
+        products=products.order_by([ibis.desc("revenue"), "product_id"]).execute(),
+        reps=reps.order_by(ibis.desc("revenue")).execute(),
+        first_order=_order_lines(all_lines, lambda orders: [orders.day, orders.order_key]),
+        largest_order=_order_lines(all_lines, lambda orders: [ibis.desc(orders.revenue), orders.order_key]),
+        returns=returns.execute(),
+        orders_by_status=by_status,
+        late_deliveries=int(late),
+        receivables=receivables.open_invoices_expr(wh, mine, scope).execute(),
+        aging=receivables.aging_expr(wh, mine, scope).execute(),
+        receivables_history=pd.DataFrame(history),
+        cost_to_serve=cost_by_category.execute(),
+        trend=sales.trend_expr(wh, "month", mine, scope).execute(),
+    )
