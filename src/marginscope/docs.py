@@ -1,12 +1,19 @@
 """Documentation generated from code, so that it cannot drift from it.
 
-``docs/data-contract.md`` is this module's output; a test fails when they differ
-(regenerate with ``python -m marginscope.docs > docs/data-contract.md``).
+``docs/data-contract.md`` and ``docs/metrics.md`` are this module's output; a test
+fails when they differ. Regenerate both with ``python -m marginscope.docs``.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import sys
+from pathlib import Path
+
 from marginscope.schema import TABLES, Column
+
+METRIC_MODULES = ("filters", "sales", "budget", "products", "customers", "receivables", "portrait")
 
 
 def _column_notes(column: Column) -> str:
@@ -44,6 +51,27 @@ def data_contract_markdown(tables: list[str] | None = None) -> str:
     return "\n".join(parts)
 
 
+def data_contract_document() -> str:
+    return "# Data contract\n\nGenerated from `marginscope.schema`; do not edit by hand.\n\n" + data_contract_markdown()
+
+
+def metrics_document() -> str:
+    """Every metric module's definitions, as written in its docstring."""
+    parts = ["# Metric definitions\n",
+             "Generated from the docstrings of `marginscope.metrics`; do not edit by hand. "
+             "Every figure in marginscope is computed as written here.\n"]
+    for name in METRIC_MODULES:
+        module = importlib.import_module(f"marginscope.metrics.{name}")
+        title, _, body = inspect.getdoc(module).partition("\n")
+        parts.append(f"## {name}: {title}\n\n{body.strip()}\n")
+    return "\n".join(parts)
+
+
+DOCUMENTS = {"data-contract.md": data_contract_document, "metrics.md": metrics_document}
+
+
 if __name__ == "__main__":
-    print("# Data contract\n\nGenerated from `marginscope.schema`; do not edit by hand.\n")
-    print(data_contract_markdown(), end="")
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs")
+    for filename, render in DOCUMENTS.items():
+        (folder / filename).write_text(render())
+        print(f"wrote {folder / filename}")

@@ -129,3 +129,27 @@ def test_results_are_cached_until_the_data_changes(ms, tmp_path):
     extra.write_text(LINES.splitlines()[0] + "\nI5,1,invoice,2026-03-10,O5,C2,P1,R2,1,10.00,0,10.00,6.00\n")
     assert load_file(ms.warehouse, "invoice_lines", extra).ok
     assert ms.sales.summary(Q1).revenue.iloc[0] == D("163.50")
+
+
+def test_a_batch_reads_the_data_version_once_and_shares_sub_queries(ms, monkeypatch):
+    reads = []
+    real = type(ms.warehouse).data_version
+
+    monkeypatch.setattr(type(ms.warehouse), "data_version", property(lambda self: reads.append(1) or real.fget(self)))
+    page = ms.batch(kpis=lambda m: m.sales.summary(Q1), again=lambda m: m.sales.summary(Q1),
+                    regions=lambda m: m.sales.by("region", Q1))
+    assert len(reads) == 1
+    assert ms.cache.misses == 2 and ms.cache.hits == 1
+    assert page["kpis"].equals(page["again"])
+
+
+def test_empty_optional_tables(tmp_path):
+    from tests.metrics.conftest import CUSTOMERS, PRODUCTS, open_with
+
+    metrics = open_with(tmp_path, {"customers": CUSTOMERS, "products": PRODUCTS, "invoice_lines": LINES})
+    row = metrics.sales.summary(Q1).iloc[0]
+    assert (row.revenue, row.cost_to_serve, row.contribution_margin) == (D("153.50"), 0, D("57.50"))
+    assert metrics.budget.by_month(Q1, as_of=dt.date(2026, 3, 31)).budget.isna().all()
+    assert metrics.receivables.summary(Q1).open_amount.iloc[0] == 463  # no payments: every invoice is open
+    assert metrics.products.performance(Q1).product_id.tolist() == ["P1", "P2"]
+    metrics.close()

@@ -193,6 +193,7 @@ class Metrics:
         self.warehouse = warehouse
         self.fiscal_year_start_month = fiscal_year_start_month or get_settings().fiscal_year_start_month
         self.cache = _Cache()
+        self._pinned_version: int | None = None
         self.sales = SalesMetrics(self)
         self.products = ProductMetrics(self)
         self.budget = BudgetMetrics(self)
@@ -201,7 +202,28 @@ class Metrics:
 
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
         """``compute()`` once per (query, filters, scope, data version)."""
-        return self.cache.get((query, filters, scope, self.warehouse.data_version), compute)
+        version = self._pinned_version if self._pinned_version is not None else self.warehouse.data_version
+        return self.cache.get((query, filters, scope, version), compute)
+
+    def batch(self, **queries: Callable[["Metrics"], pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """Run a page's queries together, all against one data version.
+
+        The data version is read once, so every figure of the page comes from the
+        same load, and repeated sub-queries (a summary used by two cards) run once.
+
+        Examples
+        --------
+        >>> import marginscope
+        >>> ms = marginscope.open("duckdb://:memory:")
+        >>> page = ms.batch(kpis=lambda m: m.sales.summary(), top=lambda m: m.sales.top_customers(5))
+        >>> sorted(page)
+        ['kpis', 'top']
+        """
+        self._pinned_version = self.warehouse.data_version
+        try:
+            return {name: query(self) for name, query in queries.items()}
+        finally:
+            self._pinned_version = None
 
     def _run(self, query: tuple, filters: Filters, scope: Scope, build) -> pd.DataFrame:
         """Execute the Ibis expression ``build()`` returns, cached like :meth:`_cached`."""

@@ -60,6 +60,8 @@ def performance(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> p
                            for now, before in zip(table.revenue, table.prior_revenue)]
         table["growth"] = table["growth"].astype("float64")
     table.insert(0, "rank", np.arange(1, len(table) + 1))
+    # The Pareto curve plots cumulative_share against the share of products ranked so far.
+    table["product_share"] = table["rank"] / max(len(table), 1)
     return pd.concat([table, abc(table.revenue)], axis=1)
 
 
