@@ -2,7 +2,6 @@
 
 import csv
 import hashlib
-import os
 import signal
 import subprocess
 import sys

@@ -49,10 +49,19 @@ def open_with(tmp_path, tables: dict[str, str]):
 
 
 @pytest.fixture
-def ms(tmp_path):
-    metrics = open_with(tmp_path, {"reps": REPS, "customers": CUSTOMERS, "products": PRODUCTS,
-                                   "invoice_lines": LINES, "costs_to_serve": COSTS})
-    yield metrics
-    metrics.close()
+def company(tmp_path):
+    """Open a hand-worked company from CSV texts; closed when the test ends."""
+    opened = []
+
+    def open_company(**tables: str):
+        opened.append(open_with(tmp_path, tables))
+        return opened[-1]
+
+    yield open_company
+    for metrics in opened:
+        metrics.close()
 
 
+@pytest.fixture
+def ms(company):
+    return company(reps=REPS, customers=CUSTOMERS, products=PRODUCTS, invoice_lines=LINES, costs_to_serve=COSTS)

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from marginscope.metrics import Filters, Scope, budget
-from tests.metrics.conftest import COSTS, CUSTOMERS, LINES, PRODUCTS, REPS, open_with
+from tests.metrics.conftest import COSTS, CUSTOMERS, LINES, PRODUCTS, REPS
 
 BUDGETS = """period,measure,amount,region
 2026-01-01,revenue,300,North
@@ -27,11 +27,9 @@ MID_MARCH = dt.date(2026, 3, 15)
 
 
 @pytest.fixture
-def ms(tmp_path):
-    metrics = open_with(tmp_path, {"reps": REPS, "customers": CUSTOMERS, "products": PRODUCTS,
-                                   "invoice_lines": LINES, "costs_to_serve": COSTS, "budgets": BUDGETS})
-    yield metrics
-    metrics.close()
+def ms(company):
+    return company(reps=REPS, customers=CUSTOMERS, products=PRODUCTS, invoice_lines=LINES, costs_to_serve=COSTS,
+                   budgets=BUDGETS)
 
 
 def test_by_month_with_a_partial_and_a_future_month(ms):

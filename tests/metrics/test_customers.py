@@ -22,7 +22,7 @@ import datetime as dt
 import pytest
 
 from marginscope.metrics import Filters, Scope, customers
-from tests.metrics.conftest import CUSTOMERS, PRODUCTS, open_with
+from tests.metrics.conftest import CUSTOMERS, PRODUCTS
 
 PURCHASES = [("C1", "2025-12-20"), ("C1", "2026-01-15"), ("C1", "2026-01-25"), ("C1", "2026-04-10"),
              ("C2", "2026-02-05"), ("C3", "2025-10-01"), ("C3", "2026-03-10")]
@@ -33,10 +33,8 @@ WINDOW = 60
 
 
 @pytest.fixture
-def ms(tmp_path):
-    metrics = open_with(tmp_path, {"customers": CUSTOMERS, "products": PRODUCTS, "invoice_lines": LINES})
-    yield metrics
-    metrics.close()
+def ms(company):
+    return company(customers=CUSTOMERS, products=PRODUCTS, invoice_lines=LINES)
 
 
 def test_spells(ms):

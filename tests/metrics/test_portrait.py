@@ -12,7 +12,7 @@ import pytest
 
 from marginscope.metrics import Scope
 from marginscope.metrics.portrait import CustomerNotFound, portrait
-from tests.metrics.conftest import COSTS, CUSTOMERS, LINES, PRODUCTS, Q1, REPS, open_with
+from tests.metrics.conftest import COSTS, CUSTOMERS, LINES, PRODUCTS, Q1, REPS
 
 ORDERS = """order_id,customer_id,order_date,status,promised_date,shipped_date,delivered_date
 O1,C1,2026-01-05,delivered,2026-01-08,2026-01-09,2026-01-12
@@ -22,11 +22,9 @@ O2,C2,2026-02-10,delivered,2026-02-20,2026-02-14,2026-02-15
 
 
 @pytest.fixture
-def ms(tmp_path):
-    metrics = open_with(tmp_path, {"reps": REPS, "customers": CUSTOMERS, "products": PRODUCTS,
-                                   "invoice_lines": LINES, "costs_to_serve": COSTS, "orders": ORDERS})
-    yield metrics
-    metrics.close()
+def ms(company):
+    return company(reps=REPS, customers=CUSTOMERS, products=PRODUCTS, invoice_lines=LINES, costs_to_serve=COSTS,
+                   orders=ORDERS)
 
 
 def test_portrait_of_c1(ms):

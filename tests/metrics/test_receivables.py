@@ -15,7 +15,7 @@ from decimal import Decimal as D
 import pytest
 
 from marginscope.metrics import Filters, Scope, receivables
-from tests.metrics.conftest import CUSTOMERS, PRODUCTS, open_with
+from tests.metrics.conftest import CUSTOMERS, PRODUCTS
 
 LINES = """invoice_id,line_no,kind,invoice_date,due_date,customer_id,product_id,quantity,unit_price,net_amount
 I1,1,invoice,2026-01-01,2026-01-31,C1,P1,10,10,100.00
@@ -34,11 +34,8 @@ END_OF_MARCH = Filters(end=dt.date(2026, 3, 31))
 
 
 @pytest.fixture
-def ms(tmp_path):
-    metrics = open_with(tmp_path, {"customers": CUSTOMERS, "products": PRODUCTS, "invoice_lines": LINES,
-                                   "payments": PAYMENTS})
-    yield metrics
-    metrics.close()
+def ms(company):
+    return company(customers=CUSTOMERS, products=PRODUCTS, invoice_lines=LINES, payments=PAYMENTS)
 
 
 def test_open_invoices_and_their_aging(ms):

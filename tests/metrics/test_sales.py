@@ -143,13 +143,12 @@ def test_a_batch_reads_the_data_version_once_and_shares_sub_queries(ms, monkeypa
     assert page["kpis"].equals(page["again"])
 
 
-def test_empty_optional_tables(tmp_path):
-    from tests.metrics.conftest import CUSTOMERS, PRODUCTS, open_with
+def test_empty_optional_tables(company):
+    from tests.metrics.conftest import CUSTOMERS, PRODUCTS
 
-    metrics = open_with(tmp_path, {"customers": CUSTOMERS, "products": PRODUCTS, "invoice_lines": LINES})
+    metrics = company(customers=CUSTOMERS, products=PRODUCTS, invoice_lines=LINES)
     row = metrics.sales.summary(Q1).iloc[0]
     assert (row.revenue, row.cost_to_serve, row.contribution_margin) == (D("153.50"), 0, D("57.50"))
     assert metrics.budget.by_month(Q1, as_of=dt.date(2026, 3, 31)).budget.isna().all()
     assert metrics.receivables.summary(Q1).open_amount.iloc[0] == 463  # no payments: every invoice is open
     assert metrics.products.performance(Q1).product_id.tolist() == ["P1", "P2"]
-    metrics.close()

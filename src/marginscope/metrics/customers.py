@@ -27,7 +27,7 @@ import ibis
 import pandas as pd
 
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
-from marginscope.metrics.sales import GRAINS, _period
+from marginscope.metrics.sales import _period
 from marginscope.warehouse import Warehouse
 
 CHURN_WINDOW_DAYS = 365
