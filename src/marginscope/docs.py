@@ -13,7 +13,8 @@ from pathlib import Path
 
 from marginscope.schema import TABLES, Column
 
-METRIC_MODULES = ("filters", "sales", "budget", "products", "customers", "receivables", "portrait")
+METRIC_MODULES = ("filters", "sales", "budget", "products", "customers", "receivables", "portrait",
+                  "profitability")
 
 
 def _column_notes(column: Column) -> str:

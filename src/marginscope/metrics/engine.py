@@ -17,7 +17,7 @@ import pandas as pd
 from marginscope.config import get_settings
 import datetime as dt
 
-from marginscope.metrics import budget, customers, portrait, products, receivables, sales
+from marginscope.metrics import budget, customers, portrait, products, profitability, receivables, sales
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
 
@@ -140,6 +140,37 @@ class CustomerMetrics:
                                lambda: customers.retention(self._m.warehouse, segment, filters, scope))
 
 
+class ProfitabilityMetrics:
+    """Customer profitability and concentration; definitions in :mod:`marginscope.metrics.profitability`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def customers(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """Per customer margins with the drivers of negative contribution, best first."""
+        return self._m._cached(("profitability.customers",), filters, scope,
+                               lambda: profitability.customers(self._m.warehouse, filters, scope))
+
+    def whale_curve(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        return profitability.whale_curve(self.customers(filters, scope))
+
+    def concentration(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, profit_share: float = 0.70,
+                      top_share: float = 0.20) -> dict:
+        return profitability.concentration(self.customers(filters, scope), profit_share, top_share)
+
+    def negative_margin(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+                        by: str = "contribution_margin") -> tuple[pd.DataFrame, dict]:
+        return profitability.negative_margin(self.customers(filters, scope), by)
+
+    def contribution_by(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        return self._m._cached(("profitability.by", dimension), filters, scope,
+                               lambda: profitability.contribution_by(self._m.warehouse, dimension, filters, scope))
+
+    def tier_multiples(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        return self._m._cached(("profitability.tiers",), filters, scope,
+                               lambda: profitability.tier_multiples(self._m.warehouse, filters, scope))
+
+
 class ProductMetrics:
     """Product figures; definitions in :mod:`marginscope.metrics.products`."""
 
@@ -198,6 +229,7 @@ class Metrics:
         self.products = ProductMetrics(self)
         self.budget = BudgetMetrics(self)
         self.customers = CustomerMetrics(self)
+        self.profitability = ProfitabilityMetrics(self)
         self.receivables = ReceivableMetrics(self)
 
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
