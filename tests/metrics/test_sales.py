@@ -152,3 +152,15 @@ def test_empty_optional_tables(company):
     assert metrics.budget.by_month(Q1, as_of=dt.date(2026, 3, 31)).budget.isna().all()
     assert metrics.receivables.summary(Q1).open_amount.iloc[0] == 463  # no payments: every invoice is open
     assert metrics.products.performance(Q1).product_id.tolist() == ["P1", "P2"]
+
+
+def test_customers_without_a_region_form_one_group(company):
+    from tests.metrics.conftest import PRODUCTS
+
+    customers = "customer_id,name,region\nC1,Acme,\nC2,Globex,\n"
+    lines = LINES.splitlines()[0] + "\nI1,1,invoice,2026-01-10,O1,C1,P1,,1,10,0,10.00,6\n"
+    costs = "cost_id,customer_id,cost_date,category,amount\nK1,C2,2026-01-31,freight,4\n"
+    metrics = company(customers=customers, products=PRODUCTS, invoice_lines=lines, costs_to_serve=costs)
+    regions = metrics.sales.by("region", Q1)
+    assert len(regions) == 1  # sales of C1 and the cost of C2 are one "no region" group, not two
+    assert (regions.revenue.iloc[0], regions.cost_to_serve.iloc[0]) == (D("10.00"), D("4.00"))

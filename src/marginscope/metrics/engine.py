@@ -17,7 +17,8 @@ import pandas as pd
 from marginscope.config import get_settings
 import datetime as dt
 
-from marginscope.metrics import budget, customers, portrait, products, profitability, receivables, sales
+from marginscope.metrics import (budget, customers, pipeline, portrait, products, profitability, receivables,
+                                 sales, team)
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
 
@@ -171,6 +172,43 @@ class ProfitabilityMetrics:
                                lambda: profitability.tier_multiples(self._m.warehouse, filters, scope))
 
 
+class PipelineMetrics:
+    """CRM pipeline figures; definitions in :mod:`marginscope.metrics.pipeline`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, dimension: str | None = None,
+                grain: str | None = None) -> pd.DataFrame:
+        """Won, lost, open, new, pipeline revenue, average sale, CVR, time to close: in total, per
+        ``dimension`` or per period of ``grain``."""
+        return self._m._run(("pipeline.summary", dimension, grain), filters, scope,
+                            lambda: pipeline.summary_expr(self._m.warehouse, filters, scope, dimension, grain))
+
+    def compare(self, basis: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
+        return self._m._cached(("pipeline.compare", basis), filters, scope, lambda: pipeline.compare(
+            self._m.warehouse, basis, filters, scope, self._m.fiscal_year_start_month))
+
+    def movers(self, dimension: str, filters: Filters, scope: Scope = EVERYTHING,
+               measure: str = "pipeline_revenue", n: int = 10) -> pd.DataFrame:
+        return self._m._cached(("pipeline.movers", dimension, measure, n), filters, scope,
+                               lambda: pipeline.movers(self._m.warehouse, dimension, filters, scope, measure, n))
+
+
+class TeamMetrics:
+    """Reps and managers with the CVR x average-sale matrix; see :mod:`marginscope.metrics.team`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def reps(self, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
+        return self._m._cached(("team.reps",), filters, scope, lambda: team.reps(self._m.warehouse, filters, scope))
+
+    def managers(self, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
+        return self._m._cached(("team.managers",), filters, scope,
+                               lambda: team.managers(self._m.warehouse, filters, scope))
+
+
 class ProductMetrics:
     """Product figures; definitions in :mod:`marginscope.metrics.products`."""
 
@@ -230,6 +268,8 @@ class Metrics:
         self.budget = BudgetMetrics(self)
         self.customers = CustomerMetrics(self)
         self.profitability = ProfitabilityMetrics(self)
+        self.pipeline = PipelineMetrics(self)
+        self.team = TeamMetrics(self)
         self.receivables = ReceivableMetrics(self)
 
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:

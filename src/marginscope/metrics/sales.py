@@ -67,7 +67,11 @@ def _line_totals(lines: ir.Table, keys: list) -> ir.Table:
         orders=lines.order_key.nunique(),
     )
     totals = lines.group_by(keys).aggregate(**metrics) if keys else lines.aggregate(**metrics)
-    return totals.cross_join(active) if not keys else totals.join(active, keys)
+    if not keys:
+        return totals.cross_join(active)
+    # Null-safe: customers without a region (say) are one group, not dropped.
+    joined = totals.join(active, [totals[k].identical_to(active[k]) for k in keys])
+    return joined.drop(*[f"{k}_right" for k in keys])
 
 
 def _costs(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None, grain: str | None) -> ir.Table:
@@ -124,10 +128,15 @@ def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVER
     return _finish(joined, [dimension]).order_by(ibis.desc("revenue"), dimension)
 
 
+def outer_join_on(left: ir.Table, right: ir.Table, key: str) -> ir.Table:
+    """Full outer join on ``key`` where a missing key matches a missing key (a group of its own)."""
+    joined = left.outer_join(right, left[key].identical_to(right[key]))
+    return joined.mutate(**{key: joined[key].fill_null(joined[f"{key}_right"])}).drop(f"{key}_right")
+
+
 def _with_costs(totals: ir.Table, costs: ir.Table, key: str) -> ir.Table:
     """Line totals beside costs; a group with costs and no sales still appears, with zero sales."""
-    joined = totals.outer_join(costs, key)
-    return joined.mutate(**{key: joined[key].fill_null(joined[f"{key}_right"])}).drop(f"{key}_right")
+    return outer_join_on(totals, costs, key)
 
 
 def trend_expr(wh: Warehouse, grain: str, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
