@@ -18,7 +18,7 @@ from marginscope.config import get_settings
 import datetime as dt
 
 from marginscope.metrics import (budget, customers, pipeline, portrait, products, profitability, receivables,
-                                 sales, team)
+                                 rfm, sales, team)
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
 
@@ -209,6 +209,28 @@ class TeamMetrics:
                                lambda: team.managers(self._m.warehouse, filters, scope))
 
 
+class RFMMetrics:
+    """RFM segmentation; definitions in :mod:`marginscope.metrics.rfm`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def scores(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """Per customer R, F, M, scores and segment as of the end of the range."""
+        return self._m._cached(("rfm.scores",), filters, scope, lambda: rfm.scores(self._m.warehouse, filters, scope))
+
+    def segments(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        return self._m._cached(("rfm.segments",), filters, scope,
+                               lambda: rfm.segment_summary(self._m.warehouse, filters, scope))
+
+    def matrix(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        return rfm.rf_matrix(self.scores(filters, scope))
+
+    def migration(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(segment moves over the last quarter, slipping customers)."""
+        return rfm.migration(self._m.warehouse, filters, scope)
+
+
 class ProductMetrics:
     """Product figures; definitions in :mod:`marginscope.metrics.products`."""
 
@@ -270,6 +292,7 @@ class Metrics:
         self.profitability = ProfitabilityMetrics(self)
         self.pipeline = PipelineMetrics(self)
         self.team = TeamMetrics(self)
+        self.rfm = RFMMetrics(self)
         self.receivables = ReceivableMetrics(self)
 
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
