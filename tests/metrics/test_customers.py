@@ -104,3 +104,18 @@ def test_yearly_default_window(ms):
 def test_the_python_api_serves_the_same_table(ms):
     direct = customers.status_by_period(ms.warehouse, "month", JAN_TO_APR)
     assert ms.customers.status("month", JAN_TO_APR).equals(direct)
+
+
+def test_retention_of_reps_and_their_manager(company):
+    from marginscope.metrics import team
+
+    reps = "rep_id,name,manager\nR1,Ann,Mia\nR2,Bob,Mia\n"
+    owned = "customer_id,name,tier,owner_rep_id\nC1,Acme,Gold,R1\nC2,Globex,Bronze,R2\nC3,Initech,Gold,R2\n"
+    metrics = company(reps=reps, customers=owned, products=PRODUCTS, invoice_lines=LINES)
+    # Mar-Apr against 30 Dec - 28 Feb: R1's C1 bought in both; R2's C2 only before (C3 bought in
+    # neither window before March). Mia's team: 2 prior buyers, 1 retained.
+    march_april = Filters(start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 30))
+    per_rep = team.reps(metrics.warehouse, march_april).set_index("rep_id")
+    assert per_rep.retention_rate.to_dict() == {"R1": 1.0, "R2": 0.0}
+    assert per_rep.customers_owned.to_dict() == {"R1": 1, "R2": 2}
+    assert team.managers(metrics.warehouse, march_april).retention_rate.tolist() == [0.5]

@@ -66,3 +66,10 @@ def test_the_python_api(ms):
     assert ms.pipeline.summary(Q1).won.iloc[0] == 3
     assert ms.team.reps(Q1).set_index("rep_id").quadrant["R1"] == "Big-game hunters"
     assert ms.team.managers(Q1).quadrant.tolist() == ["Star performers"]  # one manager, Mia: the company itself
+
+
+def test_no_deals_at_all_is_one_row_of_zeros(company):
+    metrics = company(reps=REPS, customers=CUSTOMERS, products=PRODUCTS)
+    row = pipeline.summary_expr(metrics.warehouse, Q1).execute()
+    assert len(row) == 1 and (row.won.iloc[0], row.open.iloc[0], row.pipeline_revenue.iloc[0]) == (0, 0, 0)
+    assert row.conversion_rate.isna().all()

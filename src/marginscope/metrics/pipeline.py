@@ -95,6 +95,8 @@ def summary_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, dim
         joined = outer_join_on(joined, open_totals, "key")
     else:
         joined = joined.mutate(open=ibis.literal(None, "int64"))
+    if not grain and not dimension:  # a total is one row, even over no deals at all
+        joined = outer_join_on(ibis.memtable({"key": ["all"]}), joined, "key")
     won, lost = joined.won.fill_null(0), joined.lost.fill_null(0)
     revenue = joined.pipeline_revenue.fill_null(0)
     result = joined.select(

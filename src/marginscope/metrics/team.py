@@ -60,6 +60,13 @@ def managers(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> pd.D
     sums = per_rep.groupby("manager", dropna=False)[["customers_owned", "revenue", "gross_profit",
                                                       "contribution_margin"]].sum(min_count=1).reset_index()
     sums["reps"] = per_rep.groupby("manager", dropna=False).size().to_numpy()
+    if filters.start and filters.end:
+        # Retention of the manager's team: their reps' customers pooled, not the reps' rates averaged.
+        retention = customer_status.retention(wh, "owner_rep_id", filters, scope).rename(
+            columns={"owner_rep_id": "rep_id"}).merge(per_rep[["rep_id", "manager"]], on="rep_id")
+        pooled = retention.groupby("manager", dropna=False)[["prior_buyers", "retained"]].sum().reset_index()
+        pooled["retention_rate"] = pooled.retained / pooled.prior_buyers
+        sums = sums.merge(pooled[["manager", "retention_rate"]], on="manager", how="left")
     crm = pipeline.summary_expr(wh, filters, scope, "manager").execute()
     return _finish(sums.merge(crm, on="manager", how="left"), wh, filters, scope)
 
