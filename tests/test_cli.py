@@ -63,7 +63,7 @@ def test_mapping_file(url, write):
     ("args", "message"),
     [(["load", "invoices", "x.csv"], "unknown table 'invoices'; the tables are: reps, customers"),
      (["load", "products", "missing.csv"], "missing.csv: no such file"),
-     (["load-bundle", "nosuchbundle"], "no bundle file 'nosuchbundle'; shipped bundles: maven_crm"),
+     (["load-bundle", "nosuchbundle"], "no bundle 'nosuchbundle'; the bundles are: maven_crm"),
      (["schema", "nope"], "unknown table 'nope'")],
 )
 def test_failures_exit_1_with_a_message(url, args, message):
@@ -125,3 +125,14 @@ def test_demo_loads_everything_and_a_rerun_changes_nothing(url, tmp_path):
     assert code == 0 and out.count("0 new, 0 updated") == len(TABLES)
     with Warehouse.connect(url) as wh:
         assert wh.data_version == len(TABLES)
+
+
+def test_load_with_a_preset_and_list_the_mappings(url, write):
+    run("load", "reps", write("r.csv", "rep_id,name\nAnn,Ann\n"), "-w", url)
+    companies = write("companies.csv", "Record ID,Company name,Company owner\n901,Globex,Ann\n")
+    code, out = run("load", "--preset", "hubspot_companies", companies, "-w", url)
+    assert code == 0 and "loaded customers" in out and "'Industry' is not in the file" in out
+    code, out = run("mappings", "list")
+    assert code == 0 and "salesforce_opportunities │ preset │ opportunities" in out and "maven_crm" in out
+    code, out = run("load", "--preset", "nope", companies, "-w", url)
+    assert code == 1 and "no preset 'nope'" in out

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
-from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,6 +19,8 @@ from rich.table import Table as RichTable
 
 from marginscope.config import get_settings
 from marginscope.ingest import Bundle, IngestError, LoadResult, Mapping, MappingError, Policy, load_bundle, load_file
+from marginscope.ingest.presets import bundle_path, catalogue
+from marginscope.ingest.presets import preset as preset_mapping
 from marginscope.schema import TABLES
 from marginscope.warehouse import Warehouse, WarehouseError
 
@@ -116,18 +117,28 @@ def _exit_code(results: list[LoadResult]) -> int:
 
 @app.command()
 def load(
-    table: Annotated[str, typer.Argument(help=f"Canonical table: {', '.join(TABLES)}.")],
-    file: Annotated[Path, typer.Argument(help="CSV, Excel (.xlsx) or Parquet file.")],
+    targets: Annotated[list[str], typer.Argument(metavar="[TABLE] FILE",
+                                                 help=f"Table ({', '.join(TABLES)}) and a CSV, Excel (.xlsx) or "
+                                                      "Parquet file; with --preset, just the file.")],
     mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="YAML column mapping.")] = None,
+    preset: Annotated[Optional[str], typer.Option(help="A shipped mapping (see `mappings list`).")] = None,
     policy: PolicyOption = Policy.REJECT,
     report: Annotated[Optional[Path], typer.Option(help="Write every problem found to this CSV file.")] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Load one file into a canonical table (validated, atomic, upsert by key)."""
-    if table not in TABLES:
-        raise _fail(f"unknown table {table!r}; the tables are: {', '.join(TABLES)}")
     try:
-        rules = Mapping.from_yaml(mapping) if mapping else None
+        if preset and mapping:
+            raise MappingError("give --mapping or --preset, not both")
+        rules = preset_mapping(preset) if preset else Mapping.from_yaml(mapping) if mapping else None
+        if rules and len(targets) == 1:
+            table, file = rules.table, Path(targets[0])
+        elif len(targets) == 2:
+            table, file = targets[0], Path(targets[1])
+        else:
+            raise MappingError("expected TABLE FILE (or FILE with --preset or --mapping)")
+        if table not in TABLES:
+            raise MappingError(f"unknown table {table!r}; the tables are: {', '.join(TABLES)}")
         with _open(warehouse) as wh, _progress_bar() as progress:
             result = load_file(wh, table, file, rules, policy=policy, progress=progress)
     except (IngestError, MappingError, ValueError) as exc:
@@ -136,16 +147,28 @@ def load(
     raise typer.Exit(_exit_code([result]))
 
 
+mappings_app = typer.Typer(help="Shipped mapping presets and bundles.", no_args_is_help=True)
+app.add_typer(mappings_app, name="mappings")
+
+
+@mappings_app.command("list")
+def mappings_list() -> None:
+    """List the shipped presets (one file) and bundles (several files)."""
+    grid = RichTable("name", "kind", "loads into", "what it reads", title="mappings")
+    for entry in catalogue():
+        first_sentence = " ".join(entry["description"].split()).split(". ")[0]
+        grid.add_row(entry["name"], entry["kind"], entry["tables"], first_sentence)
+    console.print(grid)
+
+
 def _bundle_path(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return path
-    shipped = files("marginscope") / "bundles" / f"{name_or_path}.yaml"
-    if not shipped.is_file():
-        names = sorted(p.name.removesuffix(".yaml") for p in (files("marginscope") / "bundles").iterdir()
-                       if p.name.endswith(".yaml"))
-        raise _fail(f"no bundle file {name_or_path!r}; shipped bundles: {', '.join(names)}")
-    return Path(str(shipped))
+    try:
+        return bundle_path(name_or_path)
+    except MappingError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command("load-bundle")

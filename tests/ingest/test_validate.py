@@ -41,6 +41,12 @@ def test_a_mapping_naming_an_absent_column_is_reported(masters, write):
         load_file(masters, "products", write("p.csv", "product_id,name\nP9,x\n"), mapping)
 
 
+def test_a_hand_written_mapping_may_allow_absent_optional_columns(masters, write):
+    mapping = Mapping.from_dict({"table": "products", "missing_optional": "ignore", "columns": {"category": "Cat"}})
+    result = load_file(masters, "products", write("p.csv", "product_id,name\nP9,x\n"), mapping)
+    assert result.ok and result.notes == ["'Cat' is not in the file, so category is left empty"]
+
+
 def test_every_problem_is_reported_with_row_column_and_reason(masters, write):
     text = lines(
         GOOD,

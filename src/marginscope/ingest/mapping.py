@@ -11,6 +11,7 @@ there is one.
     encoding: latin-1            # CSV only; default utf-8 (a BOM is accepted)
     sheet: Lines                 # Excel only; default the first sheet
     date_format: "%d.%m.%Y"      # default for every date column; default ISO 8601
+    missing_optional: ignore     # optional columns named below may be absent (default: error)
     decimal: ","                 # number format default: "." decimal, "," thousands
     thousands: "."
     columns:
@@ -68,7 +69,7 @@ class ColumnRule:
     thousands: str | None = None
 
 
-_FILE_OPTIONS = ("delimiter", "encoding", "sheet", "date_format", "decimal", "thousands")
+_FILE_OPTIONS = ("delimiter", "encoding", "sheet", "date_format", "decimal", "thousands", "missing_optional")
 _COLUMN_OPTIONS = ("source", "value", "values", "date_format", "decimal", "thousands")
 
 
@@ -92,6 +93,11 @@ class Mapping:
     decimal: str = "."
     thousands: str = ","
     origin: str = "<mapping>"
+    description: str = ""
+    missing_optional: str = "error"
+    """What to do when an optional column the mapping names is not in the file: ``error``
+    (a hand-written mapping naming a missing column is usually a typo) or ``ignore``
+    (presets: users choose which columns their reports export), which leaves it empty."""
 
     @property
     def schema(self) -> Table:
@@ -117,7 +123,7 @@ class Mapping:
     def from_dict(cls, raw: Any, origin: str = "<mapping>") -> "Mapping":
         if not isinstance(raw, dict):
             raise MappingError(f"{origin}: a mapping must be a YAML mapping, got {type(raw).__name__}")
-        unknown = set(raw) - {"table", "columns", *_FILE_OPTIONS}
+        unknown = set(raw) - {"table", "columns", "description", *_FILE_OPTIONS}
         if unknown:
             raise MappingError(f"{origin}: unknown keys {sorted(unknown)}")
         name = raw.get("table")
@@ -136,7 +142,10 @@ class Mapping:
         for key in ("delimiter", "decimal", "thousands"):
             if key in options and not isinstance(options[key], str):
                 raise MappingError(f"{origin}: {key!r} must be a string")
-        return cls(table=name, columns=columns, origin=origin, **options)
+        if options.get("missing_optional", "error") not in ("error", "ignore"):
+            raise MappingError(f"{origin}: 'missing_optional' must be error or ignore")
+        return cls(table=name, columns=columns, origin=origin, description=str(raw.get("description", "")).strip(),
+                   **options)
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "Mapping":

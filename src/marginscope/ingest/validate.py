@@ -113,7 +113,8 @@ def validate(source: SourceTable, mapping: Mapping, known_keys: KnownKeys) -> Va
         missing, or a column the mapping names is not in the file.
     """
     schema = mapping.schema
-    raw = _mapped_text(source, mapping, schema)
+    notes: list[str] = []
+    raw = _mapped_text(source, mapping, schema, notes)
     problems = _Problems(source, source.data.num_rows)
     source_name = {c.name: _source_label(mapping, c.name) for c in schema.columns}
 
@@ -126,7 +127,7 @@ def validate(source: SourceTable, mapping: Mapping, known_keys: KnownKeys) -> Va
         _check_values(column, raw[column.name], typed[column.name], problems, source_name[column.name])
     _check_table_rules(schema, typed, raw, problems, source_name)
     _check_duplicate_keys(schema, typed, raw, problems, source_name)
-    notes = _check_references(schema, typed, raw, problems, source_name, known_keys)
+    notes += _check_references(schema, typed, raw, problems, source_name, known_keys)
 
     rows = pa.table({c.name: typed[c.name] for c in schema.columns})
     return Validated(rows=rows, bad=problems.bad, problems=problems.table(), notes=notes)
@@ -139,7 +140,8 @@ def _source_label(mapping: Mapping, column: str) -> str:
     return rule.source if rule.source == column else f"{rule.source} ({column})"
 
 
-def _mapped_text(source: SourceTable, mapping: Mapping, schema: Table) -> dict[str, pa.Array]:
+def _mapped_text(source: SourceTable, mapping: Mapping, schema: Table,
+                 notes: list[str]) -> dict[str, pa.Array]:
     """Each canonical column as trimmed text with empty cells as nulls, value maps applied."""
     n = source.data.num_rows
     present = set(source.data.column_names)
@@ -152,8 +154,10 @@ def _mapped_text(source: SourceTable, mapping: Mapping, schema: Table) -> dict[s
             continue
         if rule.source not in present:
             explicit = column.name in mapping.columns
-            if column.required or explicit:
+            if column.required or (explicit and mapping.missing_optional == "error"):
                 missing.append((column.name, rule.source, explicit))
+            elif explicit:
+                notes.append(f"{rule.source!r} is not in the file, so {column.name} is left empty")
             columns[column.name] = pa.nulls(n, pa.string())
             continue
         text = source.data.column(rule.source).combine_chunks()
