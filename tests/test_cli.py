@@ -136,3 +136,12 @@ def test_load_with_a_preset_and_list_the_mappings(url, write):
     assert code == 0 and "salesforce_opportunities │ preset │ opportunities" in out and "maven_crm" in out
     code, out = run("load", "--preset", "nope", companies, "-w", url)
     assert code == 1 and "no preset 'nope'" in out
+
+
+def test_mappings_suggest_writes_a_mapping_to_review(write, tmp_path):
+    file = write("r.csv", "Sales Agent,Manager\nAnn,Mia\n")
+    code, out = run("mappings", "suggest", file, "reps", "--out", tmp_path / "m.yaml")
+    assert code == 0 and "review it" in out
+    assert "rep_id: Sales Agent" in (tmp_path / "m.yaml").read_text()
+    code, out = run("mappings", "suggest", file, "invoices")
+    assert code == 1 and "unknown table 'invoices'" in out

@@ -151,6 +151,32 @@ mappings_app = typer.Typer(help="Shipped mapping presets and bundles.", no_args_
 app.add_typer(mappings_app, name="mappings")
 
 
+@mappings_app.command("suggest")
+def mappings_suggest(
+    file: Annotated[Path, typer.Argument(help="The file to map (CSV, Excel or Parquet).")],
+    table: Annotated[str, typer.Argument(help="The canonical table it feeds.")],
+    delimiter: Annotated[str, typer.Option(help="CSV delimiter.")] = ",",
+    out: Annotated[Optional[Path], typer.Option(help="Write the mapping to this YAML file.")] = None,
+) -> None:
+    """Propose a mapping from the file's header and sample values, to review and save."""
+    from marginscope.ingest.suggest import suggest
+
+    try:
+        suggestion = suggest(file, table, delimiter)
+    except (IngestError, KeyError) as exc:
+        raise _fail(str(exc).strip('"')) from None
+    text = suggestion.to_yaml()
+    if out:
+        out.write_text(text)
+        console.print(f"mapping written to {out}; review it, then: marginscope load {file} --mapping {out}",
+                      highlight=False)
+    else:
+        console.print(text, markup=False, highlight=False)
+    if suggestion.unmatched_required:
+        errors.print(f"[yellow]review:[/] no column found for {', '.join(suggestion.unmatched_required)}",
+                     highlight=False)
+
+
 @mappings_app.command("list")
 def mappings_list() -> None:
     """List the shipped presets (one file) and bundles (several files)."""

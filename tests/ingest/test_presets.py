@@ -92,3 +92,36 @@ def test_generic_erp_invoice_lines(warehouse, write):
     assert (invoice["quantity"], invoice["unit_price"], invoice["net_amount"]) == (1200, D("10.5"), D("12000.00"))
     assert (invoice["invoice_date"], invoice["due_date"]) == (dt.date(2024, 3, 31), dt.date(2024, 4, 30))
     assert (credit["kind"], credit["quantity"], credit["net_amount"]) == ("credit_note", 10, D("105.00"))
+
+
+RENAMED = """Invoice Number,Line No.,Kind,Invoice Date,Customer Number,Item No.,Salesperson,Qty,Unit Price,Net Amount,Cost,Remarks
+R-1,1,Invoice,31.03.2024,C1,P1,R1,2,10.00,20.00,12.00,first
+G-1,1,Credit_Note,02.04.2024,C1,P1,R1,1,10.00,10.00,6.00,
+"""
+
+
+def test_the_suggester_maps_a_renamed_header_and_its_mapping_loads(warehouse, write):
+    from marginscope.ingest.mapping import Mapping
+    from marginscope.ingest.suggest import suggest
+
+    path = write("renamed.csv", RENAMED)
+    suggestion = suggest(path, "invoice_lines")
+    assert suggestion.mapping["columns"] == {
+        "invoice_id": "Invoice Number", "line_no": "Line No.",
+        "kind": {"source": "Kind", "values": {"Invoice": "invoice", "Credit_Note": "credit_note"}},
+        "invoice_date": {"source": "Invoice Date", "date_format": "%d.%m.%Y"},
+        "customer_id": "Customer Number", "product_id": "Item No.", "rep_id": "Salesperson", "quantity": "Qty",
+        "unit_price": "Unit Price", "net_amount": "Net Amount", "cogs": "Cost"}
+    assert suggestion.unused_sources == ["Remarks"] and suggestion.unmatched_required == []
+    for table, text in (("reps", REPS_CSV), ("customers", CUSTOMERS_CSV), ("products", PRODUCTS_CSV)):
+        load_file(warehouse, table, write(f"{table}.csv", text))
+    result = load_file(warehouse, "invoice_lines", path, Mapping.from_dict(suggestion.mapping))
+    assert result.ok and result.rows_loaded == 2
+
+
+def test_the_suggester_says_what_it_could_not_find(write):
+    from marginscope.ingest.suggest import suggest
+
+    suggestion = suggest(write("thin.csv", "Ref,Whatever\nA,1\n"), "customers")
+    assert suggestion.unmatched_required == ["customer_id", "name"]
+    assert "# REVIEW: no column found for required customer_id" in suggestion.to_yaml()
