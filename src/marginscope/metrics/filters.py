@@ -109,7 +109,8 @@ class Scope:
 EVERYTHING = Scope.everything()
 
 
-def _customer_attributes(wh: Warehouse) -> ir.Table:
+def customer_attributes(wh: Warehouse) -> ir.Table:
+    """The customer columns filters and groupings use, with the name as ``customer_name``."""
     c = wh.table("customers")
     return c.select("customer_id", "region", "industry", "tier", "customer_type", customer_name=c.name)
 
@@ -126,7 +127,17 @@ def _customer_predicates(t: ir.Table, filters: Filters, scope: Scope) -> list:
     return predicates
 
 
-def _date_predicates(column: ir.Column, filters: Filters) -> list:
+def selection_predicates(t: ir.Table, filters: Filters, scope: Scope) -> list:
+    """Every filter but the date range, for a table carrying customer, product and rep columns."""
+    predicates = _customer_predicates(t, filters, scope)
+    for column, values in (("category", filters.categories), ("product_id", filters.products),
+                           ("rep_id", filters.reps)):
+        if values:
+            predicates.append(t[column].isin(sorted(values)))
+    return predicates
+
+
+def date_predicates(column: ir.Column, filters: Filters) -> list:
     predicates = []
     if filters.start:
         predicates.append(column >= filters.start)
@@ -139,7 +150,7 @@ def _lines_with_attributes(wh: Warehouse) -> ir.Table:
     p = wh.table("products")
     products = p.select("product_id", "category", product_name=p.name)
     lines = wh.table("invoice_lines")
-    return lines.left_join(_customer_attributes(wh), "customer_id").drop("customer_id_right") \
+    return lines.left_join(customer_attributes(wh), "customer_id").drop("customer_id_right") \
         .left_join(products, "product_id").drop("product_id_right")
 
 
@@ -164,21 +175,15 @@ def sales_lines(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> i
     """Invoice and credit-note lines within the filters and scope, with customer and
     product attributes and the signed measures every sales metric sums."""
     t = _lines_with_attributes(wh)
-    predicates = _customer_predicates(t, filters, scope) + _date_predicates(t.invoice_date, filters)
-    if filters.categories:
-        predicates.append(t.category.isin(sorted(filters.categories)))
-    if filters.products:
-        predicates.append(t.product_id.isin(sorted(filters.products)))
-    if filters.reps:
-        predicates.append(t.rep_id.isin(sorted(filters.reps)))
+    predicates = selection_predicates(t, filters, scope) + date_predicates(t.invoice_date, filters)
     return _with_measures(t.filter(predicates) if predicates else t)
 
 
 def cost_lines(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
     """Cost-to-serve rows within the date range, the customer filters and the scope (not allocated)."""
-    costs = wh.table("costs_to_serve").left_join(_customer_attributes(wh), "customer_id") \
+    costs = wh.table("costs_to_serve").left_join(customer_attributes(wh), "customer_id") \
         .drop("customer_id_right")
-    predicates = _customer_predicates(costs, filters, scope) + _date_predicates(costs.cost_date, filters)
+    predicates = _customer_predicates(costs, filters, scope) + date_predicates(costs.cost_date, filters)
     return costs.filter(predicates) if predicates else costs
 
 

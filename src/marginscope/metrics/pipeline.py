@@ -25,7 +25,8 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from marginscope.metrics.filters import EVERYTHING, Filters, Scope
+from marginscope.metrics.filters import (EVERYTHING, Filters, Scope, customer_attributes, date_predicates,
+                                         selection_predicates)
 from marginscope.metrics.sales import _period, _ratio, comparison_periods, growth, outer_join_on
 from marginscope.warehouse import Warehouse
 
@@ -38,29 +39,18 @@ MEASURES = ("won", "lost", "closed", "open", "new_opportunities", "pipeline_reve
 def deals(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
     """Opportunities with account, rep and product attributes, filtered by everything but dates."""
     o = wh.table("opportunities")
-    c = wh.table("customers").select("customer_id", "industry", "region", "tier", "customer_type")
     r = wh.table("reps").select("rep_id", "manager", "regional_office")
     p = wh.table("products").select("product_id", "category")
-    t = o.left_join(c, "customer_id").drop("customer_id_right").left_join(r, "rep_id").drop("rep_id_right") \
-        .left_join(p, "product_id").drop("product_id_right")
-    predicates = []
-    if scope.customers is not None:
-        predicates.append(t.customer_id.isin(sorted(scope.customers)))
-    for column, values in (("region", filters.regions), ("industry", filters.industries), ("tier", filters.tiers),
-                           ("customer_type", filters.customer_types), ("customer_id", filters.customers),
-                           ("rep_id", filters.reps), ("category", filters.categories),
-                           ("product_id", filters.products)):
-        if values:
-            predicates.append(t[column].isin(sorted(values)))
+    t = o.left_join(customer_attributes(wh), "customer_id").drop("customer_id_right") \
+        .left_join(r, "rep_id").drop("rep_id_right").left_join(p, "product_id").drop("product_id_right")
+    predicates = selection_predicates(t, filters, scope)
     return t.filter(predicates) if predicates else t
 
 
 def _in_range(column: ir.Column, filters: Filters) -> ir.Value:
     condition = column.notnull()
-    if filters.start:
-        condition &= column >= filters.start
-    if filters.end:
-        condition &= column <= filters.end
+    for predicate in date_predicates(column, filters):
+        condition &= predicate
     return condition
 
 

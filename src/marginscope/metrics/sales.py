@@ -30,7 +30,8 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from marginscope.metrics.filters import EVERYTHING, Filters, Scope, cost_lines, customer_costs, sales_lines
+from marginscope.metrics.filters import (EVERYTHING, Filters, Scope, cost_lines, customer_attributes,
+                                         customer_costs, sales_lines)
 from marginscope.warehouse import Warehouse
 
 MONEY = ("gross_sales", "discount", "returns", "revenue", "cogs", "gross_profit", "cost_to_serve",
@@ -85,9 +86,7 @@ def _costs(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None,
         return per_customer.aggregate(cost_to_serve=per_customer.cost_to_serve.sum())
     lines = sales_lines(wh, filters, scope)
     if dimension in CUSTOMER_DIMENSIONS:
-        c = wh.table("customers")
-        attributes = c.select("customer_id", "region", "industry", "tier", "customer_type", customer_name=c.name)
-        joined = per_customer.join(attributes, "customer_id")
+        joined = per_customer.join(customer_attributes(wh), "customer_id")
         return joined.group_by(dimension).aggregate(cost_to_serve=joined.cost_to_serve.sum())
     # A product, category or rep gets each customer's cost in proportion to its share of that customer's revenue.
     part = lines.group_by(["customer_id", dimension]).aggregate(part=lines.revenue.sum())
