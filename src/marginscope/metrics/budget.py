@@ -24,7 +24,6 @@ Definitions
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
@@ -32,6 +31,7 @@ from dataclasses import replace
 import pandas as pd
 
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
+from marginscope.metrics.periods import month_end, month_start
 from marginscope.warehouse import Warehouse
 
 MEASURES = ("revenue", "gross_profit")
@@ -48,14 +48,6 @@ def budget_comparable(filters: Filters, scope: Scope) -> bool:
                                             or filters.products)
 
 
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
 def _window(wh: Warehouse, filters: Filters, as_of: dt.date | None) -> tuple[dt.date, dt.date, dt.date]:
     """(first month start, last month end, as-of date) of the comparison."""
     as_of = as_of or dt.date.today()
@@ -64,15 +56,15 @@ def _window(wh: Warehouse, filters: Filters, as_of: dt.date | None) -> tuple[dt.
     budgets = wh.table("budgets")
     first, last = budgets.period.min().execute(), budgets.period.max().execute()
     if first is None or pd.isna(first):
-        first = last = _month_start(as_of)
+        first = last = month_start(as_of)
     start = filters.start or pd.Timestamp(first).date()
-    end = filters.end or _month_end(pd.Timestamp(last).date())
+    end = filters.end or month_end(pd.Timestamp(last).date())
     return start, end, as_of
 
 
 def _budget_cells(wh: Warehouse, filters: Filters, dimension: str | None, start: dt.date, end: dt.date):
     b = wh.table("budgets")
-    predicates = [b.period >= _month_start(start), b.period <= end]
+    predicates = [b.period >= month_start(start), b.period <= end]
     for budget_column, values in (("region", filters.regions), ("product_category", filters.categories),
                                   ("rep_id", filters.reps), ("customer_tier", filters.tiers)):
         if values:
@@ -101,7 +93,7 @@ def _actuals(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | Non
 def _coverage(months: pd.Series, start: dt.date, end: dt.date, as_of: dt.date) -> pd.DataFrame:
     rows = []
     for month in months:
-        first, last = month, _month_end(month)
+        first, last = month, month_end(month)
         covered_to = min(last, end, as_of)
         covered_from = max(first, start)
         days = max((covered_to - covered_from).days + 1, 0)
@@ -170,16 +162,16 @@ def full_year_outlook(wh: Warehouse, year: int, filters: Filters = Filters(), sc
         actual = part.loc[~part.future.astype(bool), "actual"].sum()
         remaining = [dt.date(year, m, 1) for m in range(1, 13) if dt.date(year, m, 1) > as_of]
         # The month in progress is partly actual; its remainder belongs to the forecast too.
-        if as_of.year == year and as_of < _month_end(as_of):
-            remaining = [_month_start(as_of), *remaining]
+        if as_of.year == year and as_of < month_end(as_of):
+            remaining = [month_start(as_of), *remaining]
         rest = None
         if forecast is not None:
             values = forecast(measure, remaining)
             rest = sum(values.get(m, 0.0) for m in remaining)
-            if remaining and remaining[0] == _month_start(as_of):
+            if remaining and remaining[0] == month_start(as_of):
                 in_progress = remaining[0]
                 elapsed = (as_of - in_progress).days + 1
-                rest -= values.get(in_progress, 0.0) * elapsed / _month_end(in_progress).day
+                rest -= values.get(in_progress, 0.0) * elapsed / month_end(in_progress).day
         budget = _budget_cells(wh, filters, None, dt.date(year, 1, 1), dt.date(year, 12, 31))
         full_budget = budget.loc[budget.measure == measure, "budget"].sum() if budget_comparable(filters, scope) \
             else float("nan")

@@ -27,37 +27,13 @@ import ibis
 import pandas as pd
 
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
+from marginscope.metrics.periods import period_end, period_starts
 from marginscope.metrics.sales import _period
 from marginscope.warehouse import Warehouse
 
 CHURN_WINDOW_DAYS = 365
 STATUSES = ("buying", "new", "returning", "reactivated", "churned", "active_at_start")
 SEGMENTS = ("owner_rep_id", "tier", "region", "industry", "customer_type")
-
-
-def period_starts(start: dt.date, end: dt.date, grain: str) -> list[dt.date]:
-    """Calendar periods (month, quarter or year) touching [start, end].
-
-    >>> period_starts(dt.date(2026, 2, 10), dt.date(2026, 5, 1), "quarter")
-    [datetime.date(2026, 1, 1), datetime.date(2026, 4, 1)]
-    """
-    if grain not in ("month", "quarter", "year"):
-        raise ValueError("customer status is per month, quarter or year")
-    step = {"month": 1, "quarter": 3, "year": 12}[grain]
-    first_month = {"month": start.month, "quarter": (start.month - 1) // 3 * 3 + 1, "year": 1}[grain]
-    current, starts = dt.date(start.year, first_month, 1), []
-    while current <= end:
-        starts.append(current)
-        month = current.month - 1 + step
-        current = dt.date(current.year + month // 12, month % 12 + 1, 1)
-    return starts
-
-
-def _period_end(period: dt.date, grain: str) -> dt.date:
-    nxt = period_starts(period, period, grain)[0]
-    step = {"month": 1, "quarter": 3, "year": 12}[grain]
-    month = nxt.month - 1 + step
-    return dt.date(nxt.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def spells(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING,
@@ -98,12 +74,12 @@ def classify(wh: Warehouse, grain: str, filters: Filters, scope: Scope = EVERYTH
         raise ValueError("customer status needs a date range with a start and an end")
     as_of = as_of or filters.end
     periods = period_starts(filters.start, filters.end, grain)
-    first, last = periods[0], _period_end(periods[-1], grain)
+    first, last = periods[0], period_end(periods[-1], grain)
     activity = spells(wh, filters, scope, window)
     buying = _buying(wh, filters, scope, grain, first, last)[["period", "customer_id", "orders"]]
 
     # Each spell against each period: was it under way at the start, and did it churn inside?
-    grid = pd.DataFrame({"period": periods, "period_end": [_period_end(p, grain) for p in periods]})
+    grid = pd.DataFrame({"period": periods, "period_end": [period_end(p, grain) for p in periods]})
     spans = grid.merge(activity, how="cross")
     spans["before"] = spans.started < spans.period
     spans["active"] = spans.before & (spans.churn_day > spans.period)

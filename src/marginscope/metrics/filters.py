@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 import ibis
 import ibis.expr.types as ir
 
+from marginscope.metrics.periods import add_months
 from marginscope.warehouse import Warehouse
 
 
@@ -81,14 +82,7 @@ class Filters:
 
     def shifted(self, *, years: int = 0) -> "Filters":
         """The same filters over the same dates ``years`` years earlier (29 Feb becomes 28 Feb)."""
-        return self.with_range(_shift_year(self.start, years), _shift_year(self.end, years))
-
-
-def _shift_year(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year + years, day=28)
+        return self.with_range(add_months(self.start, 12 * years), add_months(self.end, 12 * years))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from marginscope.metrics import receivables, sales
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, cost_lines, sales_lines
+from marginscope.metrics.periods import month_end, period_starts
 from marginscope.warehouse import Warehouse
 
 
@@ -66,12 +67,7 @@ def _order_lines(lines, pick) -> pd.DataFrame:
 
 
 def _month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
-    ends, month = [], dt.date(start.year, start.month, 1)
-    while month <= end:
-        following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        ends.append(min(following - dt.timedelta(days=1), end))
-        month = following
-    return ends
+    return [min(month_end(month), end) for month in period_starts(start, end, "month")]
 
 
 def portrait(wh: Warehouse, customer_id: str, filters: Filters, scope: Scope = EVERYTHING,
@@ -108,9 +104,9 @@ def portrait(wh: Warehouse, customer_id: str, filters: Filters, scope: Scope = E
     late = own_orders.filter(own_orders.delivered_date > own_orders.promised_date).count().execute()
 
     history = []
-    for month_end in _month_ends(filters.start, filters.end):
-        figures = receivables.dso(wh, mine.with_range(filters.start, month_end), scope)
-        history.append({"month_end": month_end, "open_amount": figures["open_amount"],
+    for last_day in _month_ends(filters.start, filters.end):
+        figures = receivables.dso(wh, mine.with_range(filters.start, last_day), scope)
+        history.append({"month_end": last_day, "open_amount": figures["open_amount"],
                         "overdue_amount": figures["overdue_amount"]})
 
     costs = cost_lines(wh, mine, scope)

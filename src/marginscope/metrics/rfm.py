@@ -23,7 +23,6 @@ Definitions
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import operator
 from dataclasses import dataclass, replace
@@ -35,6 +34,7 @@ import pandas as pd
 import yaml
 
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
+from marginscope.metrics.periods import add_months
 from marginscope.metrics.sales import by_expr
 from marginscope.warehouse import Warehouse
 
@@ -80,17 +80,6 @@ def quintile_scores(values: pd.Series, higher_is_better: bool = True) -> pd.Seri
     return pd.Series(np.floor(5 * position / max(len(values), 1)).astype(int) + 1, index=values.index)
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` earlier, or that month's last day (31 May - 3 months = 28/29 Feb).
-
-    >>> _months_before(dt.date(2026, 5, 31), 3)
-    datetime.date(2026, 2, 28)
-    """
-    month = day.month - 1 - months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def default_as_of(wh: Warehouse, filters: Filters) -> dt.date:
     if filters.end:
         return filters.end
@@ -102,7 +91,7 @@ def scores(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, as_of: dt
            window_months: int = WINDOW_MONTHS, rules: list[SegmentRule] | None = None) -> pd.DataFrame:
     """One row per customer with a purchase in the window: R, F, M, their scores and segment."""
     as_of = as_of or default_as_of(wh, filters)
-    start = _months_before(as_of, window_months) + dt.timedelta(days=1)
+    start = add_months(as_of, -window_months) + dt.timedelta(days=1)
     window = replace(filters, start=start, end=as_of)
     lines = sales_lines(wh, window, scope)
     invoices = lines.filter(lines.kind == "invoice")
@@ -169,7 +158,7 @@ def migration(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, as_of:
     """(from-segment x to-segment counts, slipping customers) between a quarter ago and the as-of date."""
     as_of = as_of or default_as_of(wh, filters)
     now = scores(wh, filters, scope, as_of, rules=rules)[["customer_id", "segment"]]
-    before = scores(wh, filters, scope, _months_before(as_of, 3), rules=rules)[["customer_id", "segment"]]
+    before = scores(wh, filters, scope, add_months(as_of, -3), rules=rules)[["customer_id", "segment"]]
     moves = before.merge(now, on="customer_id", how="outer", suffixes=("_before", "_now"))
     moves = moves.fillna({"segment_before": "(none)", "segment_now": "(none)"})
     counts = moves.groupby(["segment_before", "segment_now"]).size().rename("customers").reset_index()
