@@ -192,11 +192,20 @@ def customer_costs(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -
     if not filters.splits_customers:
         return per_customer
     unsplit = replace(filters, categories=frozenset(), products=frozenset(), reps=frozenset())
-    whole = sales_lines(wh, unsplit, scope).group_by("customer_id").aggregate(whole=lambda t: t.revenue.sum())
-    part = sales_lines(wh, filters, scope).group_by("customer_id").aggregate(part=lambda t: t.revenue.sum())
-    shares = whole.join(part, "customer_id")
-    allocated = per_customer.join(shares, "customer_id")
-    share = ibis.ifelse(allocated.whole == 0, ibis.literal(None, "float64"),
-                        allocated.part.cast("float64") / allocated.whole.cast("float64"))
-    return allocated.select("customer_id", cost_to_serve=(allocated.cost_to_serve.cast("float64") * share)
-                            .cast("decimal(18, 4)"))
+    return allocate_costs(per_customer, sales_lines(wh, filters, scope), sales_lines(wh, unsplit, scope))
+
+
+def ratio(numerator: ir.Value, denominator: ir.Value) -> ir.Value:
+    """numerator / denominator as float64, missing (never 0 or infinite) when the denominator is 0."""
+    den = denominator.cast("float64")
+    return ibis.ifelse(den == 0, ibis.literal(None, "float64"), numerator.cast("float64") / den)
+
+
+def allocate_costs(per_customer: ir.Table, part: ir.Table, whole: ir.Table, keys: tuple[str, ...] = ()) -> ir.Table:
+    """Split each customer's ``cost_to_serve`` over the ``part`` lines, by ``keys`` groups, in
+    proportion to their share of the customer's revenue in the ``whole`` lines."""
+    parts = part.group_by(["customer_id", *keys]).aggregate(part=part.revenue.sum())
+    wholes = whole.group_by("customer_id").aggregate(whole=whole.revenue.sum())
+    shares = parts.join(wholes, "customer_id").join(per_customer, "customer_id")
+    allocated = shares.cost_to_serve.cast("float64") * ratio(shares.part, shares.whole)
+    return shares.select("customer_id", *keys, cost_to_serve=allocated.cast("decimal(18, 4)"))

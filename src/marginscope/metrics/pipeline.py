@@ -26,8 +26,8 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from marginscope.metrics.filters import (EVERYTHING, Filters, Scope, customer_attributes, date_predicates,
-                                         selection_predicates)
-from marginscope.metrics.sales import _period, _ratio, comparison_periods, growth, outer_join_on
+                                         ratio, selection_predicates)
+from marginscope.metrics.sales import _period, comparison_periods, growth, outer_join_on
 from marginscope.warehouse import Warehouse
 
 DIMENSIONS = ("industry", "customer_id", "product_id", "category", "rep_id", "manager", "regional_office",
@@ -94,7 +94,7 @@ def summary_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, dim
         open=joined.open.cast("int64") if grain else joined.open.fill_null(0).cast("int64"),
         new_opportunities=joined.new_opportunities.fill_null(0).cast("int64"),
         pipeline_revenue=revenue.cast("decimal(18, 2)"),
-        average_sale=_ratio(revenue, won), conversion_rate=_ratio(won, won + lost),
+        average_sale=ratio(revenue, won), conversion_rate=ratio(won, won + lost),
         days_to_close=joined.days_to_close.cast("float64"),
         weeks_to_close=(joined.days_to_close / 7).cast("float64"),
         days_to_close_won=joined.days_to_close_won.cast("float64"),

@@ -14,7 +14,7 @@ import ibis
 import pandas as pd
 
 from marginscope.metrics import receivables, sales
-from marginscope.metrics.filters import EVERYTHING, Filters, Scope, cost_lines, sales_lines
+from marginscope.metrics.filters import EVERYTHING, Filters, Scope, cost_lines, ratio, sales_lines
 from marginscope.metrics.periods import month_end, period_starts
 from marginscope.warehouse import Warehouse
 
@@ -91,7 +91,7 @@ def portrait(wh: Warehouse, customer_id: str, filters: Filters, scope: Scope = E
     products = lines.group_by(["product_id", "product_name", "category"]).aggregate(
         quantity=signed_quantity.sum(), revenue=lines.revenue.sum(),
         gross_profit=(lines.revenue - lines.cogs_signed).sum())
-    products = products.mutate(gross_margin=sales._ratio(products.gross_profit, products.revenue))
+    products = products.mutate(gross_margin=ratio(products.gross_profit, products.revenue))
     reps = all_lines.group_by("rep_id").aggregate(revenue=all_lines.revenue.sum(),
                                                  first_invoice=all_lines.invoice_date.min(),
                                                  last_invoice=all_lines.invoice_date.max())

@@ -30,8 +30,8 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from marginscope.metrics.filters import (EVERYTHING, Filters, Scope, cost_lines, customer_attributes,
-                                         customer_costs, sales_lines)
+from marginscope.metrics.filters import (EVERYTHING, Filters, Scope, allocate_costs, cost_lines,
+                                         customer_attributes, customer_costs, ratio, sales_lines)
 from marginscope.warehouse import Warehouse
 
 MONEY = ("gross_sales", "discount", "returns", "revenue", "cogs", "gross_profit", "cost_to_serve",
@@ -44,11 +44,6 @@ CUSTOMER_DIMENSIONS = ("customer_id", "customer_name", "region", "industry", "ti
 SPLIT_DIMENSIONS = ("product_id", "product_name", "category", "rep_id")
 DIMENSIONS = CUSTOMER_DIMENSIONS + SPLIT_DIMENSIONS
 GRAINS = ("day", "week", "month", "quarter", "year")
-
-
-def _ratio(numerator: ir.Value, denominator: ir.Value) -> ir.Value:
-    den = denominator.cast("float64")
-    return ibis.ifelse(den == 0, ibis.literal(None, "float64"), numerator.cast("float64") / den)
 
 
 def _period(column: ir.Column, grain: str) -> ir.Value:
@@ -84,16 +79,13 @@ def _costs(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None,
     per_customer = customer_costs(wh, filters, scope)
     if dimension is None:
         return per_customer.aggregate(cost_to_serve=per_customer.cost_to_serve.sum())
-    lines = sales_lines(wh, filters, scope)
     if dimension in CUSTOMER_DIMENSIONS:
         joined = per_customer.join(customer_attributes(wh), "customer_id")
         return joined.group_by(dimension).aggregate(cost_to_serve=joined.cost_to_serve.sum())
     # A product, category or rep gets each customer's cost in proportion to its share of that customer's revenue.
-    part = lines.group_by(["customer_id", dimension]).aggregate(part=lines.revenue.sum())
-    whole = lines.group_by("customer_id").aggregate(whole=lines.revenue.sum())
-    shares = part.join(whole, "customer_id").join(per_customer, "customer_id")
-    allocated = shares.cost_to_serve.cast("float64") * _ratio(shares.part, shares.whole)
-    return shares.group_by(dimension).aggregate(cost_to_serve=allocated.sum().cast("decimal(18, 4)"))
+    lines = sales_lines(wh, filters, scope)
+    allocated = allocate_costs(per_customer, lines, lines, (dimension,))
+    return allocated.group_by(dimension).aggregate(cost_to_serve=allocated.cost_to_serve.sum())
 
 
 def _finish(t: ir.Table, keys: list[str]) -> ir.Table:
@@ -109,8 +101,8 @@ def _finish(t: ir.Table, keys: list[str]) -> ir.Table:
         revenue=money(t.revenue), cogs=money(t.cogs), gross_profit=money(gp), cost_to_serve=money(cost),
         contribution_margin=money(cm), orders=t.orders.cast("int64"),
         active_customers=t.active_customers.cast("int64"),
-        gross_margin=_ratio(gp, t.revenue), contribution_margin_pct=_ratio(cm, t.revenue),
-        average_order_value=_ratio(t.revenue, t.orders), return_rate=_ratio(t.returns, t.invoiced),
+        gross_margin=ratio(gp, t.revenue), contribution_margin_pct=ratio(cm, t.revenue),
+        average_order_value=ratio(t.revenue, t.orders), return_rate=ratio(t.returns, t.invoiced),
     )
 
 
