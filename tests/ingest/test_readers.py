@@ -97,3 +97,14 @@ def test_parquet_typed_columns_become_text(tmp_path):
 def test_corrupt_parquet_is_a_clear_error(write):
     with pytest.raises(IngestError, match="not a readable Parquet file"):
         read_source(write("c.parquet", "PAR1 nope"), Mapping.identity("customers"))
+
+
+def test_excel_duplicate_header_is_a_clear_error(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["customer_id", "name", "name"])
+    book.active.append(["C1", "Acme", "Acme Ltd"])
+    book.save(tmp_path / "c.xlsx")
+    with pytest.raises(IngestError, match="names column 'name' twice"):
+        read_source(tmp_path / "c.xlsx", Mapping.identity("customers"))

@@ -197,7 +197,7 @@ def _read_excel(path: Path, mapping: Mapping) -> pa.Table:
     header = [_cell_text(v) or "" for v in rows[0]]
     while header and not header[-1]:
         header.pop()  # trailing blank header cells are formatting, not columns
-    _check_header(path, header)
+    _check_header(path, header)  # here, not only in read_source: the dict below would merge duplicate names
     width = len(header)
     body = [row for row in rows[1:]]
     columns = [[_cell_text(row[i]) if i < len(row) else None for row in body] for i in range(width)]
