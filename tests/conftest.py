@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import marginscope
 from marginscope.ingest import load_file
 from marginscope.warehouse import Warehouse
 
@@ -53,6 +54,31 @@ def masters(warehouse, write):
         result = load_file(warehouse, table, write(f"{table}.csv", text))
         assert result.ok, result.problems.to_pylist()
     return warehouse
+
+
+def open_with(tmp_path, tables: dict[str, str]):
+    """A metrics object over a fresh warehouse loaded, through the real loader, with these CSV texts."""
+    metrics = marginscope.open(f"duckdb://{tmp_path / 'small.duckdb'}")
+    for table, text in tables.items():
+        path = tmp_path / f"{table}.csv"
+        path.write_text(text)
+        result = load_file(metrics.warehouse, table, path)
+        assert result.ok, result.problems.to_pylist()
+    return metrics
+
+
+@pytest.fixture
+def company(tmp_path):
+    """Open a hand-worked company from CSV texts; closed when the test ends."""
+    opened = []
+
+    def open_company(**tables: str):
+        opened.append(open_with(tmp_path, tables))
+        return opened[-1]
+
+    yield open_company
+    for metrics in opened:
+        metrics.close()
 
 
 def rows_of(warehouse, table: str, order_by: str | list[str] | None = None) -> list[dict]:

@@ -8,8 +8,6 @@ import datetime as dt
 
 import pytest
 
-import marginscope
-from marginscope.ingest import load_file
 from marginscope.metrics import Filters
 
 CUSTOMERS = """customer_id,name,industry,region,tier
@@ -35,31 +33,6 @@ K3,C3,2026-03-31,service,10.00
 K4,C2,2025-02-28,other,5.00
 """
 Q1 = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
-
-
-def open_with(tmp_path, tables: dict[str, str]):
-    """A metrics object over a fresh warehouse loaded, through the real loader, with these CSV texts."""
-    metrics = marginscope.open(f"duckdb://{tmp_path / 'small.duckdb'}")
-    for table, text in tables.items():
-        path = tmp_path / f"{table}.csv"
-        path.write_text(text)
-        result = load_file(metrics.warehouse, table, path)
-        assert result.ok, result.problems.to_pylist()
-    return metrics
-
-
-@pytest.fixture
-def company(tmp_path):
-    """Open a hand-worked company from CSV texts; closed when the test ends."""
-    opened = []
-
-    def open_company(**tables: str):
-        opened.append(open_with(tmp_path, tables))
-        return opened[-1]
-
-    yield open_company
-    for metrics in opened:
-        metrics.close()
 
 
 @pytest.fixture

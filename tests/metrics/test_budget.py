@@ -8,6 +8,7 @@ Revenue actuals by month and region (from conftest's lines):
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from marginscope.metrics import Filters, Scope, budget
@@ -47,6 +48,17 @@ def test_by_month_with_a_partial_and_a_future_month(ms):
     profit = table[table.measure == "gross_profit"].set_index("period")
     assert profit.loc[jan, "actual"] == 195  # 295 - cogs 60 - 40
     assert profit.budget.isna().all()  # no gross-profit budget: no attainment, not a 0 budget
+
+
+def test_to_date_sums_the_elapsed_months(ms):
+    table = budget.to_date(ms.warehouse, JAN_TO_APR, as_of=MID_MARCH).set_index("measure")
+    # Budget: Jan 400 + Feb 150 + half of March 150 = 700; April is future and left out.
+    # Actual: 295 + 58.50 - 200 = 153.50.
+    assert table.loc["revenue", "budget"] == pytest.approx(700)
+    assert table.loc["revenue", "actual"] == pytest.approx(153.5)
+    assert table.loc["revenue", "variance"] == pytest.approx(-546.5)
+    assert table.loc["revenue", "attainment"] == pytest.approx(153.5 / 700)
+    assert pd.isna(table.loc["gross_profit", "budget"]) and pd.isna(table.loc["gross_profit", "attainment"])
 
 
 def test_by_region(ms):

@@ -115,8 +115,17 @@ def test_growth_from_zero_is_not_available(ms):
 
 
 def test_top_customers_and_products(ms):
-    assert ms.sales.top_customers(2, Q1).customer_id.tolist() == ["C1", "C2"]
-    assert ms.sales.top_products(1, Q1).product_id.tolist() == ["P1"]  # 153.50 against P2's 0
+    top = ms.sales.top_customers(2, Q1)
+    assert top.customer_id.tolist() == ["C1", "C2"]
+    assert top.customer_name.tolist() == ["Acme", "Globex"] and top.region.tolist() == ["North", "South"]
+    products = ms.sales.top_products(1, Q1)
+    assert products.product_id.tolist() == ["P1"]  # 153.50 against P2's 0
+    assert (products.product_name[0], products.category[0]) == ("Bolt", "Hardware")
+
+
+def test_rep_labels(ms):
+    reps = ms.sales.by("rep_id", Q1, labelled=True).set_index("rep_id")
+    assert reps.loc["R1", "rep_name"] == "Ann" and reps.loc["R2", "rep_name"] == "Bob"
 
 
 def test_results_are_cached_until_the_data_changes(ms, tmp_path):

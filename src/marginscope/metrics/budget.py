@@ -14,6 +14,8 @@ Definitions
   as-of date, default today) compares against its budget prorated by the days
   covered, and is marked ``partial``. Months after the as-of date have no actual
   yet and are marked ``future``.
+- Budget to date sums the months of the range up to the as-of date (partial months
+  prorated); its attainment is their actual over their budget.
 - Region, category, rep and tier filters select budget cells too. Filters and
   scopes that budgets cannot express (industry, customer type, customer, product,
   a restricted scope) leave the budget missing rather than compare unlike things.
@@ -148,6 +150,19 @@ def by_dimension(wh: Warehouse, dimension: str, filters: Filters = Filters(), sc
     totals["variance"] = totals.actual - totals.budget
     totals["attainment"] = totals.actual / totals.budget.where(totals.budget != 0)
     return totals.sort_values(["measure", dimension]).reset_index(drop=True)
+
+
+def to_date(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+            as_of: dt.date | None = None) -> pd.DataFrame:
+    """One row per measure: budget, actual, variance and attainment over the elapsed part of the range
+    (the months of :func:`by_month` that are not in the future, partial months prorated)."""
+    months = by_month(wh, filters, scope, as_of)
+    elapsed = months[~months.future.astype(bool)]
+    totals = elapsed.groupby("measure")[["budget", "actual"]].sum(min_count=1)
+    totals = totals.reindex(list(MEASURES)).rename_axis("measure").reset_index()
+    totals["variance"] = totals.actual - totals.budget
+    totals["attainment"] = totals.actual / totals.budget.where(totals.budget != 0)
+    return totals
 
 
 def full_year_outlook(wh: Warehouse, year: int, filters: Filters = Filters(), scope: Scope = EVERYTHING,

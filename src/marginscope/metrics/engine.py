@@ -8,17 +8,17 @@ version, so nothing stale is ever served.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import OrderedDict
-from collections.abc import Callable
-from threading import Lock
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from threading import Lock, RLock
 
 import pandas as pd
 
 from marginscope.config import get_settings
-import datetime as dt
-
-from marginscope.metrics import (budget, customers, pipeline, portrait, products, profitability, receivables,
-                                 rfm, sales, team)
+from marginscope.metrics import (budget, catalog, customers, pipeline, portrait, products, profitability,
+                                 receivables, rfm, sales, team)
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
 
@@ -58,10 +58,14 @@ class SalesMetrics:
         return self._m._run(("sales.summary",), filters, scope, lambda: sales.summary_expr(self._m.warehouse,
                                                                                            filters, scope))
 
-    def by(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
-        """One row per value of ``dimension`` (e.g. region, tier, category, rep_id), by revenue descending."""
-        return self._m._run(("sales.by", dimension), filters, scope,
-                            lambda: sales.by_expr(self._m.warehouse, dimension, filters, scope))
+    def by(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+           labelled: bool = False) -> pd.DataFrame:
+        """One row per value of ``dimension`` (e.g. region, tier, category, rep_id), by revenue descending.
+
+        ``labelled`` adds the names (and region, tier or category) of customers, products and reps.
+        """
+        return self._m._run(("sales.by", dimension, labelled), filters, scope,
+                            lambda: sales.by_expr(self._m.warehouse, dimension, filters, scope, labelled))
 
     def trend(self, grain: str = "month", filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """One row per day, week, month, quarter or year with sales, in date order."""
@@ -79,12 +83,12 @@ class SalesMetrics:
             self._m.warehouse, basis, filters, scope, self._m.fiscal_year_start_month))
 
     def top_customers(self, n: int = 10, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
-        """The ``n`` customers with the highest revenue (ties: by customer id)."""
-        return self.by("customer_id", filters, scope).head(n).reset_index(drop=True)
+        """The ``n`` customers with the highest revenue (ties: by customer id), with name, region and tier."""
+        return self.by("customer_id", filters, scope, labelled=True).head(n).reset_index(drop=True)
 
     def top_products(self, n: int = 10, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
-        """The ``n`` products with the highest revenue (ties: by product id)."""
-        return self.by("product_id", filters, scope).head(n).reset_index(drop=True)
+        """The ``n`` products with the highest revenue (ties: by product id), with name and category."""
+        return self.by("product_id", filters, scope, labelled=True).head(n).reset_index(drop=True)
 
 
 class BudgetMetrics:
@@ -108,9 +112,17 @@ class BudgetMetrics:
         return self._m._cached(("budget.dimension", dimension, as_of), filters, scope,
                                lambda: budget.by_dimension(self._m.warehouse, dimension, filters, scope, as_of))
 
+    def to_date(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+                as_of: dt.date | None = None) -> pd.DataFrame:
+        """Per measure: budget, actual, variance and attainment over the elapsed part of the range."""
+        as_of = as_of or dt.date.today()
+        return self._m._cached(("budget.to_date", as_of), filters, scope,
+                               lambda: budget.to_date(self._m.warehouse, filters, scope, as_of))
+
     def full_year_outlook(self, year: int, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                           as_of: dt.date | None = None, forecast: budget.Forecast | None = None) -> pd.DataFrame:
-        return budget.full_year_outlook(self._m.warehouse, year, filters, scope, as_of, forecast)
+        with self._m.lock:
+            return budget.full_year_outlook(self._m.warehouse, year, filters, scope, as_of, forecast)
 
 
 class CustomerMetrics:
@@ -133,7 +145,9 @@ class CustomerMetrics:
 
     def portrait(self, customer_id: str, filters: Filters, scope: Scope = EVERYTHING) -> portrait.Portrait:
         """Everything about one customer (raises ``CustomerNotFound`` outside the scope)."""
-        return portrait.portrait(self._m.warehouse, customer_id, filters, scope, self._m.fiscal_year_start_month)
+        with self._m.lock:
+            return portrait.portrait(self._m.warehouse, customer_id, filters, scope,
+                                     self._m.fiscal_year_start_month)
 
     def retention(self, segment: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Retention rate per owner rep, tier, region, industry or customer type."""
@@ -228,7 +242,8 @@ class RFMMetrics:
 
     def migration(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(segment moves over the last quarter, slipping customers)."""
-        return rfm.migration(self._m.warehouse, filters, scope)
+        with self._m.lock:
+            return rfm.migration(self._m.warehouse, filters, scope)
 
 
 class ProductMetrics:
@@ -269,8 +284,53 @@ class ReceivableMetrics:
                                lambda: pd.DataFrame([receivables.dso(self._m.warehouse, filters, scope)]))
 
 
+class CatalogMetrics:
+    """What there is to filter by; see :mod:`marginscope.metrics.catalog`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def _lookup(self, query: tuple, scope: Scope, compute):
+        return self._m._cached(("catalog",) + query, Filters(), scope, compute)
+
+    def attribute_values(self, attribute: str, scope: Scope = EVERYTHING) -> list[str]:
+        """Distinct values of a customer attribute: region, industry, tier or customer_type."""
+        frame = self._lookup(("attribute", attribute), scope, lambda: pd.DataFrame(
+            {"value": catalog.attribute_values(self._m.warehouse, attribute, scope)}))
+        return list(frame["value"])
+
+    def categories(self) -> list[str]:
+        frame = self._lookup(("categories",), EVERYTHING,
+                             lambda: pd.DataFrame({"value": catalog.categories(self._m.warehouse)}))
+        return list(frame["value"])
+
+    def reps(self) -> pd.DataFrame:
+        return self._lookup(("reps",), EVERYTHING, lambda: catalog.reps(self._m.warehouse))
+
+    def find_customers(self, text: str, scope: Scope = EVERYTHING, limit: int = catalog.SEARCH_LIMIT) -> pd.DataFrame:
+        return self._lookup(("find", text, limit), scope,
+                            lambda: catalog.find_customers(self._m.warehouse, text, scope, limit))
+
+    def customer_names(self, customer_ids, scope: Scope = EVERYTHING) -> pd.DataFrame:
+        ids = tuple(sorted(set(customer_ids)))
+        return self._lookup(("names", ids), scope, lambda: catalog.customer_names(self._m.warehouse, list(ids), scope))
+
+    def data_span(self, scope: Scope = EVERYTHING) -> tuple[dt.date | None, dt.date | None]:
+        frame = self._lookup(("span",), scope, lambda: pd.DataFrame(
+            [catalog.data_span(self._m.warehouse, scope)], columns=["first", "last"], dtype=object))
+        return frame["first"].iloc[0], frame["last"].iloc[0]
+
+    def table_counts(self) -> dict[str, int]:
+        frame = self._lookup(("counts",), EVERYTHING, lambda: pd.Series(
+            catalog.table_counts(self._m.warehouse)).rename("rows").to_frame())
+        return {name: int(rows) for name, rows in frame["rows"].items()}
+
+
 class Metrics:
     """All of marginscope's figures over one warehouse.
+
+    One connection serves every thread: queries take :attr:`lock` in turn (DuckDB
+    already spreads one query over every core, so nothing is lost by it).
 
     Examples
     --------
@@ -284,7 +344,9 @@ class Metrics:
         self.warehouse = warehouse
         self.fiscal_year_start_month = fiscal_year_start_month or get_settings().fiscal_year_start_month
         self.cache = _Cache()
+        self.lock = RLock()
         self._pinned_version: int | None = None
+        self.catalog = CatalogMetrics(self)
         self.sales = SalesMetrics(self)
         self.products = ProductMetrics(self)
         self.budget = BudgetMetrics(self)
@@ -297,8 +359,25 @@ class Metrics:
 
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
         """``compute()`` once per (query, filters, scope, data version)."""
-        version = self._pinned_version if self._pinned_version is not None else self.warehouse.data_version
-        return self.cache.get((query, filters, scope, version), compute)
+        with self.lock:
+            version = self._pinned_version if self._pinned_version is not None else self.warehouse.data_version
+            return self.cache.get((query, filters, scope, version), compute)
+
+    @contextmanager
+    def pinned(self) -> Iterator["Metrics"]:
+        """Hold the connection and read the data version once for a block of queries.
+
+        Every figure computed in the block comes from the same load; other threads
+        wait until the block ends. Blocks nest.
+        """
+        with self.lock:
+            outer = self._pinned_version
+            if outer is None:
+                self._pinned_version = self.warehouse.data_version
+            try:
+                yield self
+            finally:
+                self._pinned_version = outer
 
     def batch(self, **queries: Callable[["Metrics"], pd.DataFrame]) -> dict[str, pd.DataFrame]:
         """Run a page's queries together, all against one data version.
@@ -314,11 +393,8 @@ class Metrics:
         >>> sorted(page)
         ['kpis', 'top']
         """
-        self._pinned_version = self.warehouse.data_version
-        try:
+        with self.pinned():
             return {name: query(self) for name, query in queries.items()}
-        finally:
-            self._pinned_version = None
 
     def _run(self, query: tuple, filters: Filters, scope: Scope, build) -> pd.DataFrame:
         """Execute the Ibis expression ``build()`` returns, cached like :meth:`_cached`."""

@@ -111,12 +111,31 @@ def summary_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> 
     return _finish(totals.cross_join(_costs(wh, filters, scope, None, None)), [])
 
 
-def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
+def labels_expr(wh: Warehouse, dimension: str) -> ir.Table | None:
+    """Names and attributes that describe a customer, product or rep id (None for other dimensions)."""
+    if dimension == "customer_id":
+        c = wh.table("customers")
+        return c.select("customer_id", "region", "tier", customer_name=c.name)
+    if dimension == "product_id":
+        p = wh.table("products")
+        return p.select("product_id", "category", product_name=p.name)
+    if dimension == "rep_id":
+        r = wh.table("reps")
+        return r.select("rep_id", "manager", rep_name=r.name)
+    return None
+
+
+def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVERYTHING,
+            labelled: bool = False) -> ir.Table:
+    """Every measure per value of ``dimension``; ``labelled`` adds the names of :func:`labels_expr`."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
     totals = _line_totals(sales_lines(wh, filters, scope), [dimension])
-    joined = _with_costs(totals, _costs(wh, filters, scope, dimension, None), dimension)
-    return _finish(joined, [dimension]).order_by(ibis.desc("revenue"), dimension)
+    joined = _finish(_with_costs(totals, _costs(wh, filters, scope, dimension, None), dimension), [dimension])
+    labels = labels_expr(wh, dimension) if labelled else None
+    if labels is not None:
+        joined = joined.left_join(labels, dimension).drop(f"{dimension}_right")
+    return joined.order_by(ibis.desc("revenue"), dimension)
 
 
 def outer_join_on(left: ir.Table, right: ir.Table, key: str) -> ir.Table:
