@@ -18,6 +18,7 @@ install: $(INSTALLED)
 demo: install
 	$(BIN)/marginscope demo
 	$(BIN)/marginscope status
+	$(BIN)/marginscope serve
 
 test: install
 	$(BIN)/pytest

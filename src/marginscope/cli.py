@@ -312,5 +312,23 @@ def demo(out: OutOption = Path("demo-data"), seed: SeedOption = 7, customers: Cu
     raise typer.Exit(code)
 
 
+@app.command()
+def serve(warehouse: WarehouseOption = None,
+          host: Annotated[Optional[str], typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
+          port: Annotated[Optional[int], typer.Option(help="Port to listen on (default 8050).")] = None) -> None:
+    """Start the web dashboard (default http://127.0.0.1:8050)."""
+    from marginscope.web.server import serve as run_server  # the web stack loads only when serving
+
+    settings = get_settings()
+    try:
+        with _open(warehouse):
+            pass  # fail here, with a clear message, if the warehouse cannot be opened
+    except typer.Exit:
+        raise
+    console.print(f"marginscope on http://{host or settings.host}:{port or settings.port} "
+                  f"(warehouse {warehouse or settings.warehouse}); Ctrl+C stops it", highlight=False)
+    run_server(warehouse, host, port)
+
+
 if __name__ == "__main__":
     app()

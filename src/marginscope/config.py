@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     )
     user: str | None = Field(None, description="Name recorded in the load log; defaults to the OS user.")
     fiscal_year_start_month: int = Field(1, ge=1, le=12, description="First month of the fiscal year.")
+    currency: str = Field("EUR", description="Currency the amounts are in, as shown on pages (ISO code).")
+    host: str = Field("127.0.0.1", description="Address `marginscope serve` listens on.")
+    port: int = Field(8050, ge=1, le=65535, description="Port `marginscope serve` listens on.")
 
 
 @lru_cache

@@ -1,0 +1,219 @@
+"""The Dash app: the page shell, the filter bar and the callbacks that tie them to the URL.
+
+Three callbacks carry the whole interaction:
+
+- ``sync_filters`` keeps the filter bar and the URL's query string equal, whichever
+  of the two changed (a reload, a shared link, the back button, or a control);
+- ``follow_click`` turns a click on a chart point or a linked grid cell into a
+  cross-filter (the URL gains a filter) or a drill-through (a new path);
+- ``show_page`` renders the page for the URL, in a worker thread, so a slow query
+  never blocks the server's event loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from functools import partial
+from pathlib import Path
+from urllib.parse import quote
+
+import anyio
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from marginscope.metrics import EVERYTHING, Filters, Scope
+from marginscope.metrics.engine import Metrics
+from marginscope.metrics.portrait import CustomerNotFound
+from marginscope.web import state as url_state
+from marginscope.web.components import filter_bar, notices
+from marginscope.web.components.grid import row_key
+from marginscope.web.pages import PageContext, all_pages, resolve
+
+log = logging.getLogger(__name__)
+ASSETS = Path(__file__).parent / "assets"
+DROPDOWNS = list(filter_bar.DROPDOWNS)
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if value else None
+
+
+def _span_text(filters: Filters) -> str:
+    if not (filters.start and filters.end):
+        return "all dates"
+    return f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
+
+
+def drill(entity: str, key: str, search: str) -> tuple[str, str]:
+    """(path, query string) of an entity's detail view.
+
+    A customer opens its portrait; a rep, the overview filtered to the rep's sales;
+    a product, the products page filtered to it.
+
+    Examples
+    --------
+    >>> drill("customer", "C 1", "?start=2026-01-01")
+    ('/customer/C%201', '?start=2026-01-01')
+    >>> drill("rep", "SP001", "?region=North")
+    ('/', '?region=North&rep=SP001')
+    """
+    if entity == "customer":
+        return f"/customer/{quote(key, safe='')}", search
+    filters = url_state.parse(search).filters
+    parameter, path = {"rep": ("rep", "/"), "product": ("product", "/products")}[entity]
+    return path, url_state.to_search(url_state.set_values(filters, parameter, [key]))
+
+
+def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR") -> Dash:
+    """The dashboard over ``metrics``, showing what ``scope`` allows."""
+    pages = all_pages()
+    app = Dash(__name__, backend="fastapi", title="marginscope", assets_folder=str(ASSETS),
+               suppress_callback_exceptions=True, update_title=None)
+
+    def in_thread(function, *args):
+        return anyio.to_thread.run_sync(partial(function, *args))
+
+    def shell():
+        nav = [dcc.Link(page.title, href=page.path, id=f"nav-{index}") for index, page in enumerate(pages)
+               if page.in_menu]
+        return html.Div([
+            dcc.Location(id="url", refresh="callback-nav"),
+            html.Header([html.A("marginscope", href="/", className="ms-brand"), html.Nav(nav, className="ms-nav")],
+                        className="ms-header"),
+            filter_bar.filter_bar(filter_bar.options(metrics, scope)),
+            html.Main(dcc.Loading(html.Div(id="page"), delay_show=400, type="dot",
+                                  overlay_style={"visibility": "visible", "opacity": 0.55}), className="ms-main"),
+        ])
+
+    app.layout = shell
+    menu = [(index, page) for index, page in enumerate(pages) if page.in_menu]
+
+    # --- the URL and the filter bar -------------------------------------------------
+    def default_dates(state: url_state.PageState) -> tuple[dt.date | None, dt.date | None]:
+        first, last = metrics.catalog.data_span(scope)
+        filters = url_state.with_defaults(state, first, last)
+        return filters.start, filters.end
+
+    def sync(trigger, search, start, end, values):
+        if trigger in (None, "url", "f-clear"):
+            if trigger == "f-clear":
+                search = ""
+            state = url_state.parse(search)
+            start, end = default_dates(state)
+            selected = [sorted(getattr(state.filters, url_state.PARAMETERS[filter_bar.DROPDOWNS[c][0]]))
+                        for c in DROPDOWNS]
+            customers = selected[DROPDOWNS.index("f-customer")]
+            options = filter_bar.customer_options(metrics, scope, "", customers) if customers else []
+            url = "" if trigger == "f-clear" else no_update
+            return [url, start and start.isoformat(), end and end.isoformat(), *selected, options]
+        chosen = {filter_bar.DROPDOWNS[c][0]: (v or []) for c, v in zip(DROPDOWNS, values)}
+        start_day, end_day = _day(start), _day(end)
+        if (start_day, end_day) == default_dates(url_state.parse("")):
+            start_day = end_day = None  # the default range stays out of the URL, so links stay short
+        filters = Filters(start=start_day, end=end_day if start_day or end_day else None,
+                          **{url_state.PARAMETERS[p]: v for p, v in chosen.items()}) \
+            if not (start_day and end_day and start_day > end_day) else url_state.parse(search).filters
+        new_search = url_state.to_search(filters)
+        return [new_search if new_search != (search or "") else no_update, no_update, no_update,
+                *[no_update] * len(DROPDOWNS), no_update]
+
+    @app.callback(
+        Output("url", "search"), Output("f-dates", "start_date"), Output("f-dates", "end_date"),
+        *[Output(c, "value") for c in DROPDOWNS], Output("f-customer", "options"),
+        Input("url", "search"), Input("f-dates", "start_date"), Input("f-dates", "end_date"),
+        *[Input(c, "value") for c in DROPDOWNS], Input("f-clear", "n_clicks"),
+    )
+    async def sync_filters(search, start, end, *values_and_clear):
+        return await in_thread(sync, ctx.triggered_id, search, start, end, values_and_clear[:-1])
+
+    @app.callback(Output("f-customer", "options", allow_duplicate=True), Input("f-customer", "search_value"),
+                  State("f-customer", "value"), prevent_initial_call=True)
+    async def search_customers(text, selected):
+        if text is None:
+            return no_update
+        return await in_thread(filter_bar.customer_options, metrics, scope, text, selected or [])
+
+    # --- clicks: cross-filter and drill-through ---------------------------------------
+    @app.callback(
+        Output("url", "pathname", allow_duplicate=True), Output("url", "search", allow_duplicate=True),
+        Input({"type": "grid", "name": ALL, "entity": ALL, "links": ALL}, "cellClicked"),
+        Input({"type": "chart", "name": ALL, "clicks": ALL}, "clickData"),
+        State("url", "search"), prevent_initial_call=True,
+    )
+    def follow_click(_cells, _points, search):
+        trigger, value = ctx.triggered_id, (ctx.triggered[0]["value"] if ctx.triggered else None)
+        if not trigger or not value:
+            return no_update, no_update
+        search = search or ""
+        if trigger["type"] == "grid":
+            if not trigger["entity"] or value.get("colId") not in trigger["links"].split(",") \
+                    or not value.get("rowId"):
+                return no_update, no_update
+            return drill(trigger["entity"], row_key(value["rowId"]), search)
+        point = (value.get("points") or [{}])[0]
+        data = point.get("customdata")
+        key = data[0] if isinstance(data, list) and data else data
+        if key is None or key == "":
+            return no_update, no_update
+        clicks = trigger["clicks"]
+        if clicks in ("customer", "rep", "product"):
+            return drill(clicks, str(key), search)
+        if clicks in url_state.PARAMETERS:
+            filters = url_state.set_values(url_state.parse(search).filters, clicks, [str(key)])
+            return no_update, url_state.to_search(filters)
+        return no_update, no_update
+
+    @app.callback(Output({"type": "grid", "name": MATCH, "entity": MATCH, "links": MATCH}, "exportDataAsCsv"),
+                  Input({"type": "csv", "name": MATCH, "entity": MATCH, "links": MATCH}, "n_clicks"),
+                  prevent_initial_call=True)
+    def download_csv(clicks):
+        return bool(clicks)
+
+    # --- the menu keeps the filters ---------------------------------------------------
+    @app.callback(*[Output(f"nav-{index}", "href") for index, _ in menu],
+                  *[Output(f"nav-{index}", "className") for index, _ in menu],
+                  Input("url", "pathname"), Input("url", "search"))
+    def menu_links(pathname, search):
+        current = resolve(pathname or "/", pages)
+        hrefs = [f"{page.path}{search or ''}" for _, page in menu]
+        classes = ["active" if current and current[0] is page else "" for _, page in menu]
+        return *hrefs, *classes
+
+    # --- the page ---------------------------------------------------------------------
+    def render(pathname: str | None, search: str | None):
+        pathname, search = pathname or "/", search or ""
+        found = resolve(pathname, pages)
+        view = {"data-view": f"{pathname}{search}"}
+        if found is None:
+            return html.Div([html.Div(html.H1("Page not found"), className="ms-title"),
+                             notices.error(f"There is no page at {pathname}; pick one from the menu.")], **view)
+        page, args = found
+        state = url_state.parse(search)
+        with metrics.pinned():
+            first, last = metrics.catalog.data_span(scope)
+            counts = metrics.catalog.table_counts()
+            filters = url_state.with_defaults(state, first, last)
+            context = PageContext(metrics, filters, scope, search, counts, currency, args)
+            if not counts.get("invoice_lines"):
+                body = [notices.needs("invoice_lines", page.title)]
+            else:
+                try:
+                    body = page.render(context)
+                except CustomerNotFound as exc:
+                    body = [notices.error(f"No customer {exc} here: it does not exist or is outside what you may "
+                                          "see.")]
+                except Exception:  # a page that fails says so instead of leaving a blank screen
+                    log.exception("rendering %s%s failed", pathname, search)
+                    body = [notices.error(f"{page.title} could not be drawn for these filters. The error is in the "
+                                          "server log.")]
+        title = html.Div([html.H1(page.title), html.Span(_span_text(filters), className="ms-subtitle")],
+                         className="ms-title")
+        warnings = [notices.error(text) for text in state.notices]
+        return html.Div([title, *warnings, *body], **view)
+
+    @app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
+    async def show_page(pathname, search):
+        return await in_thread(render, pathname, search)
+
+    app.render_page = render  # the benchmark and tests time the server side of a page through it
+    return app

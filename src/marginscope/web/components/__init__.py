@@ -1,0 +1,1 @@
+"""Parts every page shares: tables, KPI cards, charts, notices, the filter bar."""

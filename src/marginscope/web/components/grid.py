@@ -1,0 +1,128 @@
+"""Tables: dash-ag-grid, sortable, filterable, paged, with formatted numbers and a CSV download.
+
+A grid whose rows are customers, reps or products drills through on a click on
+its linked columns: the click is read by the app's navigation callback, which
+finds the entity and its key in the grid's id and row id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash_ag_grid as dag
+import pandas as pd
+from dash import html
+
+from marginscope.web.format import records
+
+MAX_ROWS = 5000  # rows sent to the browser; the note under the grid says when there are more
+
+# entity -> the column holding its key
+ENTITY_KEYS = {"customer": "customer_id", "rep": "rep_id", "product": "product_id"}
+
+ROW_ID = "_row_id"
+
+
+def row_key(row_id: str) -> str:
+    """The entity key of a grid row id.
+
+    >>> row_key("12:C000003")
+    'C000003'
+    """
+    return row_id.split(":", 1)[1]
+
+
+_FORMATTERS = {
+    "money": "MS.money(params.value)",
+    "money_exact": "MS.moneyExact(params.value)",
+    "percent": "MS.percent(params.value)",
+    "count": "MS.count(params.value)",
+    "number": "MS.number(params.value)",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a grid.
+
+    ``kind`` is text, date, money, money_exact, percent, count or number; ``link``
+    makes its cells drill through to the grid's entity; ``signed`` colours negative
+    values red.
+    """
+
+    field: str
+    header: str
+    kind: str = "text"
+    link: bool = False
+    signed: bool = False
+    width: int | None = None
+
+    def definition(self) -> dict:
+        spec: dict = {"field": self.field, "headerName": self.header}
+        if self.kind in _FORMATTERS:
+            spec |= {"type": "rightAligned", "filter": "agNumberColumnFilter",
+                     "valueFormatter": {"function": _FORMATTERS[self.kind]}}
+        elif self.kind == "date":
+            spec |= {"filter": "agDateColumnFilter", "filterParams": {"comparator": {"function": "MS.compareDates"}}}
+        else:
+            spec |= {"filter": "agTextColumnFilter"}
+        classes = {}
+        if self.signed:
+            classes["ms-negative"] = "params.value < 0"
+        if classes:
+            spec["cellClassRules"] = classes
+        if self.link:
+            spec["cellClass"] = "ms-link"
+        if self.width:
+            spec["width"] = self.width
+        else:
+            wide = self.kind == "text" and self.link  # names: give them the room
+            spec["flex"] = 2 if wide else 1
+            spec["minWidth"] = 170 if wide else 100
+        return spec
+
+
+def grid(name: str, frame: pd.DataFrame, columns: list[Column], *, title: str | None = None,
+         entity: str | None = None, page_size: int = 10) -> html.Div:
+    """A titled grid of ``frame``'s ``columns`` with a CSV download button.
+
+    ``entity`` (customer, rep or product) names what a click on a linked column opens.
+    """
+    shown = frame.head(MAX_ROWS)
+    fields = [c.field for c in columns]
+    sizes = sorted({page_size, 10, 25, 50, 100})
+    options = {"pagination": True, "paginationPageSize": page_size, "paginationPageSizeSelector": sizes,
+               "domLayout": "autoHeight", "suppressCellFocus": False, "animateRows": False}
+    links = ",".join(c.field for c in columns if c.link)
+    grid_id = {"type": "grid", "name": name, "entity": entity or "", "links": links}
+    extra = {}
+    rows = records(shown[[f for f in fields if f in shown.columns]])
+    if entity:
+        # Row ids must be unique (a customer can appear in several periods), so the key is
+        # prefixed with the row's position; row_key() takes it off again.
+        key = ENTITY_KEYS[entity]
+        for position, (row, value) in enumerate(zip(rows, shown[key])):
+            row[ROW_ID] = f"{position}:{value}"
+        extra["getRowId"] = f"params.data.{ROW_ID}"
+    table = dag.AgGrid(
+        id=grid_id,
+        rowData=rows,
+        columnDefs=[c.definition() for c in columns],
+        # exports carry the raw numbers (12345.67), not the display format (12,346)
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "useValueFormatterForExport": False},
+        dashGridOptions=options,
+        csvExportParams={"fileName": f"{name}.csv", "columnKeys": [c.field for c in columns]},
+        className="ag-theme-quartz ms-grid",
+        style={"width": "100%"},
+        **extra,
+    )
+    header = html.Div(className="ms-grid-header", children=[
+        html.H3(title or "", className="ms-grid-title"),
+        html.Button("Download CSV", id={**grid_id, "type": "csv"},
+                    className="ms-button ms-small", n_clicks=0),
+    ])
+    children = [header, table]
+    if len(frame) > MAX_ROWS:
+        children.append(html.P(f"Showing the first {MAX_ROWS:,} of {len(frame):,} rows; narrow the filters to see the "
+                               "rest.", className="ms-note"))
+    return html.Div(children, className="ms-panel", id=f"panel-{name}")

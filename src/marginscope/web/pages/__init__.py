@@ -1,0 +1,70 @@
+"""One module per page. Each defines ``PAGE``: its path, title and ``render(context)``.
+
+``render`` runs in a worker thread with the metrics pinned to one data version; it
+asks :mod:`marginscope.metrics` for figures and lays them out. It never aggregates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from marginscope.metrics import Filters, Scope
+from marginscope.metrics.engine import Metrics
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page renders from."""
+
+    metrics: Metrics
+    filters: Filters
+    scope: Scope
+    search: str  # the URL's query string, carried by every link
+    counts: dict[str, int]  # rows per canonical table
+    currency: str = "EUR"
+    args: dict[str, str] = field(default_factory=dict)  # path parameters, e.g. the customer id
+
+    def link(self, path: str) -> str:
+        return f"{path}{self.search}"
+
+    def has(self, table: str) -> bool:
+        return self.counts.get(table, 0) > 0
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # "/customer/<customer_id>" names a path parameter
+    title: str
+    render: Callable[[PageContext], list]
+    in_menu: bool = True
+
+    def match(self, pathname: str) -> dict[str, str] | None:
+        pattern = "^" + re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", self.path.rstrip("/") or "/") + "/?$"
+        found = re.match(pattern, pathname or "/")
+        return found.groupdict() if found else None
+
+
+def all_pages() -> list[Page]:
+    from marginscope.web.pages import (budget, customers, overview, pipeline, portrait, products, profitability,
+                                       segments, team)
+    return [overview.PAGE, budget.PAGE, segments.PAGE, profitability.PAGE, customers.PAGE, team.PAGE,
+            pipeline.PAGE, products.PAGE, portrait.PAGE]
+
+
+def resolve(pathname: str, pages: list[Page]) -> tuple[Page, dict[str, str]] | None:
+    """The page serving ``pathname`` and its path parameters.
+
+    Examples
+    --------
+    >>> page, args = resolve("/customer/C000003", all_pages())
+    >>> page.title, args
+    ('Customer', {'customer_id': 'C000003'})
+    """
+    from urllib.parse import unquote
+    for page in pages:
+        args = page.match(pathname)
+        if args is not None:
+            return page, {name: unquote(value) for name, value in args.items()}
+    return None

@@ -1,0 +1,131 @@
+"""Overview: how we stand against budget, the trend of the last two years and this one,
+who and what sells most, and where."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import replace
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from marginscope.web import format as fmt
+from marginscope.web.components import charts
+from marginscope.web.components.cards import kpi, kpi_row, status_of
+from marginscope.web.components.grid import Column, grid
+from marginscope.web.pages import Page, PageContext
+
+MONTHS = [calendar.month_abbr[m] for m in range(1, 13)]
+
+
+def _attainment_detail(row: pd.Series | None, growth: float | None) -> tuple[str, str | None]:
+    parts, status = [], None
+    if row is not None and fmt.number(row["attainment"]) is not None:
+        parts.append(f"{fmt.percent(row['attainment'])} of budget")
+        status = "good" if row["attainment"] >= 1 else "bad"
+    if growth is not None:
+        parts.append(f"{growth:+.1%} vs last year")
+        status = status or status_of(growth)
+    return " · ".join(parts) or "no budget or prior year", status
+
+
+def kpis(ctx: PageContext) -> html.Div:
+    m, f, s = ctx.metrics, ctx.filters, ctx.scope
+    summary = m.sales.summary(f, s).iloc[0]
+    yoy = m.sales.compare("yoy", f, s).set_index("measure")
+    to_date = m.budget.to_date(f, s).set_index("measure") if ctx.has("budgets") else None
+
+    def growth(measure):
+        return fmt.number(yoy.loc[measure, "growth"])
+
+    def budget_row(measure):
+        return to_date.loc[measure] if to_date is not None and measure in to_date.index else None
+
+    revenue_detail, revenue_status = _attainment_detail(budget_row("revenue"), growth("revenue"))
+    profit_detail, profit_status = _attainment_detail(budget_row("gross_profit"), growth("gross_profit"))
+    c = ctx.currency
+    return kpi_row(
+        kpi("revenue", "Revenue", fmt.money(summary.revenue, c), exact=fmt.money_exact(summary.revenue, c),
+            detail=revenue_detail, status=revenue_status),
+        kpi("gross_profit", "Gross profit", fmt.money(summary.gross_profit, c),
+            exact=fmt.money_exact(summary.gross_profit, c), detail=profit_detail, status=profit_status),
+        kpi("gross_margin", "Gross margin", fmt.percent(summary.gross_margin),
+            detail=f"{fmt.number(yoy.loc['gross_margin', 'change']) * 100:+.1f} pts vs last year"
+            if fmt.number(yoy.loc["gross_margin", "change"]) is not None else None,
+            status=status_of(fmt.number(yoy.loc["gross_margin", "change"]))),
+        kpi("contribution_margin", "Contribution margin", fmt.money(summary.contribution_margin, c),
+            exact=fmt.money_exact(summary.contribution_margin, c),
+            detail=f"{fmt.percent(summary.contribution_margin_pct)} of revenue after cost to serve",
+            status="bad" if (fmt.number(summary.contribution_margin) or 0) < 0 else None),
+        kpi("orders", "Orders", fmt.count(summary.orders), detail=f"{growth('orders'):+.1%} vs last year"
+            if growth("orders") is not None else None, status=status_of(growth("orders"))),
+        kpi("active_customers", "Active customers", fmt.count(summary.active_customers),
+            detail=f"average order {fmt.money(summary.average_order_value, c)}"),
+    )
+
+
+def trend_by_year(ctx: PageContext, measure: str, title: str) -> html.Div:
+    """The measure by month for the year of the range's end and the two years before it."""
+    end = ctx.filters.end or dt.date.today()
+    span = replace(ctx.filters, start=dt.date(end.year - 2, 1, 1), end=end)
+    trend = ctx.metrics.sales.trend("month", span, ctx.scope)
+    fig = charts.figure(height=300)
+    for offset, colour in zip((2, 1, 0), charts.YEAR_COLOURS):
+        year = end.year - offset
+        months = trend[pd.to_datetime(trend.period).dt.year == year]
+        fig.add_trace(go.Scatter(
+            x=[MONTHS[p.month - 1] for p in pd.to_datetime(months.period)], y=months[measure].astype(float),
+            name=str(year), mode="lines+markers", line=dict(color=colour, width=3 if offset == 0 else 2)))
+    if ctx.has("budgets"):
+        year_filters = replace(ctx.filters, start=dt.date(end.year, 1, 1), end=dt.date(end.year, 12, 31))
+        budget = ctx.metrics.budget.by_month(year_filters, ctx.scope)
+        budget = budget[budget.measure == measure].dropna(subset=["budget"])
+        if not budget.empty:
+            full = budget[~budget.partial.astype(bool)]
+            fig.add_trace(go.Scatter(x=[MONTHS[p.month - 1] for p in full.period], y=full.budget,
+                                     name=f"{end.year} budget", mode="lines",
+                                     line=dict(color=charts.BUDGET, dash="dash")))
+    fig.update_xaxes(categoryorder="array", categoryarray=MONTHS)
+    fig.update_yaxes(tickformat="~s", title=ctx.currency)
+    return charts.graph(f"trend-{measure}", fig, title=title)
+
+
+def by_region(ctx: PageContext) -> html.Div:
+    regions = ctx.metrics.sales.by("region", ctx.filters, ctx.scope)
+    labels = regions.region.fillna("(none)")
+    fig = charts.figure(height=300)
+    fig.add_trace(go.Bar(x=labels, y=regions.revenue.astype(float), name="Revenue", marker_color=charts.ACTUAL,
+                         customdata=regions[["region"]].values))
+    fig.add_trace(go.Bar(x=labels, y=regions.gross_profit.astype(float), name="Gross profit",
+                         marker_color=charts.PROFIT, customdata=regions[["region"]].values))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(tickformat="~s", title=ctx.currency)
+    return charts.graph("by-region", fig, clicks="region", title="Revenue and gross profit by region",
+                        hint="Click a region to filter every page by it.")
+
+
+def render(ctx: PageContext) -> list:
+    m, f, s = ctx.metrics, ctx.filters, ctx.scope
+    top_customers = m.sales.top_customers(10, f, s)
+    top_products = m.sales.top_products(10, f, s)
+    return [
+        kpis(ctx),
+        html.Div([trend_by_year(ctx, "revenue", "Revenue by month: this year and the two before"),
+                  trend_by_year(ctx, "gross_profit", "Gross profit by month")], className="ms-row"),
+        html.Div([
+            grid("top-customers", top_customers, [
+                Column("customer_name", "Customer", link=True), Column("region", "Region"),
+                Column("revenue", "Revenue", "money"), Column("gross_profit", "Gross profit", "money", signed=True),
+                Column("gross_margin", "GM %", "percent", signed=True)], title="Top customers", entity="customer"),
+            grid("top-products", top_products, [
+                Column("product_name", "Product", link=True), Column("category", "Category"),
+                Column("revenue", "Revenue", "money"), Column("gross_profit", "Gross profit", "money", signed=True),
+                Column("gross_margin", "GM %", "percent", signed=True)], title="Top products", entity="product"),
+        ], className="ms-row"),
+        by_region(ctx),
+    ]
+
+
+PAGE = Page(path="/", title="Overview", render=render)

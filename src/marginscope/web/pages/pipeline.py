@@ -1,0 +1,93 @@
+"""Pipeline: the funnel, new opportunities, conversion and time to close over time, and movers."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import html
+from plotly.subplots import make_subplots
+
+from marginscope.web import format as fmt
+from marginscope.web.components import charts, notices
+from marginscope.web.components.cards import kpi, kpi_row, status_of
+from marginscope.web.components.grid import Column, grid
+from marginscope.web.pages import Page, PageContext
+from marginscope.web.pages.customers import grain_of
+
+MOVERS = {"rep_id": ("Rep", "rep"), "product_id": ("Product", "product"), "industry": ("Industry", None)}
+
+
+def funnel(summary) -> html.Div:
+    fig = charts.figure(height=300)
+    fig.add_trace(go.Funnel(y=["Created in range", "Closed", "Won"],
+                            x=[int(summary.new_opportunities), int(summary.closed), int(summary.won)],
+                            marker=dict(color=[charts.MUTED, "#6c8ebf", charts.ACTUAL]),
+                            textinfo="value+percent initial"))
+    return charts.graph("funnel", fig, title="Funnel",
+                        hint=f"{int(summary.open):,} deals are open at the end of the range.")
+
+
+def over_time(trend) -> html.Div:
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.update_layout(charts.figure(height=320).layout)
+    fig.add_trace(go.Bar(x=trend.period, y=trend.new_opportunities, name="New opportunities",
+                         marker_color=charts.MUTED), secondary_y=False)
+    fig.add_trace(go.Scatter(x=trend.period, y=trend.conversion_rate, name="CVR", mode="lines+markers",
+                             line=dict(color=charts.ACTUAL)), secondary_y=True)
+    fig.add_trace(go.Scatter(x=trend.period, y=trend.weeks_to_close / 100, name="Weeks to close (÷100)",
+                             mode="lines", line=dict(color="#e09f3e", dash="dot"),
+                             customdata=trend.weeks_to_close,
+                             hovertemplate="%{customdata:.1f} weeks<extra>weeks to close</extra>"),
+                  secondary_y=True)
+    fig.update_yaxes(title="new opportunities", secondary_y=False)
+    fig.update_yaxes(tickformat=".0%", title="CVR", secondary_y=True, showgrid=False)
+    return charts.graph("pipeline-trend", fig, title="New opportunities, conversion rate and weeks to close")
+
+
+def movers(ctx: PageContext, dimension: str) -> html.Div:
+    label, entity = MOVERS[dimension]
+    table = ctx.metrics.pipeline.movers(dimension, ctx.filters, ctx.scope)
+    if entity:
+        labels = ctx.metrics.sales.by(dimension, ctx.filters, ctx.scope, labelled=True)
+        name = {"rep": "rep_name", "product": "product_name"}[entity]
+        table = table.merge(labels[[dimension, name]], on=dimension, how="left")
+        table["label"] = table[name].fillna(table[dimension])
+    else:
+        table["label"] = table[dimension]
+    return grid(f"movers-{dimension}", table, [
+        Column("label", label, link=bool(entity)), Column("pipeline_revenue", "Won revenue", "money"),
+        Column("pipeline_revenue_prior", "Before", "money"), Column("change", "Change", "money", signed=True),
+        Column("growth", "Growth", "percent", signed=True)], title=f"Biggest movers by {label.lower()}",
+        entity=entity)
+
+
+def render(ctx: PageContext) -> list:
+    if not ctx.has("opportunities"):
+        return [notices.needs("opportunities", "The pipeline page")]
+    m, f, s, c = ctx.metrics, ctx.filters, ctx.scope, ctx.currency
+    summary = m.pipeline.summary(f, s).iloc[0]
+    before = m.pipeline.compare("previous", f, s).set_index("measure")
+
+    def detail(measure, higher_is_better=True, as_percent=False):
+        value = fmt.number(before.loc[measure, "growth"]) if measure in before.index else None
+        if value is None:
+            return {}
+        return {"detail": f"{value:+.1%} vs previous period", "status": status_of(value, higher_is_better)}
+
+    body = [kpi_row(
+        kpi("won", "Won deals", fmt.count(summary.won), **detail("won")),
+        kpi("pipeline_revenue", "Won revenue", fmt.money(summary.pipeline_revenue, c),
+            exact=fmt.money_exact(summary.pipeline_revenue, c), **detail("pipeline_revenue")),
+        kpi("conversion_rate", "Conversion rate", fmt.percent(summary.conversion_rate), **detail("conversion_rate")),
+        kpi("average_sale", "Average sale", fmt.money(summary.average_sale, c), **detail("average_sale")),
+        kpi("weeks_to_close", "Weeks to close", fmt.decimal_number(summary.weeks_to_close),
+            **detail("weeks_to_close", higher_is_better=False)),
+        kpi("open", "Open deals", fmt.count(summary.open)),
+    )]
+    trend = m.pipeline.summary(f, s, grain=grain_of(ctx))
+    body.append(html.Div([funnel(summary), over_time(trend)], className="ms-row"))
+    body.append(html.Div([movers(ctx, "rep_id"), movers(ctx, "product_id")], className="ms-row"))
+    body.append(movers(ctx, "industry"))
+    return body
+
+
+PAGE = Page(path="/pipeline", title="Pipeline", render=render)

@@ -1,0 +1,115 @@
+"""Customer portrait: one customer, everything the metrics layer knows about it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from marginscope.web import format as fmt
+from marginscope.web.components import charts
+from marginscope.web.components.cards import kpi, kpi_row, status_of
+from marginscope.web.components.grid import Column, grid
+from marginscope.web.pages import Page, PageContext
+
+ORDER_LINES = [Column("invoice_id", "Invoice"), Column("invoice_date", "Date", "date"),
+               Column("product_name", "Product"), Column("quantity", "Quantity", "number"),
+               Column("unit_price", "Unit price", "money_exact"), Column("discount", "Discount", "money_exact"),
+               Column("net_amount", "Net", "money_exact")]
+FACTS = (("customer_id", "Customer id"), ("industry", "Industry"), ("region", "Region"), ("country", "Country"),
+         ("city", "City"), ("tier", "Tier"), ("customer_type", "Type"), ("owner_rep_id", "Owner rep"),
+         ("created_date", "Customer since"), ("acquisition_channel", "Acquired through"))
+
+
+def facts(customer: dict) -> html.Div:
+    items = []
+    for key, label in FACTS:
+        value = fmt.json_value(customer.get(key))
+        items += [html.Dt(label), html.Dd(str(value) if value is not None else "n/a")]
+    return html.Div(html.Dl(items, className="ms-facts"), className="ms-panel")
+
+
+def trend_chart(trend, currency: str) -> html.Div:
+    fig = charts.figure(height=280)
+    fig.add_trace(go.Bar(x=trend.period, y=trend.revenue.astype(float), name="Revenue", marker_color=charts.ACTUAL))
+    fig.add_trace(go.Scatter(x=trend.period, y=trend.gross_profit.astype(float), name="Gross profit",
+                             mode="lines+markers", line=dict(color=charts.PROFIT)))
+    fig.update_yaxes(tickformat="~s", title=currency)
+    return charts.graph("portrait-trend", fig, title="Revenue and gross profit by month")
+
+
+def receivables_chart(history, currency: str) -> html.Div:
+    fig = charts.figure(height=280)
+    fig.add_trace(go.Scatter(x=history.month_end, y=history.open_amount, name="Open", mode="lines+markers",
+                             line=dict(color=charts.ACTUAL)))
+    fig.add_trace(go.Scatter(x=history.month_end, y=history.overdue_amount, name="Overdue", mode="lines+markers",
+                             line=dict(color=charts.LOSS)))
+    fig.update_yaxes(tickformat="~s", title=currency)
+    return charts.graph("portrait-receivables", fig, title="Receivables at each month end")
+
+
+def render(ctx: PageContext) -> list:
+    c = ctx.currency
+    p = ctx.metrics.customers.portrait(ctx.args["customer_id"], ctx.filters, ctx.scope)
+    current, lifetime = p.current.iloc[0], p.lifetime.iloc[0]
+    yoy = p.year_over_year.set_index("measure")
+    growth = fmt.number(yoy.loc["revenue", "growth"])
+    only_this = replace(ctx.filters, customers=frozenset({ctx.args["customer_id"]}))
+    receivable = ctx.metrics.receivables.summary(only_this, ctx.scope).iloc[0]
+    body = [
+        html.Div([html.H2(p.customer["name"], id="portrait-name"),
+                  dcc.Link("← back to all customers", href=ctx.link("/customers"))], className="ms-title"),
+        facts(p.customer),
+        kpi_row(
+            kpi("revenue", "Revenue in range", fmt.money(current.revenue, c), exact=fmt.money_exact(current.revenue, c),
+                detail=f"{growth:+.1%} vs last year" if growth is not None else "no sales a year before",
+                status=status_of(growth)),
+            kpi("gross_profit", "Gross profit", fmt.money(current.gross_profit, c),
+                detail=f"{fmt.percent(current.gross_margin)} margin"),
+            kpi("contribution_margin", "Contribution margin", fmt.money(current.contribution_margin, c),
+                detail=f"after {fmt.money(current.cost_to_serve, c)} cost to serve",
+                status="bad" if (fmt.number(current.contribution_margin) or 0) < 0 else None),
+            kpi("orders", "Orders", fmt.count(current.orders),
+                detail=f"average {fmt.money(current.average_order_value, c)}"),
+            kpi("lifetime", "Lifetime revenue", fmt.money(lifetime.revenue, c),
+                detail=f"{p.distinct_products} products bought"),
+            kpi("open_receivables", "Open receivables", fmt.money(receivable.open_amount, c),
+                detail=f"{fmt.money(receivable.overdue_amount, c)} overdue · {p.late_deliveries} late deliveries",
+                status="bad" if (fmt.number(receivable.overdue_amount) or 0) > 0 else None),
+        ),
+        html.Div([trend_chart(p.trend, c), receivables_chart(p.receivables_history, c)], className="ms-row"),
+        html.Div([
+            grid("portrait-products", p.products, [
+                Column("product_name", "Product", link=True), Column("category", "Category"),
+                Column("quantity", "Quantity", "number"), Column("revenue", "Revenue", "money"),
+                Column("gross_margin", "GM %", "percent", signed=True)], title="Products bought", entity="product"),
+            grid("portrait-reps", p.reps, [
+                Column("rep_id", "Rep", link=True), Column("revenue", "Revenue", "money"),
+                Column("first_invoice", "First invoice", "date"), Column("last_invoice", "Last invoice", "date")],
+                title="Reps credited", entity="rep"),
+        ], className="ms-row"),
+        html.Div([grid("portrait-first-order", p.first_order, ORDER_LINES, title="First order"),
+                  grid("portrait-largest-order", p.largest_order, ORDER_LINES, title="Largest order")],
+                 className="ms-row"),
+        html.Div([
+            grid("portrait-receivables", p.receivables, [
+                Column("invoice_id", "Invoice"), Column("due_date", "Due", "date"),
+                Column("open_amount", "Open", "money_exact"), Column("days_past_due", "Days past due", "count"),
+                Column("bucket", "Bucket")], title="Open invoices"),
+            grid("portrait-costs", p.cost_to_serve, [
+                Column("category", "Category"), Column("amount", "Amount", "money")], title="Cost to serve"),
+        ], className="ms-row"),
+        html.Div([
+            grid("portrait-returns", p.returns, [
+                Column("invoice_id", "Credit note"), Column("invoice_date", "Date", "date"),
+                Column("product_id", "Product"), Column("quantity", "Quantity", "number"),
+                Column("net_amount", "Amount", "money_exact")], title="Returns"),
+            grid("portrait-orders", p.orders_by_status, [
+                Column("status", "Status"), Column("orders", "Orders", "count")], title="Orders by status"),
+        ], className="ms-row"),
+    ]
+    return body
+
+
+PAGE = Page(path="/customer/<customer_id>", title="Customer", render=render, in_menu=False)

@@ -1,0 +1,74 @@
+"""Segments: RFM scores, the recency x frequency matrix, segment values and migration."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import html
+
+from marginscope.web.components import charts, notices
+from marginscope.web.components.grid import Column, grid
+from marginscope.web.pages import Page, PageContext
+
+
+def heatmap(matrix) -> html.Div:
+    counts = matrix.pivot(index="f_score", columns="r_score", values="customers").sort_index()
+    money = matrix.pivot(index="f_score", columns="r_score", values="monetary").reindex_like(counts)
+    fig = charts.figure(height=340)
+    fig.add_trace(go.Heatmap(z=counts.values, x=[f"R{r}" for r in counts.columns], y=[f"F{f}" for f in counts.index],
+                             customdata=money.values, colorscale=charts.SEQUENTIAL, texttemplate="%{z}",
+                             hovertemplate="%{x} %{y}: %{z} customers<br>revenue %{customdata:,.0f}<extra></extra>",
+                             colorbar=dict(title="customers")))
+    fig.update_xaxes(title="recency score (5 = most recent)")
+    fig.update_yaxes(title="frequency score (5 = most often)")
+    return charts.graph("rfm-matrix", fig, title="Customers by recency and frequency score")
+
+
+def migration_chart(moves) -> html.Div:
+    labels = sorted(set(moves.segment_before) | set(moves.segment_now))
+    left = {name: i for i, name in enumerate(labels)}
+    right = {name: i + len(labels) for i, name in enumerate(labels)}
+    fig = charts.figure(height=380)
+    fig.add_trace(go.Sankey(
+        node=dict(label=[f"{n} (before)" for n in labels] + [f"{n} (now)" for n in labels], pad=12,
+                  color=charts.MUTED),
+        link=dict(source=[left[s] for s in moves.segment_before], target=[right[t] for t in moves.segment_now],
+                  value=moves.customers.tolist(),
+                  color=["rgba(192,57,43,.45)" if t == "At-Risk" and s != t else "rgba(31,78,121,.25)"
+                         for s, t in zip(moves.segment_before, moves.segment_now)])))
+    return charts.graph("rfm-migration", fig, title="Segment moves over the last quarter",
+                        hint="Red flows lead into At-Risk.")
+
+
+def render(ctx: PageContext) -> list:
+    m, f, s = ctx.metrics, ctx.filters, ctx.scope
+    scores = m.rfm.scores(f, s)
+    if scores.empty:
+        return [notices.empty("No customer bought in this selection, so there is nothing to segment.")]
+    segments = m.rfm.segments(f, s)
+    moves, slipping = m.rfm.migration(f, s)
+    names = m.catalog.customer_names(scores.customer_id.tolist(), s).rename(columns={"name": "customer_name"})
+    scores = scores.merge(names, on="customer_id", how="left")
+    slipping = slipping.merge(names, on="customer_id", how="left")
+    return [
+        html.Div([heatmap(m.rfm.matrix(f, s)), migration_chart(moves)], className="ms-row"),
+        grid("rfm-segments", segments, [
+            Column("segment", "Segment"), Column("customers", "Customers", "count"),
+            Column("revenue", "Revenue", "money"), Column("gross_profit", "Gross profit", "money", signed=True),
+            Column("contribution_margin", "Contribution", "money", signed=True),
+            Column("revenue_per_customer", "Revenue per customer", "money"),
+            Column("share_of_gross_profit", "Share of GP", "percent"),
+            Column("share_of_contribution_margin", "Share of contribution", "percent")], title="Segments"),
+        grid("rfm-slipping", slipping, [
+            Column("customer_name", "Customer", link=True), Column("segment_before", "Was"),
+            Column("segment_now", "Now")], title="Slipping: Champions and Loyal customers now At-Risk",
+             entity="customer"),
+        grid("rfm-customers", scores, [
+            Column("customer_name", "Customer", link=True), Column("segment", "Segment"),
+            Column("recency", "Days since last purchase", "count"), Column("frequency", "Orders", "count"),
+            Column("monetary", "Revenue", "money"), Column("r_score", "R", "count", width=70),
+            Column("f_score", "F", "count", width=70), Column("m_score", "M", "count", width=70)],
+             title="Customers and their scores", entity="customer"),
+    ]
+
+
+PAGE = Page(path="/segments", title="Segments", render=render)

@@ -1,0 +1,111 @@
+"""The page state in the URL: ``/path?start=2026-01-01&end=2026-06-30&region=North&region=East``.
+
+Every filter has one query parameter, repeated for several values. A URL is the
+whole state of a view, so it can be bookmarked, shared and reloaded. A parameter
+that cannot be read (a date that is not a date) is dropped with a notice, never
+silently.
+
+Examples
+--------
+>>> state = parse("?start=2026-01-01&end=2026-03-31&region=North&region=East&tier=Gold")
+>>> sorted(state.filters.regions), state.filters.start
+(['East', 'North'], datetime.date(2026, 1, 1))
+>>> to_search(state.filters)
+'?start=2026-01-01&end=2026-03-31&region=East&region=North&tier=Gold'
+>>> parse("?start=soon").notices
+['ignored start=soon: not a date (use YYYY-MM-DD)']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qs, urlencode
+
+from marginscope.metrics.filters import Filters
+
+# query parameter -> Filters field, in the order they are written
+PARAMETERS = {
+    "region": "regions",
+    "industry": "industries",
+    "rep": "reps",
+    "tier": "tiers",
+    "type": "customer_types",
+    "category": "categories",
+    "customer": "customers",
+    "product": "products",
+}
+
+
+@dataclass(frozen=True)
+class PageState:
+    filters: Filters
+    notices: list[str] = field(default_factory=list)
+    dates_given: bool = False
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse(search: str | None) -> PageState:
+    """The filters a query string asks for (an empty date range means: all dates)."""
+    query = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
+    notices: list[str] = []
+    dates = {}
+    for name in ("start", "end"):
+        text = (query.get(name) or [None])[-1]
+        if text is None:
+            continue
+        value = _date(text)
+        if value is None:
+            notices.append(f"ignored {name}={text}: not a date (use YYYY-MM-DD)")
+        else:
+            dates[name] = value
+    if "start" in dates and "end" in dates and dates["start"] > dates["end"]:
+        notices.append(f"ignored the date range {dates['start']} to {dates['end']}: it ends before it starts")
+        dates = {}
+    values = {attribute: frozenset(v for v in query.get(parameter, []) if v)
+              for parameter, attribute in PARAMETERS.items()}
+    return PageState(Filters(start=dates.get("start"), end=dates.get("end"), **values), notices, bool(dates))
+
+
+def to_search(filters: Filters) -> str:
+    """The query string of ``filters`` (values sorted, so one view has one URL)."""
+    pairs = []
+    if filters.start:
+        pairs.append(("start", filters.start.isoformat()))
+    if filters.end:
+        pairs.append(("end", filters.end.isoformat()))
+    for parameter, attribute in PARAMETERS.items():
+        pairs.extend((parameter, value) for value in sorted(getattr(filters, attribute)))
+    return f"?{urlencode(pairs)}" if pairs else ""
+
+
+def with_defaults(state: PageState, first: dt.date | None, last: dt.date | None) -> Filters:
+    """The filters to compute with: without dates in the URL, the year to date of the latest data.
+
+    Examples
+    --------
+    >>> with_defaults(parse(""), dt.date(2024, 1, 2), dt.date(2026, 11, 23)).start
+    datetime.date(2026, 1, 1)
+    >>> with_defaults(parse("?start=2025-03-01"), dt.date(2024, 1, 2), dt.date(2026, 11, 23)).end
+    datetime.date(2026, 11, 23)
+    """
+    filters = state.filters
+    if last is None:
+        return filters
+    if not state.dates_given:
+        return replace(filters, start=dt.date(last.year, 1, 1), end=last)
+    start, end = filters.start or first, filters.end or last
+    if start > end:
+        start, end = (first, end) if filters.end else (start, max(start, last))
+    return replace(filters, start=start, end=end)
+
+
+def set_values(filters: Filters, parameter: str, values) -> Filters:
+    """``filters`` with the values of one query parameter replaced."""
+    return replace(filters, **{PARAMETERS[parameter]: frozenset(values)})

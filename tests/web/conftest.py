@@ -1,0 +1,114 @@
+"""Fixtures for the web tests: a demo company built by the project's own CLI, a copy of it
+for computing expected figures, and a real `marginscope serve` on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import marginscope
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"]
+DEMO_AS_OF = "2026-06-30"
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """A small demo company (300 customers, 3 years to 30 June 2026) loaded by `marginscope demo`."""
+    folder = tmp_path_factory.mktemp("web-demo")
+    database = folder / "demo.duckdb"
+    subprocess.run([BIN / "marginscope", "demo", "--out", str(folder / "files"), "--customers", "300",
+                    "--as-of", DEMO_AS_OF, "--warehouse", f"duckdb://{database}"],
+                   check=True, capture_output=True, cwd=folder)
+    return database
+
+
+@pytest.fixture(scope="session")
+def expected(demo_warehouse, tmp_path_factory):
+    """The metrics layer over a copy of the demo warehouse (the server holds the original's lock)."""
+    copy = tmp_path_factory.mktemp("expected") / "copy.duckdb"
+    shutil.copy(demo_warehouse, copy)
+    metrics = marginscope.open(f"duckdb://{copy}")
+    yield metrics
+    metrics.close()
+
+
+@pytest.fixture(scope="session")
+def server(demo_warehouse):
+    """`marginscope serve` on a free port of 127.0.0.1; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [BIN / "marginscope", "serve", "--host", "127.0.0.1", "--port", str(port), "--warehouse",
+         f"duckdb://{demo_warehouse}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, "MARGINSCOPE_CURRENCY": "EUR"})
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base, timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"the server did not start:\n{process.stdout.read().decode()}")
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class Page:
+    """A browser tab on the dashboard that records console errors and waits for rendered views."""
+
+    def __init__(self, tab, base: str):
+        self.tab, self.base, self.errors = tab, base, []
+        tab.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        tab.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self, path: str) -> None:
+        self.tab.goto(self.base + path)
+        self.wait_for_view(path)
+
+    def wait_for_view(self, path: str) -> None:
+        """Wait until the page shows the view of ``path`` (its path and query string)."""
+        self.tab.wait_for_selector(f'[data-view="{path}"]', timeout=30_000)
+
+    def text(self, selector: str) -> str:
+        return self.tab.inner_text(selector).strip()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    tab = context.new_page()
+    yield Page(tab, server)
+    context.close()

@@ -1,0 +1,154 @@
+"""The dashboard in a real browser (Chromium driven by Playwright) against `marginscope serve`.
+
+Figures on the pages are compared with the metrics layer's, computed in the test
+over a copy of the same warehouse and formatted the way pages format them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from marginscope.web import format as fmt
+from marginscope.web import state as url_state
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/budget", "/segments", "/profitability", "/customers", "/team", "/pipeline", "/products"]
+
+
+def filters_for(expected, search: str):
+    first, last = expected.catalog.data_span()
+    return url_state.with_defaults(url_state.parse(search), first, last)
+
+
+def revenue_text(expected, search: str) -> str:
+    return fmt.money(expected.sales.summary(filters_for(expected, search)).revenue.iloc[0], "EUR")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_loads_without_errors(page, path):
+    page.open(path)
+    assert page.tab.locator(".ms-error").count() == 0, page.text("#page")
+    assert page.tab.locator(".ms-panel, .ms-kpi").count() > 0
+    assert page.errors == []
+
+
+def test_overview_figures_equal_the_metrics_layer(page, expected):
+    page.open("/")
+    f = filters_for(expected, "")
+    summary = expected.sales.summary(f).iloc[0]
+    assert page.text("#kpi-revenue") == fmt.money(summary.revenue, "EUR")
+    assert page.text("#kpi-gross_profit") == fmt.money(summary.gross_profit, "EUR")
+    assert page.text("#kpi-gross_margin") == fmt.percent(summary.gross_margin)
+    assert page.text("#kpi-orders") == fmt.count(summary.orders)
+    attainment = expected.budget.to_date(f).set_index("measure").loc["revenue", "attainment"]
+    assert page.text("#kpi-revenue-detail").startswith(f"{fmt.percent(attainment)} of budget")
+    top = expected.sales.top_customers(10, f)
+    first_row = page.tab.locator("#panel-top-customers .ag-row[row-index='0']")
+    assert top.customer_name.iloc[0] in first_row.inner_text()
+    assert f"{float(top.revenue.iloc[0]):,.0f}" in first_row.inner_text()
+
+
+def test_other_pages_show_the_metrics_layers_figures(page, expected):
+    f = filters_for(expected, "")
+    page.open("/profitability")
+    _, loss = expected.profitability.negative_margin(f)
+    assert page.text("#kpi-negative_customers") == fmt.count(loss["customers"])
+    assert page.text("#kpi-negative_total") == fmt.money(loss["total"], "EUR")
+    page.open("/pipeline")
+    pipeline = expected.pipeline.summary(f).iloc[0]
+    assert page.text("#kpi-won") == fmt.count(pipeline.won)
+    assert page.text("#kpi-conversion_rate") == fmt.percent(pipeline.conversion_rate)
+    page.open("/budget")
+    budget = expected.budget.to_date(f).set_index("measure")
+    assert page.text("#kpi-revenue_budget") == fmt.money(budget.loc["revenue", "budget"], "EUR")
+    assert page.text("#kpi-revenue_actual") == fmt.money(budget.loc["revenue", "actual"], "EUR")
+    page.open("/customers")
+    status = expected.customers.status("month", f).iloc[-1]
+    assert page.text("#kpi-churned") == fmt.count(status.churned)
+    assert page.text("#kpi-new") == fmt.count(status.new)
+
+
+def test_a_filter_change_updates_the_figures_and_the_url(page, expected):
+    page.open("/")
+    region = expected.catalog.attribute_values("region")[0]
+    page.tab.click("#f-region")
+    page.tab.get_by_role("option", name=region, exact=True).click()
+    search = f"?region={region}"
+    page.wait_for_view(f"/{search}")
+    assert urlsplit(page.tab.url).query == search.lstrip("?")
+    assert page.text("#kpi-revenue") == revenue_text(expected, search)
+    assert page.text("#kpi-revenue") != revenue_text(expected, "")
+    assert page.errors == []
+
+
+def test_typing_a_date_range_filters_by_it(page, expected):
+    page.open("/")
+    page.tab.fill("#f-dates", "2025-03-01")
+    page.tab.press("#f-dates", "Enter")
+    page.tab.fill("#f-dates-end-date", "2025-05-31")
+    page.tab.press("#f-dates-end-date", "Enter")
+    search = "?start=2025-03-01&end=2025-05-31"
+    page.wait_for_view(f"/{search}")
+    assert page.text("#kpi-revenue") == revenue_text(expected, search)
+
+
+def test_a_url_with_filters_restores_them(page, expected):
+    tiers = expected.catalog.attribute_values("tier")
+    search = f"?start=2025-01-01&end=2025-12-31&tier={tiers[0]}"
+    page.open(f"/{search}")
+    assert tiers[0] in page.text("#f-tier")
+    assert page.tab.input_value("#f-dates") == "2025-01-01"
+    assert page.tab.input_value("#f-dates-end-date") == "2025-12-31"
+    assert page.text("#kpi-revenue") == revenue_text(expected, search)
+    page.tab.reload()
+    page.wait_for_view(f"/{search}")
+    assert page.text("#kpi-revenue") == revenue_text(expected, search)
+
+
+def test_clicking_a_customer_drills_through_to_its_portrait(page, expected):
+    page.open("/")
+    top = expected.sales.top_customers(1, filters_for(expected, "")).iloc[0]
+    page.tab.locator("#panel-top-customers .ag-row[row-index='0'] .ms-link").click()
+    page.wait_for_view(f"/customer/{top.customer_id}")
+    assert page.text("#portrait-name") == top.customer_name
+    portrait = expected.customers.portrait(top.customer_id, filters_for(expected, ""))
+    assert page.text("#kpi-revenue") == fmt.money(portrait.current.revenue.iloc[0], "EUR")
+    page.tab.go_back()
+    page.wait_for_view("/")
+    assert page.errors == []
+
+
+def test_clicking_a_region_bar_cross_filters(page, expected):
+    page.open("/")
+    top_region = expected.sales.by("region", filters_for(expected, "")).region.iloc[0]
+    # Plotly's drag layer lies over the bars, so click where the user would: the bar's middle.
+    first_bar = page.tab.locator("#panel-by-region .bars .point").first
+    first_bar.scroll_into_view_if_needed()
+    bar = first_bar.bounding_box()
+    middle = (bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+    page.tab.mouse.move(*middle)  # plotly reports a click on the point the pointer hovers
+    page.tab.mouse.click(*middle)
+    page.wait_for_view(f"/?region={top_region}")
+    assert top_region in page.text("#f-region")
+    assert page.text("#kpi-revenue") == revenue_text(expected, f"?region={top_region}")
+
+
+def test_a_table_downloads_as_csv(page, expected):
+    page.open("/")
+    with page.tab.expect_download() as download:
+        page.tab.locator("#panel-top-customers button", has_text="Download CSV").click()
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    top = expected.sales.top_customers(10, filters_for(expected, ""))
+    assert [r["Customer"] for r in rows] == top.customer_name.tolist()
+    assert [float(r["Revenue"]) for r in rows] == pytest.approx(top.revenue.astype(float).tolist())
+
+
+def test_a_bad_date_in_the_url_is_reported_not_ignored(page):
+    page.open("/?start=soon")
+    assert re.search(r"ignored start=soon", page.text("#page"))

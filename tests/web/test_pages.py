@@ -1,0 +1,85 @@
+"""Pages rendered on the server, without a browser: every page on a company that holds
+only the required tables says what to load instead of failing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from marginscope.metrics import Filters
+from marginscope.web import state as url_state
+from marginscope.web.app import create_app, drill
+from marginscope.web.pages import all_pages, resolve
+from tests.metrics.conftest import CUSTOMERS, LINES, PRODUCTS
+
+MENU = [page.path for page in all_pages() if page.in_menu]
+
+
+@pytest.fixture
+def minimal_app(company):
+    """A company with only the required tables: customers, products and invoice lines."""
+    return create_app(company(customers=CUSTOMERS, products=PRODUCTS, invoice_lines=LINES))
+
+
+def text_of(component) -> str:
+    return str(component.to_plotly_json())
+
+
+@pytest.mark.parametrize("path", MENU)
+def test_every_page_renders_on_the_required_tables_alone(minimal_app, path):
+    shown = text_of(minimal_app.render_page(path, "?start=2026-01-01&end=2026-03-31"))
+    assert "could not be drawn" not in shown
+
+
+@pytest.mark.parametrize("path, table", [("/budget", "budgets"), ("/pipeline", "opportunities"),
+                                         ("/team", "reps"), ("/profitability", "costs_to_serve")])
+def test_pages_say_which_optional_table_to_load(minimal_app, path, table):
+    shown = text_of(minimal_app.render_page(path, ""))
+    assert f"marginscope load {table} FILE" in shown
+
+
+def test_an_empty_warehouse_asks_for_invoice_lines(company):
+    app = create_app(company())
+    assert "marginscope load invoice_lines FILE" in text_of(app.render_page("/", ""))
+
+
+def test_a_customer_outside_the_data_is_reported(minimal_app):
+    shown = text_of(minimal_app.render_page("/customer/NOBODY", ""))
+    assert "No customer NOBODY here" in shown
+
+
+def test_an_unknown_path_is_reported(minimal_app):
+    assert "There is no page at /nowhere" in text_of(minimal_app.render_page("/nowhere", ""))
+
+
+def test_the_portrait_path_carries_the_customer_id():
+    page, args = resolve("/customer/C%2F1", all_pages())
+    assert page.title == "Customer" and args == {"customer_id": "C/1"}
+
+
+def test_drill_through_keeps_the_filters():
+    assert drill("product", "P1", "?start=2026-01-01&end=2026-01-31") == (
+        "/products", "?start=2026-01-01&end=2026-01-31&product=P1")
+    assert drill("customer", "C/1", "?tier=Gold") == ("/customer/C%2F1", "?tier=Gold")
+
+
+values = st.frozensets(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=8),
+                       max_size=3)
+days = st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))
+
+
+@given(start=days, length=st.integers(0, 800), regions=values, reps=values, customers=values, categories=values)
+def test_every_view_survives_the_trip_through_its_url(start, length, regions, reps, customers, categories):
+    filters = Filters(start=start, end=start + dt.timedelta(days=length), regions=regions, reps=reps,
+                      customers=customers, categories=categories)
+    state = url_state.parse(url_state.to_search(filters))
+    assert state.filters == filters and state.notices == []
+
+
+def test_a_range_that_ends_before_it_starts_is_dropped_with_a_notice():
+    state = url_state.parse("?start=2026-03-01&end=2026-02-01&region=North")
+    assert state.filters.start is None and state.filters.regions == {"North"}
+    assert state.notices == ["ignored the date range 2026-03-01 to 2026-02-01: it ends before it starts"]
