@@ -30,8 +30,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
+import ibis
 import pandas as pd
 
+from marginscope.metrics import templates
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
 from marginscope.metrics.periods import month_end, month_start
 from marginscope.warehouse import Warehouse
@@ -65,15 +67,17 @@ def _window(wh: Warehouse, filters: Filters, as_of: dt.date | None) -> tuple[dt.
 
 
 def _budget_cells(wh: Warehouse, filters: Filters, dimension: str | None, start: dt.date, end: dt.date):
-    b = wh.table("budgets")
-    predicates = [b.period >= month_start(start), b.period <= end]
-    for budget_column, values in (("region", filters.regions), ("product_category", filters.categories),
-                                  ("rep_id", filters.reps), ("customer_tier", filters.tiers)):
-        if values:
-            predicates.append(b[budget_column].isin(sorted(values)))
-    b = b.filter(predicates)
-    keys = ["period", "measure"] + ([dimension] if dimension else [])
-    cells = b.group_by(keys).aggregate(budget=b.amount.sum()).execute()
+    def build(f: Filters, _scope: Scope):
+        b = wh.table("budgets")
+        predicates = [b.period >= ibis.literal(f.start).truncate("M").cast("date"), b.period <= f.end]
+        for budget_column, values in (("region", f.regions), ("product_category", f.categories),
+                                      ("rep_id", f.reps), ("customer_tier", f.tiers)):
+            if values:
+                predicates.append(b[budget_column].isin(sorted(values)))
+        b = b.filter(predicates)
+        return b.group_by(["period", "measure"] + ([dimension] if dimension else [])).aggregate(budget=b.amount.sum())
+
+    cells = templates.run(wh, ("budget.cells", dimension), build, replace(filters, start=start, end=end), EVERYTHING)
     cells["period"] = pd.to_datetime(cells["period"]).dt.date
     cells["budget"] = cells["budget"].astype("float64")
     return cells
@@ -81,11 +85,15 @@ def _budget_cells(wh: Warehouse, filters: Filters, dimension: str | None, start:
 
 def _actuals(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None,
              start: dt.date, end: dt.date) -> pd.DataFrame:
-    lines = sales_lines(wh, replace(filters, start=start, end=end), scope)
-    lines = lines.mutate(period=lines.invoice_date.truncate("M").cast("date"))
     keys = ["period"] + ([DIMENSIONS[dimension]] if dimension else [])
-    totals = lines.group_by(keys).aggregate(revenue=lines.revenue.sum(),
-                                            gross_profit=(lines.revenue - lines.cogs_signed).sum()).execute()
+
+    def build(f: Filters, s: Scope):
+        lines = sales_lines(wh, f, s)
+        lines = lines.mutate(period=lines.invoice_date.truncate("M").cast("date"))
+        return lines.group_by(keys).aggregate(revenue=lines.revenue.sum(),
+                                              gross_profit=(lines.revenue - lines.cogs_signed).sum())
+
+    totals = templates.run(wh, ("budget.actuals", dimension), build, replace(filters, start=start, end=end), scope)
     totals["period"] = pd.to_datetime(totals["period"]).dt.date
     long = totals.melt(id_vars=keys, value_vars=list(MEASURES), var_name="measure", value_name="actual")
     long["actual"] = long["actual"].astype("float64")

@@ -18,7 +18,7 @@ import pandas as pd
 
 from marginscope.config import get_settings
 from marginscope.metrics import (budget, catalog, customers, pipeline, portrait, products, profitability,
-                                 receivables, rfm, sales, team)
+                                 receivables, rfm, sales, team, templates)
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
 
@@ -55,8 +55,8 @@ class SalesMetrics:
 
     def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """One row with every measure of :data:`marginscope.metrics.sales.MEASURES`."""
-        return self._m._run(("sales.summary",), filters, scope, lambda: sales.summary_expr(self._m.warehouse,
-                                                                                           filters, scope))
+        return self._m._run(("sales.summary",), filters, scope,
+                            lambda f, s: sales.summary_expr(self._m.warehouse, f, s))
 
     def by(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING,
            labelled: bool = False) -> pd.DataFrame:
@@ -65,12 +65,12 @@ class SalesMetrics:
         ``labelled`` adds the names (and region, tier or category) of customers, products and reps.
         """
         return self._m._run(("sales.by", dimension, labelled), filters, scope,
-                            lambda: sales.by_expr(self._m.warehouse, dimension, filters, scope, labelled))
+                            lambda f, s: sales.by_expr(self._m.warehouse, dimension, f, s, labelled))
 
     def trend(self, grain: str = "month", filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """One row per day, week, month, quarter or year with sales, in date order."""
         return self._m._run(("sales.trend", grain), filters, scope,
-                            lambda: sales.trend_expr(self._m.warehouse, grain, filters, scope))
+                            lambda f, s: sales.trend_expr(self._m.warehouse, grain, f, s))
 
     def compare(self, basis: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Every measure now and in the comparison period, with the change and growth.
@@ -197,7 +197,7 @@ class PipelineMetrics:
         """Won, lost, open, new, pipeline revenue, average sale, CVR, time to close: in total, per
         ``dimension`` or per period of ``grain``."""
         return self._m._run(("pipeline.summary", dimension, grain), filters, scope,
-                            lambda: pipeline.summary_expr(self._m.warehouse, filters, scope, dimension, grain))
+                            lambda f, s: pipeline.summary_expr(self._m.warehouse, f, s, dimension, grain))
 
     def compare(self, basis: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
         return self._m._cached(("pipeline.compare", basis), filters, scope, lambda: pipeline.compare(
@@ -261,7 +261,7 @@ class ProductMetrics:
                      scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Net units and revenue per product and period."""
         return self._m._run(("products.demand", grain), filters, scope,
-                            lambda: products.demand_trend_expr(self._m.warehouse, filters, scope, grain))
+                            lambda f, s: products.demand_trend_expr(self._m.warehouse, f, s, grain))
 
 
 class ReceivableMetrics:
@@ -272,11 +272,11 @@ class ReceivableMetrics:
 
     def open_invoices(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         return self._m._run(("receivables.open",), filters, scope,
-                            lambda: receivables.open_invoices_expr(self._m.warehouse, filters, scope))
+                            lambda f, s: receivables.open_invoices_expr(self._m.warehouse, f, s))
 
     def aging(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, by_customer: bool = False) -> pd.DataFrame:
         return self._m._run(("receivables.aging", by_customer), filters, scope,
-                            lambda: receivables.aging_expr(self._m.warehouse, filters, scope, by_customer))
+                            lambda f, s: receivables.aging_expr(self._m.warehouse, f, s, by_customer))
 
     def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """One row: as_of, open_amount, overdue_amount, revenue_90d, dso_days."""
@@ -397,8 +397,12 @@ class Metrics:
             return {name: query(self) for name, query in queries.items()}
 
     def _run(self, query: tuple, filters: Filters, scope: Scope, build) -> pd.DataFrame:
-        """Execute the Ibis expression ``build()`` returns, cached like :meth:`_cached`."""
-        return self._cached(query, filters, scope, lambda: build().execute())
+        """Execute the Ibis expression ``build(filters, scope)`` returns, cached like :meth:`_cached`.
+
+        The expression is compiled once per filter shape (see :mod:`marginscope.metrics.templates`).
+        """
+        return self._cached(query, filters, scope,
+                            lambda: templates.run(self.warehouse, query, build, filters, scope))
 
     def close(self) -> None:
         self.warehouse.close()

@@ -25,6 +25,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from marginscope.metrics import templates
 from marginscope.metrics.filters import (EVERYTHING, Filters, Scope, customer_attributes, date_predicates,
                                          ratio, selection_predicates)
 from marginscope.metrics.sales import _period, comparison_periods, growth, outer_join_on
@@ -107,8 +108,13 @@ def compare(wh: Warehouse, basis: str, filters: Filters, scope: Scope = EVERYTHI
             fiscal_year_start_month: int = 1) -> pd.DataFrame:
     """Every pipeline measure now and in the comparison period (``previous`` = QoQ for a quarter, ``yoy``)."""
     periods = comparison_periods(filters, basis, fiscal_year_start_month)
-    now = summary_expr(wh, filters.with_range(*periods.current), scope).execute().iloc[0]
-    before = summary_expr(wh, filters.with_range(*periods.prior), scope).execute().iloc[0]
+    def summary(f, s):
+        return summary_expr(wh, f, s)
+
+    now = templates.run(wh, ("pipeline.summary", None, None), summary, filters.with_range(*periods.current),
+                        scope).iloc[0]
+    before = templates.run(wh, ("pipeline.summary", None, None), summary, filters.with_range(*periods.prior),
+                           scope).iloc[0]
     rows = [{"measure": m, "current": _float(now[m]), "prior": _float(before[m]),
              "growth": growth(_float(now[m]), _float(before[m]))} for m in MEASURES if m != "open"]
     table = pd.DataFrame(rows)
@@ -121,8 +127,12 @@ def movers(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVERY
     """The ``n`` values of a dimension whose ``measure`` changed most (by absolute change)
     from the previous period of equal length to the filtered range; unchanged values are not movers."""
     prior_range = comparison_periods(filters, "previous").prior
-    now = summary_expr(wh, filters, scope, dimension).execute()[[dimension, measure]]
-    before = summary_expr(wh, filters.with_range(*prior_range), scope, dimension).execute()[[dimension, measure]]
+    def by_dimension(f, s):
+        return summary_expr(wh, f, s, dimension)
+
+    key = ("pipeline.summary", dimension, None)
+    now = templates.run(wh, key, by_dimension, filters, scope)[[dimension, measure]]
+    before = templates.run(wh, key, by_dimension, filters.with_range(*prior_range), scope)[[dimension, measure]]
     table = now.merge(before, on=dimension, how="outer", suffixes=("", "_prior"))
     table[measure] = table[measure].astype("float64").fillna(0)
     table[f"{measure}_prior"] = table[f"{measure}_prior"].astype("float64").fillna(0)

@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from marginscope.metrics import templates
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
 from marginscope.metrics.sales import by_expr, comparison_periods, growth, _period
 from marginscope.warehouse import Warehouse
@@ -46,14 +47,18 @@ def abc(revenue: pd.Series, a_share: float = A_SHARE, b_share: float = B_SHARE) 
 def performance(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """One row per product sold in the range: name, category, sales and profit measures,
     prior-period revenue, growth, rank, cumulative share and ABC class."""
-    current = by_expr(wh, "product_id", filters, scope).execute()
+    def by_product(f, s):
+        return by_expr(wh, "product_id", f, s)
+
+    current = templates.run(wh, ("sales.by", "product_id", False), by_product, filters, scope)
     names = wh.table("products").select("product_id", "name", "category").execute()
     table = names.merge(current, on="product_id", how="inner")
     table = table.sort_values(["revenue", "product_id"], ascending=[False, True], kind="stable")
     table = table.reset_index(drop=True)
     if filters.start and filters.end:
         prior_range = comparison_periods(filters, "previous").prior
-        prior = by_expr(wh, "product_id", filters.with_range(*prior_range), scope).execute()
+        prior = templates.run(wh, ("sales.by", "product_id", False), by_product, filters.with_range(*prior_range),
+                              scope)
         table = table.merge(prior[["product_id", "revenue"]].rename(columns={"revenue": "prior_revenue"}),
                             on="product_id", how="left")
         table["growth"] = [growth(now, before) if before is not None and not pd.isna(before) else None

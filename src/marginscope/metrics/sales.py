@@ -30,6 +30,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from marginscope.metrics import templates
 from marginscope.metrics.filters import (EVERYTHING, Filters, Scope, allocate_costs, cost_lines,
                                          customer_attributes, customer_costs, ratio, sales_lines)
 from marginscope.warehouse import Warehouse
@@ -232,8 +233,11 @@ def compare(wh: Warehouse, basis: str, filters: Filters, scope: Scope = EVERYTHI
     prior value is 0. The periods are in the result's ``attrs``.
     """
     periods = comparison_periods(filters, basis, fiscal_year_start_month)
-    current = summary_expr(wh, filters.with_range(*periods.current), scope).execute().iloc[0]
-    prior = summary_expr(wh, filters.with_range(*periods.prior), scope).execute().iloc[0]
+    def summary(f, s):
+        return summary_expr(wh, f, s)
+
+    current = templates.run(wh, ("sales.summary",), summary, filters.with_range(*periods.current), scope).iloc[0]
+    prior = templates.run(wh, ("sales.summary",), summary, filters.with_range(*periods.prior), scope).iloc[0]
     rows = []
     for measure in MEASURES:
         now, before = _plain(current[measure]), _plain(prior[measure])

@@ -1,0 +1,173 @@
+"""Compile a query once per filter shape, then run it with the filter values bound as parameters.
+
+Building and compiling an Ibis expression costs tens of milliseconds of Python, often
+more than DuckDB takes to answer it, and a filter change would pay it for every query
+of a page. A query's SQL depends on the *shape* of the filters (which filters are set,
+how many values each has), not on their values, so it is compiled once per shape:
+
+1. the query is built twice, with two different sets of stand-in values of the same
+   shape, and compiled;
+2. the stand-ins are replaced by named parameters: dates by ``$start`` and ``$end``, and
+   each ``column IN (values)`` by ``list_contains($values, column)``, so that one SQL
+   serves any number of values;
+3. if both compilations then give the same SQL, every filter value reaches the SQL
+   only as a parameter, and the SQL is kept. If they differ, the query derives
+   something from a value in Python (say, the same dates a year earlier), and it is
+   always built and compiled afresh instead: correct, only slower.
+
+Filter values are bound by the database driver, never written into SQL text.
+Only DuckDB runs templates; other backends compile each time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections.abc import Callable
+from dataclasses import fields, replace
+from threading import Lock
+
+import ibis.expr.types as ir
+import pandas as pd
+import sqlglot.expressions as exp
+
+from marginscope.metrics.filters import Filters, Scope
+from marginscope.warehouse import Warehouse
+
+Build = Callable[[Filters, Scope], ir.Table]
+SET_FIELDS = tuple(f.name for f in fields(Filters) if f.name not in ("start", "end"))
+_NOT_TEMPLATABLE = object()
+
+
+def _shape(filters: Filters, scope: Scope) -> tuple:
+    """Which filters are set (not how many values they hold: a list parameter takes any number)."""
+    return (filters.start is not None, filters.end is not None,
+            *(bool(getattr(filters, name)) for name in SET_FIELDS), scope.customers is not None)
+
+
+def _stand_ins(filters: Filters, scope: Scope, variant: int) -> tuple[Filters, Scope, dict[str, str]]:
+    """Filters and scope of the same shape holding stand-in values, and stand-in -> parameter name."""
+    slots: dict[str, str] = {}
+    dates = {}
+    for index, name in enumerate(("start", "end")):
+        if getattr(filters, name) is not None:
+            day = dt.date(1100 + 100 * variant + index, 1 + index, 1 + index)
+            dates[name] = day
+            slots[f"MAKE_DATE({day.year}, {day.month}, {day.day})"] = name
+    values = {}
+    for name in SET_FIELDS:
+        if getattr(filters, name):
+            text = f"\x01ms{variant}:{name}"
+            values[name] = frozenset({text})
+            slots[text] = name
+    scope_values = None
+    if scope.customers is not None:
+        scope_values = [f"\x01ms{variant}:scope"]
+        slots[scope_values[0]] = "scope"
+    stand_in = replace(filters, start=dates.get("start"), end=dates.get("end"), **values)
+    return stand_in, Scope(scope_values), slots
+
+
+def _parameters(filters: Filters, scope: Scope) -> dict[str, object]:
+    """The real values for every parameter name of :func:`_stand_ins`."""
+    params: dict[str, object] = {name: getattr(filters, name) for name in ("start", "end")
+                                 if getattr(filters, name) is not None}
+    params.update({name: sorted(getattr(filters, name)) for name in SET_FIELDS if getattr(filters, name)})
+    if scope.customers is not None:
+        params["scope"] = sorted(scope.customers)
+    return params
+
+
+def _parameterised_sql(wh: Warehouse, expr: ir.Table, slots: dict[str, str]) -> tuple[str, set[str]]:
+    """The SQL of ``expr`` with every stand-in replaced by its parameter, and the parameters used.
+
+    A stand-in left anywhere else (a value copied into the SQL in another form) stays in
+    the SQL, and the caller then refuses the template.
+    """
+    used: set[str] = set()
+
+    def swap(node):
+        if isinstance(node, exp.In) and len(node.expressions) == 1:
+            value = node.expressions[0]
+            if isinstance(value, exp.Literal) and value.is_string and value.this in slots:
+                name = slots[value.this]
+                used.add(name)
+                values = exp.cast(exp.Placeholder(this=name), "VARCHAR[]")
+                return exp.Anonymous(this="list_contains", expressions=[values, node.this.copy()])
+        if isinstance(node, exp.DateFromParts):
+            name = slots.get(node.sql("duckdb"))
+            if name is not None:
+                used.add(name)
+                return exp.cast(exp.Placeholder(this=name), "DATE")
+        return node
+
+    tree = wh.con.compiler.to_sqlglot(expr).transform(swap)
+    return tree.sql("duckdb"), used
+
+
+class QueryTemplates:
+    """Per-warehouse cache of parameterised SQL, keyed by (query, filter shape)."""
+
+    def __init__(self, warehouse: Warehouse):
+        self.warehouse = warehouse
+        self.entries: dict[tuple, object] = {}
+        self.lock = Lock()
+        self.enabled = warehouse.dialect == "duckdb"
+
+    def execute(self, key: tuple, build: Build, filters: Filters, scope: Scope) -> pd.DataFrame:
+        """``build(filters, scope).execute()``, from a template when the query allows one."""
+        if not self.enabled:
+            return build(filters, scope).execute()
+        entry_key = (key, _shape(filters, scope))
+        with self.lock:
+            entry = self.entries.get(entry_key)
+        if entry is None:
+            entry = self._template(build, filters, scope)
+            with self.lock:
+                self.entries[entry_key] = entry
+        if entry is _NOT_TEMPLATABLE:
+            return build(filters, scope).execute()
+        sql, used, schema = entry
+        params = {name: value for name, value in _parameters(filters, scope).items() if name in used}
+        return _to_pandas(self.warehouse.con.con.execute(sql, params).fetch_arrow_table(), schema)
+
+    def _template(self, build: Build, filters: Filters, scope: Scope):
+        compiled = []
+        for variant in (1, 2):
+            stand_in, stand_in_scope, slots = _stand_ins(filters, scope, variant)
+            expr = build(stand_in, stand_in_scope)
+            compiled.append((*_parameterised_sql(self.warehouse, expr, slots), expr.schema()))
+        (first, used, schema), (second, _, _) = compiled
+        if first != second or "\x01ms" in first:
+            return _NOT_TEMPLATABLE
+        return first, used, schema
+
+
+def _to_pandas(table, schema) -> pd.DataFrame:
+    """What Ibis's DuckDB backend makes of an Arrow result, so both paths return the same frames."""
+    import pyarrow.types as pat
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    frame = pd.DataFrame({
+        name: (column.to_pylist() if pat.is_nested(column.type) or pat.is_dictionary(column.type)
+               or column.null_count else column.to_pandas())
+        for name, column in zip(table.column_names, table.columns)
+    })
+    return DuckDBPandasData.convert_table(frame, schema)
+
+
+_templates: "weakref.WeakKeyDictionary[Warehouse, QueryTemplates]" = weakref.WeakKeyDictionary()
+_templates_lock = Lock()
+
+
+def run(wh: Warehouse, key: tuple, build: Build, filters: Filters, scope: Scope) -> pd.DataFrame:
+    """Execute the query ``build(filters, scope)`` through the warehouse's template cache.
+
+    ``build`` must only build an expression (no queries of its own) and ``key`` must name
+    it uniquely, arguments other than the filters and scope included.
+    """
+    with _templates_lock:
+        templates = _templates.get(wh)
+        if templates is None:
+            templates = _templates[wh] = QueryTemplates(wh)
+    return templates.execute(key, build, filters, scope)
