@@ -17,9 +17,15 @@ SEQUENTIAL = "Blues"
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
+GRID = "#e9edf2"
+# Plotly's named templates cost ~10 ms of validation per figure; these few settings give the same look.
+_AXIS = dict(gridcolor=GRID, linecolor=GRID, zerolinecolor="#cfd6df", automargin=True)
+
+
 def figure(title: str | None = None, height: int = 320) -> go.Figure:
     fig = go.Figure()
-    fig.update_layout(template="plotly_white", height=height, margin=dict(l=50, r=20, t=40 if title else 15, b=40),
+    fig.update_layout(paper_bgcolor="white", plot_bgcolor="white", xaxis=_AXIS, yaxis=_AXIS,
+                      height=height, margin=dict(l=50, r=20, t=40 if title else 15, b=40),
                       title=dict(text=title, x=0, font=dict(size=14)) if title else None,
                       font=dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=12),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
