@@ -149,6 +149,21 @@ def test_a_table_downloads_as_csv(page, expected):
     assert [float(r["Revenue"]) for r in rows] == pytest.approx(top.revenue.astype(float).tolist())
 
 
+def test_the_server_reports_its_health_and_finishes_warming_up(server):
+    import json
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + 120
+    while True:
+        health = json.load(urllib.request.urlopen(server + "/healthz", timeout=5))
+        assert health["status"] == "ok"
+        if health["warmed_up"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert health["warmed_up"]
+
+
 def test_a_bad_date_in_the_url_is_reported_not_ignored(page):
     page.open("/?start=soon")
     assert re.search(r"ignored start=soon", page.text("#page"))

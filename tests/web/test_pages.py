@@ -55,6 +55,19 @@ def test_an_unknown_path_is_reported(minimal_app):
     assert "There is no page at /nowhere" in text_of(minimal_app.render_page("/nowhere", ""))
 
 
+def test_warming_up_renders_the_common_views(company):
+    metrics = company(customers=CUSTOMERS, products=PRODUCTS, invoice_lines=LINES)
+    app = create_app(metrics)
+    rendered = []
+    app.warm_up.render = lambda path, search: rendered.append((path, search))
+    app.warm_up.start()
+    assert app.warm_up.done.wait(60)
+    assert rendered[:len(MENU)] == [(path, "") for path in MENU]
+    # then the overview with one value of each filter the data has: conftest's first region, tier, ...
+    assert ("/", "?region=North") in rendered and ("/", "?tier=Bronze") in rendered
+    assert ("/", "?customer=C1") in rendered and ("/", "?category=Hardware") in rendered
+
+
 def test_the_portrait_path_carries_the_customer_id():
     page, args = resolve("/customer/C%2F1", all_pages())
     assert page.title == "Customer" and args == {"customer_id": "C/1"}

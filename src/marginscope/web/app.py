@@ -28,6 +28,7 @@ from marginscope.web import state as url_state
 from marginscope.web.components import filter_bar, notices
 from marginscope.web.components.grid import row_key
 from marginscope.web.pages import PageContext, all_pages, resolve
+from marginscope.web.warmup import WarmUp
 
 log = logging.getLogger(__name__)
 ASSETS = Path(__file__).parent / "assets"
@@ -216,4 +217,11 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
         return await in_thread(render, pathname, search)
 
     app.render_page = render  # the benchmark and tests time the server side of a page through it
+    app.warm_up = WarmUp(render, metrics, [page.path for _, page in menu], scope)
+
+    @app.server.get("/healthz", include_in_schema=False)
+    async def health() -> dict:
+        """Liveness, and whether the common views are compiled yet."""
+        return {"status": "ok", "warmed_up": app.warm_up.done.is_set()}
+
     return app

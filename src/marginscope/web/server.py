@@ -11,10 +11,15 @@ from marginscope.web.app import create_app
 
 
 def build(url: str | None = None):
-    """The ASGI application (Dash on FastAPI) over the warehouse at ``url``."""
+    """The ASGI application (Dash on FastAPI) over the warehouse at ``url``, warming up its views."""
     settings = get_settings()
     metrics = Metrics(Warehouse.connect(url or settings.warehouse))
-    return create_app(metrics, currency=settings.currency).server
+    app = create_app(metrics, currency=settings.currency)
+    if settings.warm_up:
+        app.warm_up.start()
+    else:
+        app.warm_up.done.set()
+    return app.server
 
 
 def serve(url: str | None = None, host: str | None = None, port: int | None = None) -> None:

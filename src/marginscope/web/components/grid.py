@@ -58,14 +58,14 @@ class Column:
     width: int | None = None
 
     def definition(self) -> dict:
-        spec: dict = {"field": self.field, "headerName": self.header}
+        spec: dict = {"field": self.field, "headerName": self.header, "headerTooltip": self.header}
         if self.kind in _FORMATTERS:
             spec |= {"type": "rightAligned", "filter": "agNumberColumnFilter",
                      "valueFormatter": {"function": _FORMATTERS[self.kind]}}
         elif self.kind == "date":
             spec |= {"filter": "agDateColumnFilter", "filterParams": {"comparator": {"function": "MS.compareDates"}}}
         else:
-            spec |= {"filter": "agTextColumnFilter"}
+            spec |= {"filter": "agTextColumnFilter", "tooltipField": self.field}  # long names and advice
         classes = {}
         if self.signed:
             classes["ms-negative"] = "params.value < 0"

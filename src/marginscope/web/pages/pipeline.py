@@ -18,29 +18,33 @@ MOVERS = {"rep_id": ("Rep", "rep"), "product_id": ("Product", "product"), "indus
 
 def funnel(summary) -> html.Div:
     fig = charts.figure(height=300)
-    fig.add_trace(go.Funnel(y=["Created in range", "Closed", "Won"],
-                            x=[int(summary.new_opportunities), int(summary.closed), int(summary.won)],
-                            marker=dict(color=[charts.MUTED, "#6c8ebf", charts.ACTUAL]),
-                            textinfo="value+percent initial"))
-    return charts.graph("funnel", fig, title="Funnel",
-                        hint=f"{int(summary.open):,} deals are open at the end of the range.")
+    fig.add_trace(go.Funnel(y=["Closed in range", "Won"], x=[int(summary.closed), int(summary.won)],
+                            marker=dict(color=["#6c8ebf", charts.ACTUAL]), textinfo="value+percent initial"))
+    return charts.graph("funnel", fig, title="Closed deals and how many were won",
+                        hint=f"{int(summary.new_opportunities):,} opportunities were created in the range; "
+                             f"{int(summary.open):,} are open at its end.")
 
 
-def over_time(trend) -> html.Div:
+def opportunities_and_conversion(trend) -> html.Div:
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.update_layout(charts.figure(height=320).layout)
+    fig.update_layout(charts.figure(height=300).layout)
     fig.add_trace(go.Bar(x=trend.period, y=trend.new_opportunities, name="New opportunities",
                          marker_color=charts.MUTED), secondary_y=False)
     fig.add_trace(go.Scatter(x=trend.period, y=trend.conversion_rate, name="CVR", mode="lines+markers",
                              line=dict(color=charts.ACTUAL)), secondary_y=True)
-    fig.add_trace(go.Scatter(x=trend.period, y=trend.weeks_to_close / 100, name="Weeks to close (÷100)",
-                             mode="lines", line=dict(color="#e09f3e", dash="dot"),
-                             customdata=trend.weeks_to_close,
-                             hovertemplate="%{customdata:.1f} weeks<extra>weeks to close</extra>"),
-                  secondary_y=True)
     fig.update_yaxes(title="new opportunities", secondary_y=False)
-    fig.update_yaxes(tickformat=".0%", title="CVR", secondary_y=True, showgrid=False)
-    return charts.graph("pipeline-trend", fig, title="New opportunities, conversion rate and weeks to close")
+    fig.update_yaxes(tickformat=".0%", title="CVR", secondary_y=True, showgrid=False, rangemode="tozero")
+    return charts.graph("pipeline-trend", fig, title="New opportunities and conversion rate")
+
+
+def time_to_close(trend) -> html.Div:
+    fig = charts.figure(height=300)
+    fig.add_trace(go.Scatter(x=trend.period, y=trend.days_to_close, name="All closed deals", mode="lines+markers",
+                             line=dict(color=charts.ACTUAL)))
+    fig.add_trace(go.Scatter(x=trend.period, y=trend.days_to_close_won, name="Won deals", mode="lines+markers",
+                             line=dict(color=charts.GAIN, dash="dot")))
+    fig.update_yaxes(title="days from engaging to closing", rangemode="tozero")
+    return charts.graph("days-to-close", fig, title="Time to close")
 
 
 def movers(ctx: PageContext, dimension: str) -> html.Div:
@@ -84,7 +88,8 @@ def render(ctx: PageContext) -> list:
         kpi("open", "Open deals", fmt.count(summary.open)),
     )]
     trend = m.pipeline.summary(f, s, grain=grain_of(ctx))
-    body.append(html.Div([funnel(summary), over_time(trend)], className="ms-row"))
+    body.append(html.Div([funnel(summary), time_to_close(trend)], className="ms-row"))
+    body.append(opportunities_and_conversion(trend))
     body.append(html.Div([movers(ctx, "rep_id"), movers(ctx, "product_id")], className="ms-row"))
     body.append(movers(ctx, "industry"))
     return body

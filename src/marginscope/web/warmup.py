@@ -1,0 +1,65 @@
+"""Render the common views once when the server starts, so the first user does not pay for them.
+
+A query is compiled once per filter shape (see :mod:`marginscope.metrics.templates`);
+the first view of each shape costs a second or so. Warming renders every page with
+the default filters and the overview with one filter of each kind, in a background
+thread; users' requests take turns with it on the connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from urllib.parse import urlencode
+
+from marginscope.metrics import EVERYTHING, Scope
+from marginscope.metrics.engine import Metrics
+
+log = logging.getLogger(__name__)
+
+
+def first_values(metrics: Metrics, scope: Scope = EVERYTHING) -> dict[str, str]:
+    """One value of every filter the data has, by query parameter."""
+    catalog = metrics.catalog
+    candidates = {parameter: catalog.attribute_values(attribute, scope)[:1]
+                  for parameter, attribute in (("region", "region"), ("industry", "industry"), ("tier", "tier"),
+                                               ("type", "customer_type"))}
+    candidates["rep"] = catalog.reps().rep_id.head(1).tolist()
+    candidates["category"] = catalog.categories()[:1]
+    candidates["customer"] = catalog.find_customers("", scope, limit=1).customer_id.tolist()
+    return {parameter: values[0] for parameter, values in candidates.items() if values}
+
+
+def views(menu: list[str], values: dict[str, str]) -> list[tuple[str, str]]:
+    """Every menu page with the default filters, then the overview with each single filter.
+
+    Examples
+    --------
+    >>> views(["/", "/team"], {"region": "North"})
+    [('/', ''), ('/team', ''), ('/', '?region=North')]
+    """
+    return [(path, "") for path in menu] + [("/", f"?{urlencode({p: v})}") for p, v in values.items()]
+
+
+class WarmUp:
+    """The warm-up thread; ``done`` tells whether it has finished."""
+
+    def __init__(self, render, metrics: Metrics, menu: list[str], scope: Scope = EVERYTHING):
+        self.render, self.metrics, self.menu, self.scope = render, metrics, menu, scope
+        self.done = threading.Event()
+
+    def start(self) -> "WarmUp":
+        threading.Thread(target=self._run, name="marginscope-warm-up", daemon=True).start()
+        return self
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            for path, search in views(self.menu, first_values(self.metrics, self.scope)):
+                self.render(path, search)
+        except Exception:  # warming is an optimisation; a failure must not stop the server
+            log.exception("warming up the views failed")
+        finally:
+            self.done.set()
+            log.info("views warmed up in %.1f s", time.perf_counter() - started)
