@@ -80,7 +80,8 @@ class SalesMetrics:
         missing ("n/a") when the prior value is 0.
         """
         return self._m._cached(("sales.compare", basis), filters, scope, lambda: sales.compare(
-            self._m.warehouse, basis, filters, scope, self._m.fiscal_year_start_month))
+            self._m.warehouse, basis, filters, scope, self._m.fiscal_year_start_month,
+            summarise=lambda f: self.summary(f, scope)))
 
     def top_customers(self, n: int = 10, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """The ``n`` customers with the highest revenue (ties: by customer id), with name, region and tier."""

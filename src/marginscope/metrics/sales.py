@@ -24,6 +24,7 @@ Money comes back as decimal(18, 2); ratios as float64.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ibis
@@ -226,18 +227,21 @@ def growth(current: float | None, prior: float | None) -> float | None:
 
 
 def compare(wh: Warehouse, basis: str, filters: Filters, scope: Scope = EVERYTHING,
-            fiscal_year_start_month: int = 1) -> pd.DataFrame:
+            fiscal_year_start_month: int = 1,
+            summarise: Callable[[Filters], pd.DataFrame] | None = None) -> pd.DataFrame:
     """Every measure now and in the comparison period, with the change and growth.
 
     ``basis`` as in :func:`comparison_periods`; growth is missing ("n/a") when the
-    prior value is 0. The periods are in the result's ``attrs``.
+    prior value is 0. The periods are in the result's ``attrs``. ``summarise(filters)``
+    computes a summary (the engine passes its cached one).
     """
     periods = comparison_periods(filters, basis, fiscal_year_start_month)
-    def summary(f, s):
-        return summary_expr(wh, f, s)
+    if summarise is None:
+        def summarise(f: Filters) -> pd.DataFrame:
+            return templates.run(wh, ("sales.summary",), lambda f, s: summary_expr(wh, f, s), f, scope)
 
-    current = templates.run(wh, ("sales.summary",), summary, filters.with_range(*periods.current), scope).iloc[0]
-    prior = templates.run(wh, ("sales.summary",), summary, filters.with_range(*periods.prior), scope).iloc[0]
+    current = summarise(filters.with_range(*periods.current)).iloc[0]
+    prior = summarise(filters.with_range(*periods.prior)).iloc[0]
     rows = []
     for measure in MEASURES:
         now, before = _plain(current[measure]), _plain(prior[measure])
