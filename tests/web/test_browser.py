@@ -18,7 +18,7 @@ from marginscope.web import state as url_state
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/budget", "/segments", "/profitability", "/customers", "/team", "/pipeline", "/products"]
+PAGES = ["/", "/budget", "/segments", "/profitability", "/customers", "/team", "/pipeline", "/products", "/data"]
 
 
 def filters_for(expected, search: str):
@@ -72,6 +72,16 @@ def test_other_pages_show_the_metrics_layers_figures(page, expected):
     status = expected.customers.status("month", f).iloc[-1]
     assert page.text("#kpi-churned") == fmt.count(status.churned)
     assert page.text("#kpi-new") == fmt.count(status.new)
+
+
+def test_the_data_page_shows_the_warehouse_and_its_checks(page, expected):
+    page.open("/data")
+    tables = expected.quality.tables().set_index("table_name")
+    rows = page.tab.locator("#panel-data-tables .ag-row", has_text="invoice_lines").first.inner_text()
+    assert f"{tables.loc['invoice_lines', 'rows']:,}" in rows
+    checks = expected.quality.checks()
+    assert page.text("#kpi-checks") == fmt.count((checks.status != "ok").sum())
+    assert page.text("#kpi-data_version") == fmt.count(expected.warehouse.data_version)
 
 
 def test_a_filter_change_updates_the_figures_and_the_url(page, expected):

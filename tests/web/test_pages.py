@@ -41,6 +41,17 @@ def test_pages_say_which_optional_table_to_load(minimal_app, path, table):
     assert f"marginscope load {table} FILE" in shown
 
 
+def test_the_data_page_lists_quarantined_rows(company, tmp_path):
+    from marginscope.ingest import Policy, load_file
+
+    metrics = company(customers=CUSTOMERS, products=PRODUCTS)
+    bad = tmp_path / "lines.csv"
+    bad.write_text(LINES + "I9,1,invoice,not a date,,C1,P1,R1,1,10.00,0,10.00,5.00\n")
+    assert load_file(metrics.warehouse, "invoice_lines", bad, policy=Policy.QUARANTINE).rows_rejected == 1
+    shown = text_of(create_app(metrics).render_page("/data", ""))
+    assert "not a date" in shown and "Quarantined rows" in shown
+
+
 def test_an_empty_warehouse_asks_for_invoice_lines(company):
     app = create_app(company())
     assert "marginscope load invoice_lines FILE" in text_of(app.render_page("/", ""))

@@ -56,6 +56,11 @@ def categories(wh: Warehouse) -> list[str]:
     return _distinct(wh.table("products").category)
 
 
+def products(wh: Warehouse) -> pd.DataFrame:
+    """``product_id`` and ``name`` of every product, by name."""
+    return wh.table("products").select("product_id", "name").order_by(["name", "product_id"]).execute()
+
+
 def reps(wh: Warehouse) -> pd.DataFrame:
     """``rep_id`` and ``name`` of every rep, by name; reps only known from invoice lines have their id as name."""
     known = wh.table("reps").select("rep_id", "name")

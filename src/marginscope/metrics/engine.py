@@ -9,6 +9,7 @@ version, so nothing stale is ever served.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ import pandas as pd
 
 from marginscope.config import get_settings
 from marginscope.metrics import (budget, catalog, customers, pipeline, portrait, products, profitability,
-                                 receivables, rfm, sales, team, templates)
+                                 quality, receivables, rfm, sales, team, templates)
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
 
@@ -308,6 +309,9 @@ class CatalogMetrics:
     def reps(self) -> pd.DataFrame:
         return self._lookup(("reps",), EVERYTHING, lambda: catalog.reps(self._m.warehouse))
 
+    def products(self) -> pd.DataFrame:
+        return self._lookup(("products",), EVERYTHING, lambda: catalog.products(self._m.warehouse))
+
     def find_customers(self, text: str, scope: Scope = EVERYTHING, limit: int = catalog.SEARCH_LIMIT) -> pd.DataFrame:
         return self._lookup(("find", text, limit), scope,
                             lambda: catalog.find_customers(self._m.warehouse, text, scope, limit))
@@ -327,11 +331,43 @@ class CatalogMetrics:
         return {name: int(rows) for name, rows in frame["rows"].items()}
 
 
+class QualityMetrics:
+    """Data status and quality checks; definitions in :mod:`marginscope.metrics.quality`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def _whole(self, query: tuple, compute) -> pd.DataFrame:
+        return self._m._cached(("quality",) + query, Filters(), EVERYTHING, compute)
+
+    def tables(self) -> pd.DataFrame:
+        """Rows, date span, last load and number of loads of every canonical table."""
+        return self._whole(("tables",), lambda: quality.tables(self._m.warehouse))
+
+    def checks(self, threshold: float = quality.NEGATIVE_MARGIN_THRESHOLD) -> pd.DataFrame:
+        """Every quality check with the rows it found and a few examples."""
+        return self._whole(("checks", threshold), lambda: quality.checks(self._m.warehouse, threshold))
+
+    def duplicate_customers(self) -> pd.DataFrame:
+        return self._whole(("duplicates",), lambda: quality.duplicate_customers(self._m.warehouse))
+
+    def missing_budget_months(self) -> pd.DataFrame:
+        return self._whole(("budget months",), lambda: quality.missing_budget_months(self._m.warehouse))
+
+    def load_log(self, limit: int = 50) -> pd.DataFrame:
+        return self._whole(("load log", limit), lambda: self._m.warehouse.load_log(limit))
+
+    def quarantine(self) -> pd.DataFrame:
+        """Rows kept aside by loads, with their problems and the source row as read."""
+        return self._whole(("quarantine",), lambda: self._m.warehouse.quarantine())
+
+
 class Metrics:
     """All of marginscope's figures over one warehouse.
 
-    One connection serves every thread: queries take :attr:`lock` in turn (DuckDB
-    already spreads one query over every core, so nothing is lost by it).
+    One connection serves every thread: queries take :attr:`lock` in turn, one query
+    at a time (DuckDB already spreads one query over every core, so nothing is lost
+    by it), so that two pages being drawn at once share the connection fairly.
 
     Examples
     --------
@@ -346,8 +382,9 @@ class Metrics:
         self.fiscal_year_start_month = fiscal_year_start_month or get_settings().fiscal_year_start_month
         self.cache = _Cache()
         self.lock = RLock()
-        self._pinned_version: int | None = None
+        self._pinned = threading.local()  # the data version a thread's page is drawn from
         self.catalog = CatalogMetrics(self)
+        self.quality = QualityMetrics(self)
         self.sales = SalesMetrics(self)
         self.products = ProductMetrics(self)
         self.budget = BudgetMetrics(self)
@@ -361,24 +398,32 @@ class Metrics:
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
         """``compute()`` once per (query, filters, scope, data version)."""
         with self.lock:
-            version = self._pinned_version if self._pinned_version is not None else self.warehouse.data_version
+            version = getattr(self._pinned, "version", None)
+            if version is None:
+                version = self.warehouse.data_version
             return self.cache.get((query, filters, scope, version), compute)
+
+    @property
+    def data_version(self) -> int:
+        """The warehouse's data version (read under the lock, as every use of the connection is)."""
+        with self.lock:
+            return self.warehouse.data_version
 
     @contextmanager
     def pinned(self) -> Iterator["Metrics"]:
-        """Hold the connection and read the data version once for a block of queries.
+        """Read the data version once for this thread's block of queries.
 
-        Every figure computed in the block comes from the same load; other threads
-        wait until the block ends. Blocks nest.
+        Every figure computed in the block is cached and looked up under the same
+        data version, so a page never mixes two loads' results. Blocks nest.
         """
-        with self.lock:
-            outer = self._pinned_version
-            if outer is None:
-                self._pinned_version = self.warehouse.data_version
-            try:
-                yield self
-            finally:
-                self._pinned_version = outer
+        outer = getattr(self._pinned, "version", None)
+        if outer is None:
+            with self.lock:
+                self._pinned.version = self.warehouse.data_version
+        try:
+            yield self
+        finally:
+            self._pinned.version = outer
 
     def batch(self, **queries: Callable[["Metrics"], pd.DataFrame]) -> dict[str, pd.DataFrame]:
         """Run a page's queries together, all against one data version.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote
@@ -212,12 +213,25 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
         warnings = [notices.error(text) for text in state.notices]
         return html.Div([title, *warnings, *body], **view)
 
+    drawing = {"pages": 0}  # users' pages being drawn; the warm-up waits while there are any
+    counting = threading.Lock()
+
+    def render_for_user(pathname, search):
+        with counting:
+            drawing["pages"] += 1
+        try:
+            return render(pathname, search)
+        finally:
+            with counting:
+                drawing["pages"] -= 1
+
     @app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
     async def show_page(pathname, search):
-        return await in_thread(render, pathname, search)
+        return await in_thread(render_for_user, pathname, search)
 
     app.render_page = render  # the benchmark and tests time the server side of a page through it
-    app.warm_up = WarmUp(render, metrics, [page.path for _, page in menu], scope)
+    app.warm_up = WarmUp(render, metrics, [page.path for _, page in menu], scope,
+                         users_waiting=lambda: drawing["pages"] > 0)
 
     @app.server.get("/healthz", include_in_schema=False)
     async def health() -> dict:

@@ -3,7 +3,7 @@
 A query is compiled once per filter shape (see :mod:`marginscope.metrics.templates`);
 the first view of each shape costs a second or so. Warming renders every page with
 the default filters and the overview with one filter of each kind, in a background
-thread; users' requests take turns with it on the connection.
+thread that steps aside while users' pages are being drawn.
 """
 
 from __future__ import annotations
@@ -45,8 +45,10 @@ def views(menu: list[str], values: dict[str, str]) -> list[tuple[str, str]]:
 class WarmUp:
     """The warm-up thread; ``done`` tells whether it has finished."""
 
-    def __init__(self, render, metrics: Metrics, menu: list[str], scope: Scope = EVERYTHING):
+    def __init__(self, render, metrics: Metrics, menu: list[str], scope: Scope = EVERYTHING,
+                 users_waiting=lambda: False):
         self.render, self.metrics, self.menu, self.scope = render, metrics, menu, scope
+        self.users_waiting = users_waiting
         self.done = threading.Event()
 
     def start(self) -> "WarmUp":
@@ -57,6 +59,8 @@ class WarmUp:
         started = time.perf_counter()
         try:
             for path, search in views(self.menu, first_values(self.metrics, self.scope)):
+                while self.users_waiting():
+                    time.sleep(0.05)
                 self.render(path, search)
         except Exception:  # warming is an optimisation; a failure must not stop the server
             log.exception("warming up the views failed")

@@ -28,7 +28,7 @@ def options(metrics: Metrics, scope: Scope) -> dict[str, list[dict]]:
     """The choices of every dropdown but the customer one (which is searched as you type)."""
     catalog = metrics.catalog
     reps = catalog.reps()
-    products = metrics.warehouse.table("products").select("product_id", "name").order_by("name").execute()
+    products = catalog.products()
     return {
         "f-region": _options(catalog.attribute_values("region", scope)),
         "f-industry": _options(catalog.attribute_values("industry", scope)),

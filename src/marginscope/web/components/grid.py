@@ -47,7 +47,7 @@ class Column:
 
     ``kind`` is text, date, money, money_exact, percent, count or number; ``link``
     makes its cells drill through to the grid's entity; ``signed`` colours negative
-    values red.
+    values red, ``alert`` the values it holds true for.
     """
 
     field: str
@@ -56,6 +56,7 @@ class Column:
     link: bool = False
     signed: bool = False
     width: int | None = None
+    alert: str | None = None  # a JavaScript condition on params.value that colours the cell red
 
     def definition(self) -> dict:
         spec: dict = {"field": self.field, "headerName": self.header, "headerTooltip": self.header}
@@ -69,6 +70,8 @@ class Column:
         classes = {}
         if self.signed:
             classes["ms-negative"] = "params.value < 0"
+        if self.alert:
+            classes["ms-negative"] = self.alert
         if classes:
             spec["cellClassRules"] = classes
         if self.link:

@@ -47,10 +47,10 @@ class Page:
 
 
 def all_pages() -> list[Page]:
-    from marginscope.web.pages import (budget, customers, overview, pipeline, portrait, products, profitability,
-                                       segments, team)
+    from marginscope.web.pages import (budget, customers, data, overview, pipeline, portrait, products,
+                                       profitability, segments, team)
     return [overview.PAGE, budget.PAGE, segments.PAGE, profitability.PAGE, customers.PAGE, team.PAGE,
-            pipeline.PAGE, products.PAGE, portrait.PAGE]
+            pipeline.PAGE, products.PAGE, data.PAGE, portrait.PAGE]
 
 
 def resolve(pathname: str, pages: list[Page]) -> tuple[Page, dict[str, str]] | None:
