@@ -90,3 +90,12 @@ def rows_of(warehouse, table: str, order_by: str | list[str] | None = None) -> l
 def problems_of(result) -> list[tuple[int, str, str]]:
     """A load's problems as (row, column, reason) triples, in row order."""
     return [(p["row"], p["column"], p["reason"]) for p in result.problems.to_pylist()]
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A real PostgreSQL server on 127.0.0.1 for the session (see tests/postgres.py)."""
+    from tests.postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url

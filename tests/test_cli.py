@@ -145,3 +145,13 @@ def test_mappings_suggest_writes_a_mapping_to_review(write, tmp_path):
     assert "rep_id: Sales Agent" in (tmp_path / "m.yaml").read_text()
     code, out = run("mappings", "suggest", file, "invoices")
     assert code == 1 and "unknown table 'invoices'" in out
+
+
+def test_load_sql_reads_a_query_on_postgresql(url, write, postgres_url):
+    run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
+    query = "SELECT * FROM (VALUES ('C1', 'Acme', 'R1'), ('C2', 'Globex', 'R9')) AS t(customer_id, name, owner_rep_id)"
+    code, out = run("load-sql", "customers", "--source", postgres_url, "--query", query, "-w", url,
+                    "--policy", "quarantine")
+    assert code == 3 and "loaded customers" in out and "2 read, 1 loaded" in out
+    code, out = run("load-sql", "customers", "--source", postgres_url, "-w", url)
+    assert code == 1 and "give the query with --query or --query-file" in out

@@ -18,7 +18,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from marginscope.config import get_settings
-from marginscope.ingest import Bundle, IngestError, LoadResult, Mapping, MappingError, Policy, load_bundle, load_file
+from marginscope.ingest import (Bundle, IngestError, LoadResult, Mapping, MappingError, Policy, load_bundle, load_file,
+                                load_query)
 from marginscope.ingest.presets import bundle_path, catalogue
 from marginscope.ingest.presets import preset as preset_mapping
 from marginscope.schema import TABLES
@@ -142,6 +143,34 @@ def load(
         with _open(warehouse) as wh, _progress_bar() as progress:
             result = load_file(wh, table, file, rules, policy=policy, progress=progress)
     except (IngestError, MappingError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    _report(result, report)
+    raise typer.Exit(_exit_code([result]))
+
+
+@app.command("load-sql")
+def load_sql(
+    table: Annotated[str, typer.Argument(help=f"Table to load: {', '.join(TABLES)}.")],
+    source: Annotated[str, typer.Option("--source", "-s", envvar="MARGINSCOPE_SOURCE",
+                                        help="URL of the database to read, e.g. postgresql://user:password@host/db.")],
+    query: Annotated[Optional[str], typer.Option("--query", "-q", help="The SELECT whose rows are loaded.")] = None,
+    query_file: Annotated[Optional[Path], typer.Option(help="A file holding the SELECT.")] = None,
+    mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="YAML column mapping.")] = None,
+    policy: PolicyOption = Policy.REJECT,
+    report: Annotated[Optional[Path], typer.Option(help="Write every problem found to this CSV file.")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Load the rows of a SQL query on another database (validated, atomic, upsert by key)."""
+    try:
+        if (query is None) == (query_file is None):
+            raise MappingError("give the query with --query or --query-file (one of them)")
+        if table not in TABLES:
+            raise MappingError(f"unknown table {table!r}; the tables are: {', '.join(TABLES)}")
+        sql = query if query is not None else query_file.read_text()
+        rules = Mapping.from_yaml(mapping) if mapping else None
+        with _open(warehouse) as wh, _progress_bar() as progress:
+            result = load_query(wh, table, source, sql, rules, policy=policy, progress=progress)
+    except (IngestError, MappingError, ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
     _report(result, report)
     raise typer.Exit(_exit_code([result]))

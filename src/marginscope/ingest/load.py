@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 from marginscope.config import get_settings
 from marginscope.ingest.mapping import Bundle, Mapping
 from marginscope.ingest.readers import Progress, SourceTable, read_source
+from marginscope.ingest.sql import read_query
 from marginscope.ingest.validate import Validated, validate
 from marginscope.schema import TABLES, Table
 from marginscope.warehouse import LOAD_LOG, QUARANTINE, Warehouse
@@ -101,6 +102,36 @@ def load_file(
     if progress:
         progress = _labelled(progress, table)
     source = read_source(path, mapping, progress)
+    return load_source(warehouse, source, mapping, policy=policy, user=user, progress=progress, started=started)
+
+
+def load_query(
+    warehouse: Warehouse,
+    table: str,
+    url: str,
+    query: str,
+    mapping: Mapping | None = None,
+    *,
+    policy: Policy = Policy.REJECT,
+    user: str | None = None,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load the rows of a SQL query on another database into a canonical table.
+
+    The rows are validated, loaded, logged and quarantined exactly as a file's rows.
+
+    Raises
+    ------
+    IngestError
+        The database cannot be reached, the query fails, or it lacks required columns.
+    """
+    mapping = mapping or Mapping.identity(table)
+    if mapping.table != table:
+        raise ValueError(f"the mapping {mapping.origin} is for {mapping.table}, not {table}")
+    started = time.perf_counter()
+    if progress:
+        progress = _labelled(progress, table)
+    source = read_query(url, query)
     return load_source(warehouse, source, mapping, policy=policy, user=user, progress=progress, started=started)
 
 

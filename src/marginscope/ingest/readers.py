@@ -33,9 +33,9 @@ _CSV_BLOCK = 16 << 20  # 16 MiB blocks: large enough to parse fast, small enough
 
 @dataclass(frozen=True)
 class SourceTable:
-    """A file's content as text, with what is needed to point back into the file."""
+    """A file's (or a query's) content as text, with what is needed to point back into it."""
 
-    path: Path
+    path: Path | str  # a file, or the description of a SQL source
     data: pa.Table
     first_row: int
     """Row number, as the user sees it in the file, of the first data row."""
@@ -74,13 +74,14 @@ def read_source(path: str | Path, mapping: Mapping, progress: Progress | None = 
         data = _read_excel(path, mapping)
     else:
         data = _read_parquet(path)
-    _check_header(path, data.column_names)
+    check_header(path, data.column_names)
     # A header row is row 1 in CSV and Excel; Parquet has no header, so records count from 1.
     first_row = 1 if kind == "parquet" else 2
     return SourceTable(path=path, data=data, first_row=first_row, sha256=file_sha256(path))
 
 
-def _check_header(path: Path, names: list[str]) -> None:
+def check_header(path: Path | str, names: list[str]) -> None:
+    """Refuse blank and repeated column names (``path`` names the source in the message)."""
     blank = [i + 1 for i, name in enumerate(names) if not str(name).strip()]
     if blank:
         raise IngestError(f"{path}: header has blank column names at positions {blank}")
@@ -126,7 +127,7 @@ def _read_csv(path: Path, mapping: Mapping, progress: Progress | None) -> pa.Tab
     header = _read_header(path, mapping)
     if not header:
         raise IngestError(f"{path}: the file is empty; expected a header row")
-    _check_header(path, header)
+    check_header(path, header)
     total = path.stat().st_size
     batches = []
     with path.open("rb") as handle:
@@ -197,7 +198,7 @@ def _read_excel(path: Path, mapping: Mapping) -> pa.Table:
     header = [_cell_text(v) or "" for v in rows[0]]
     while header and not header[-1]:
         header.pop()  # trailing blank header cells are formatting, not columns
-    _check_header(path, header)  # here, not only in read_source: the dict below would merge duplicate names
+    check_header(path, header)  # here, not only in read_source: the dict below would merge duplicate names
     width = len(header)
     body = [row for row in rows[1:]]
     columns = [[_cell_text(row[i]) if i < len(row) else None for row in body] for i in range(width)]
@@ -226,10 +227,10 @@ def _read_parquet(path: Path) -> pa.Table:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise IngestError(f"{path}: not a readable Parquet file: {exc}") from None
-    return pa.table({name: _as_text(table.column(name)) for name in table.column_names})
+    return pa.table({name: as_text(table.column(name)) for name in table.column_names})
 
 
-def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     if pa.types.is_timestamp(column.type) and _all_midnight(column):
         column = pc.cast(column, pa.date32())
     return pc.cast(column, pa.string())
