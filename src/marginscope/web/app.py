@@ -96,28 +96,32 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
         filters = url_state.with_defaults(state, first, last)
         return filters.start, filters.end
 
-    def sync(trigger, search, start, end, values):
-        if trigger in (None, "url", "f-clear"):
-            if trigger == "f-clear":
-                search = ""
-            state = url_state.parse(search)
-            start, end = default_dates(state)
-            selected = [sorted(getattr(state.filters, url_state.PARAMETERS[filter_bar.DROPDOWNS[c][0]]))
-                        for c in DROPDOWNS]
-            customers = selected[DROPDOWNS.index("f-customer")]
-            options = filter_bar.customer_options(metrics, scope, "", customers) if customers else []
-            url = "" if trigger == "f-clear" else no_update
-            return [url, start and start.isoformat(), end and end.isoformat(), *selected, options]
-        chosen = {filter_bar.DROPDOWNS[c][0]: (v or []) for c, v in zip(DROPDOWNS, values)}
+    def bar_from_url(search: str) -> list:
+        """Dates, dropdown values and the selected customers' options for a query string."""
+        state = url_state.parse(search)
+        start, end = default_dates(state)
+        selected = [sorted(getattr(state.filters, url_state.PARAMETERS[filter_bar.DROPDOWNS[c][0]]))
+                    for c in DROPDOWNS]
+        customers = selected[DROPDOWNS.index("f-customer")]
+        options = filter_bar.customer_options(metrics, scope, "", customers) if customers else []
+        return [start and start.isoformat(), end and end.isoformat(), *selected, options]
+
+    def url_from_bar(search: str, start: str | None, end: str | None, values) -> str:
         start_day, end_day = _day(start), _day(end)
+        if start_day and end_day and start_day > end_day:
+            return no_update  # the date picker is half-way through a change
         if (start_day, end_day) == default_dates(url_state.parse("")):
             start_day = end_day = None  # the default range stays out of the URL, so links stay short
-        filters = Filters(start=start_day, end=end_day if start_day or end_day else None,
-                          **{url_state.PARAMETERS[p]: v for p, v in chosen.items()}) \
-            if not (start_day and end_day and start_day > end_day) else url_state.parse(search).filters
-        new_search = url_state.to_search(filters)
-        return [new_search if new_search != (search or "") else no_update, no_update, no_update,
-                *[no_update] * len(DROPDOWNS), no_update]
+        chosen = {url_state.PARAMETERS[filter_bar.DROPDOWNS[c][0]]: v or [] for c, v in zip(DROPDOWNS, values)}
+        new_search = url_state.to_search(Filters(start=start_day, end=end_day, **chosen))
+        return new_search if new_search != (search or "") else no_update
+
+    def sync(trigger, search, start, end, values) -> list:
+        if trigger == "f-clear":
+            return ["", *bar_from_url("")]
+        if trigger in (None, "url"):
+            return [no_update, *bar_from_url(search)]
+        return [url_from_bar(search, start, end, values), *[no_update] * (len(DROPDOWNS) + 3)]
 
     @app.callback(
         Output("url", "search"), Output("f-dates", "start_date"), Output("f-dates", "end_date"),

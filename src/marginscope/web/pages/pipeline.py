@@ -50,11 +50,10 @@ def time_to_close(trend) -> html.Div:
 def movers(ctx: PageContext, dimension: str) -> html.Div:
     label, entity = MOVERS[dimension]
     table = ctx.metrics.pipeline.movers(dimension, ctx.filters, ctx.scope)
-    if entity:
-        labels = ctx.metrics.sales.by(dimension, ctx.filters, ctx.scope, labelled=True)
-        name = {"rep": "rep_name", "product": "product_name"}[entity]
-        table = table.merge(labels[[dimension, name]], on=dimension, how="left")
-        table["label"] = table[name].fillna(table[dimension])
+    names = {"rep": ctx.metrics.catalog.reps, "product": ctx.metrics.catalog.products}.get(entity)
+    if names:
+        table = table.merge(names()[[dimension, "name"]], on=dimension, how="left")
+        table["label"] = table["name"].fillna(table[dimension])
     else:
         table["label"] = table[dimension]
     return grid(f"movers-{dimension}", table, [

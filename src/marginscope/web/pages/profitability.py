@@ -45,8 +45,7 @@ def contribution(ctx: PageContext, dimension: str, title: str) -> html.Div:
                          customdata=table[[dimension]].values, name="Contribution",
                          hovertemplate="%{x}: %{y:,.0f}<extra></extra>"))
     fig.update_yaxes(tickformat="~s", title=ctx.currency)
-    parameter = {"tier": "tier", "region": "region", "industry": "industry"}[dimension]
-    return charts.graph(f"contribution-{dimension}", fig, clicks=parameter, title=title)
+    return charts.graph(f"contribution-{dimension}", fig, clicks=dimension, title=title)  # filters by the bar
 
 
 def render(ctx: PageContext) -> list:
