@@ -52,6 +52,29 @@ def test_the_data_page_lists_quarantined_rows(company, tmp_path):
     assert "not a date" in shown and "Quarantined rows" in shown
 
 
+def test_the_page_shell_never_waits_for_the_connection(company):
+    """The shell is built on the server's event loop: a long query elsewhere must not hold it up."""
+    import threading
+
+    metrics = company(customers=CUSTOMERS, products=PRODUCTS, invoice_lines=LINES)
+    app = create_app(metrics)
+    taken, release = threading.Event(), threading.Event()
+
+    def long_query():
+        with metrics.lock:
+            taken.set()
+            release.wait(30)
+
+    threading.Thread(target=long_query, daemon=True).start()
+    taken.wait(5)
+    shell = []
+    builder = threading.Thread(target=lambda: shell.append(app.layout()), daemon=True)
+    builder.start()
+    builder.join(5)
+    release.set()
+    assert shell, "building the page shell waited for the database connection"
+
+
 def test_an_empty_warehouse_asks_for_invoice_lines(company):
     app = create_app(company())
     assert "marginscope load invoice_lines FILE" in text_of(app.render_page("/", ""))

@@ -82,7 +82,7 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
             dcc.Location(id="url", refresh="callback-nav"),
             html.Header([html.A("marginscope", href="/", className="ms-brand"), html.Nav(nav, className="ms-nav")],
                         className="ms-header"),
-            filter_bar.filter_bar(filter_bar.options(metrics, scope)),
+            filter_bar.filter_bar(),  # choices arrive with the first sync_filters, off the event loop
             html.Main(dcc.Loading(html.Div(id="page"), delay_show=400, type="dot",
                                   overlay_style={"visibility": "visible", "opacity": 0.55}), className="ms-main"),
         ])
@@ -97,14 +97,15 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
         return filters.start, filters.end
 
     def bar_from_url(search: str) -> list:
-        """Dates, dropdown values and the selected customers' options for a query string."""
+        """Dates, dropdown values and dropdown choices for a query string."""
         state = url_state.parse(search)
         start, end = default_dates(state)
         selected = [sorted(getattr(state.filters, url_state.PARAMETERS[filter_bar.DROPDOWNS[c][0]]))
                     for c in DROPDOWNS]
+        choices = filter_bar.options(metrics, scope)
         customers = selected[DROPDOWNS.index("f-customer")]
-        options = filter_bar.customer_options(metrics, scope, "", customers) if customers else []
-        return [start and start.isoformat(), end and end.isoformat(), *selected, options]
+        choices["f-customer"] = filter_bar.customer_options(metrics, scope, "", customers) if customers else []
+        return [start and start.isoformat(), end and end.isoformat(), *selected, *[choices[c] for c in DROPDOWNS]]
 
     def url_from_bar(search: str, start: str | None, end: str | None, values) -> str:
         start_day, end_day = _day(start), _day(end)
@@ -121,11 +122,11 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
             return ["", *bar_from_url("")]
         if trigger in (None, "url"):
             return [no_update, *bar_from_url(search)]
-        return [url_from_bar(search, start, end, values), *[no_update] * (len(DROPDOWNS) + 3)]
+        return [url_from_bar(search, start, end, values), *[no_update] * (2 * len(DROPDOWNS) + 2)]
 
     @app.callback(
         Output("url", "search"), Output("f-dates", "start_date"), Output("f-dates", "end_date"),
-        *[Output(c, "value") for c in DROPDOWNS], Output("f-customer", "options"),
+        *[Output(c, "value") for c in DROPDOWNS], *[Output(c, "options") for c in DROPDOWNS],
         Input("url", "search"), Input("f-dates", "start_date"), Input("f-dates", "end_date"),
         *[Input(c, "value") for c in DROPDOWNS], Input("f-clear", "n_clicks"),
     )

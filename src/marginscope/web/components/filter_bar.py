@@ -54,7 +54,8 @@ def customer_options(metrics: Metrics, scope: Scope, text: str, selected: list[s
     return result
 
 
-def filter_bar(choices: dict[str, list[dict]]) -> html.Div:
+def filter_bar() -> html.Div:
+    """The controls, without choices: the app fills them from the metrics layer in a callback."""
     controls = [html.Div([html.Label("Dates", htmlFor="f-dates"),
                           dcc.DatePickerRange(id="f-dates", display_format="YYYY-MM-DD", first_day_of_week=1,
                                               minimum_nights=0, clearable=True, updatemode="bothdates")],
@@ -62,7 +63,7 @@ def filter_bar(choices: dict[str, list[dict]]) -> html.Div:
     for control, (_, label) in DROPDOWNS.items():
         controls.append(html.Div([
             html.Label(label, htmlFor=control),
-            dcc.Dropdown(id=control, options=choices.get(control, []), multi=True, placeholder="All",
+            dcc.Dropdown(id=control, options=[], multi=True, placeholder="All",
                          searchable=True, clearable=True, optionHeight=30),
         ], className="ms-filter"))
     controls.append(html.Div(html.Button("Clear filters", id="f-clear", className="ms-button", n_clicks=0),
