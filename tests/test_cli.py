@@ -22,6 +22,14 @@ def run(*args):
     return result.exit_code, re.sub(r"\s+", " ", result.output)
 
 
+def test_quality_checks_run_after_a_load(url, write):
+    run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
+    run("load", "customers", write("c.csv", CUSTOMERS_CSV + "C3,ACME,retail,North,Gold,R1\n"), "-w", url)
+    code, out = run("load", "products", write("p.csv", PRODUCTS_CSV), "-w", url)
+    assert code == 0 and "quality checks: 1 to look at" in out
+    assert "customers whose names differ only in case, spaces or punctuation: 2 rows, e.g. C1, C3" in out
+
+
 def test_load_then_status(url, write):
     code, out = run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
     assert code == 0 and "loaded reps" in out and "2 read, 2 loaded (2 new" in out and "data version 1" in out

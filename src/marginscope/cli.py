@@ -21,6 +21,7 @@ from marginscope.config import get_settings
 from marginscope.ingest import (Bundle, IngestError, LoadResult, Mapping, MappingError, Policy, load_bundle, load_file,
                                 load_query)
 from marginscope.ingest.presets import bundle_path, catalogue
+from marginscope.metrics import quality
 from marginscope.ingest.presets import preset as preset_mapping
 from marginscope.schema import TABLES
 from marginscope.warehouse import Warehouse, WarehouseError
@@ -78,6 +79,25 @@ def _progress_bar():
                        total=total if in_bytes or finished else None, amount=amount)
 
         yield update
+
+
+def _quality_checks(wh: Warehouse, results: list[LoadResult]):
+    """The data-quality checks that found something, run after every load that loaded rows."""
+    if not any(result.ok and result.rows_loaded for result in results):
+        return None
+    found = quality.checks(wh)
+    return found[found.status != "ok"]
+
+
+def _print_quality(flagged) -> None:
+    if flagged is None:
+        return
+    if flagged.empty:
+        console.print("quality checks: nothing to look at", highlight=False)
+        return
+    console.print(f"quality checks: {len(flagged)} to look at (the Data page lists the rows):", highlight=False)
+    for row in flagged.itertuples():
+        console.print(f"  - {row.check}: {row.rows:,} rows, e.g. {row.examples}", highlight=False)
 
 
 def _report(result: LoadResult, report: Path | None) -> None:
@@ -140,11 +160,14 @@ def load(
             raise MappingError("expected TABLE FILE (or FILE with --preset or --mapping)")
         if table not in TABLES:
             raise MappingError(f"unknown table {table!r}; the tables are: {', '.join(TABLES)}")
-        with _open(warehouse) as wh, _progress_bar() as progress:
-            result = load_file(wh, table, file, rules, policy=policy, progress=progress)
+        with _open(warehouse) as wh:
+            with _progress_bar() as progress:
+                result = load_file(wh, table, file, rules, policy=policy, progress=progress)
+            flagged = _quality_checks(wh, [result])
     except (IngestError, MappingError, ValueError) as exc:
         raise _fail(str(exc)) from None
     _report(result, report)
+    _print_quality(flagged)
     raise typer.Exit(_exit_code([result]))
 
 
@@ -168,11 +191,14 @@ def load_sql(
             raise MappingError(f"unknown table {table!r}; the tables are: {', '.join(TABLES)}")
         sql = query if query is not None else query_file.read_text()
         rules = Mapping.from_yaml(mapping) if mapping else None
-        with _open(warehouse) as wh, _progress_bar() as progress:
-            result = load_query(wh, table, source, sql, rules, policy=policy, progress=progress)
+        with _open(warehouse) as wh:
+            with _progress_bar() as progress:
+                result = load_query(wh, table, source, sql, rules, policy=policy, progress=progress)
+            flagged = _quality_checks(wh, [result])
     except (IngestError, MappingError, ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
     _report(result, report)
+    _print_quality(flagged)
     raise typer.Exit(_exit_code([result]))
 
 
@@ -238,12 +264,15 @@ def load_bundle_command(
     path = _bundle_path(bundle)
     try:
         spec = Bundle.from_yaml(path, data_dir)
-        with _open(warehouse) as wh, _progress_bar() as progress:
-            results = load_bundle(wh, spec, policy=policy, progress=progress)
+        with _open(warehouse) as wh:
+            with _progress_bar() as progress:
+                results = load_bundle(wh, spec, policy=policy, progress=progress)
+            flagged = _quality_checks(wh, results)
     except (IngestError, MappingError) as exc:
         raise _fail(str(exc)) from None
     for result in results:
         _report(result, None)
+    _print_quality(flagged)
     raise typer.Exit(_exit_code(results))
 
 
@@ -330,10 +359,13 @@ def demo(out: OutOption = Path("demo-data"), seed: SeedOption = 7, customers: Cu
          warehouse: WarehouseOption = None) -> None:
     """Generate the demo company and load it through the normal loading path."""
     bundle = _generate(out, seed, customers, years, lines, as_of)
-    with _open(warehouse) as wh, _progress_bar() as progress:
-        results = load_bundle(wh, Bundle.from_yaml(bundle), progress=progress)
+    with _open(warehouse) as wh:
+        with _progress_bar() as progress:
+            results = load_bundle(wh, Bundle.from_yaml(bundle), progress=progress)
+        flagged = _quality_checks(wh, results)
     for result in results:
         _report(result, None)
+    _print_quality(flagged)
     code = _exit_code(results)
     if code == 0:
         console.print(f"demo loaded into {warehouse or get_settings().warehouse}; "

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     currency: str = Field("EUR", description="Currency the amounts are in, as shown on pages (ISO code).")
     host: str = Field("127.0.0.1", description="Address `marginscope serve` listens on.")
     port: int = Field(8050, ge=1, le=65535, description="Port `marginscope serve` listens on.")
+    refresh_hours: float = Field(24.0, gt=0, description="Expected hours between loads of a table; the Data page "
+                                                         "flags tables loaded longer ago.")
     warm_up: bool = Field(True, description="Render the common views when the server starts, so that the first "
                                             "visitors do not wait for queries to compile.")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from marginscope.metrics import quality
@@ -40,11 +41,23 @@ def test_checks_find_every_planted_problem(ms):
     assert checks.loc["invoice lines without their product", "rows"] == 0
     assert checks.loc["invoice lines without a cost (cogs)", "rows"] == 1  # I2; the credit note does not count
     # I3 loses 15% (beyond 10%); I4 loses 5% (within it).
+    assert checks.loc["invoice lines with a gross margin below -10%", "rows"] == 1
     assert checks.loc["invoice lines with a gross margin below -10%", "examples"] == "I3"
+    assert checks.loc["opportunities without their customer", "rows"] == 0
     assert checks.loc["customers whose names differ only in case, spaces or punctuation", "rows"] == 2
     assert checks.loc["budget months without a budget", "rows"] == 2  # November and December 2026
     assert checks.loc["invoice lines without their product", "status"] == "ok"
     assert checks.loc["invoice lines without a cost (cogs)", "status"] == "check"
+
+
+def test_each_check_gives_the_rows_behind_it(ms):
+    orphans = quality.check_rows(ms.warehouse, "invoice lines without their customer")
+    assert orphans[["invoice_id", "customer_id", "rep_id"]].values.tolist() == [["I5", "C9", "R9"]]
+    losing = quality.check_rows(ms.warehouse, "invoice lines with a gross margin below -10%")
+    assert losing.invoice_id.tolist() == ["I3"] and losing.gross_margin[0] == pytest.approx(-0.15)
+    assert quality.check_rows(ms.warehouse, "invoice lines without a cost (cogs)").invoice_id.tolist() == ["I2"]
+    with pytest.raises(ValueError, match="unknown check"):
+        quality.check_rows(ms.warehouse, "lines that look odd")
 
 
 def test_the_threshold_is_a_parameter(ms):
@@ -58,10 +71,20 @@ def test_duplicates_and_missing_months_are_listed(ms):
     assert months.month.tolist() == [dt.date(2026, 11, 1), dt.date(2026, 12, 1)]
 
 
-def test_tables_report_rows_span_and_last_load(ms):
+def test_tables_report_rows_span_last_load_and_overdue_refreshes(ms):
     tables = ms.quality.tables().set_index("table_name")
     assert tables.loc["invoice_lines", "rows"] == 6
     assert tables.loc["invoice_lines", "first_date"] == dt.date(2026, 1, 10)
     assert tables.loc["invoice_lines", "last_date"] == dt.date(2026, 5, 1)
     assert tables.loc["budgets", "loads"] == 1 and tables.loc["payments", "loads"] == 0
     assert tables.loc["payments", "rows"] == 0 and tables.loc["invoice_lines", "last_load"] is not None
+
+
+def test_a_table_loaded_longer_ago_than_the_refresh_interval_is_overdue(ms):
+    loaded = ms.quality.tables().set_index("table_name").loc["invoice_lines", "last_load"]
+    a_day_later = pd.Timestamp(loaded) + pd.Timedelta(hours=25)
+    tables = quality.tables(ms.warehouse, a_day_later.to_pydatetime(), refresh_hours=24).set_index("table_name")
+    assert tables.loc["invoice_lines", "hours_since_load"] == pytest.approx(25)
+    assert bool(tables.loc["invoice_lines", "refresh_overdue"])
+    assert not bool(tables.loc["payments", "refresh_overdue"])  # empty: nothing to refresh
+    assert not quality.tables(ms.warehouse, a_day_later.to_pydatetime(), refresh_hours=48).refresh_overdue.any()

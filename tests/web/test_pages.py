@@ -50,6 +50,8 @@ def test_the_data_page_lists_quarantined_rows(company, tmp_path):
     assert load_file(metrics.warehouse, "invoice_lines", bad, policy=Policy.QUARANTINE).rows_rejected == 1
     shown = text_of(create_app(metrics).render_page("/data", ""))
     assert "not a date" in shown and "Quarantined rows" in shown
+    # No reps were loaded, so every line's rep is unknown: the check's rows are shown beneath it.
+    assert "Rows behind: invoice lines without their rep" in shown
 
 
 def test_the_page_shell_never_waits_for_the_connection(company):

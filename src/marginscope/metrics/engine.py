@@ -340,9 +340,15 @@ class QualityMetrics:
     def _whole(self, query: tuple, compute) -> pd.DataFrame:
         return self._m._cached(("quality",) + query, Filters(), EVERYTHING, compute)
 
-    def tables(self) -> pd.DataFrame:
-        """Rows, date span, last load and number of loads of every canonical table."""
-        return self._whole(("tables",), lambda: quality.tables(self._m.warehouse))
+    def tables(self, refresh_hours: float | None = None) -> pd.DataFrame:
+        """Rows, date span, last load, hours since it and whether a refresh is overdue, per table."""
+        hours = refresh_hours if refresh_hours is not None else get_settings().refresh_hours
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, second=0, microsecond=0)
+        return self._whole(("tables", hours, now), lambda: quality.tables(self._m.warehouse, now, hours))
+
+    def check_rows(self, check: str, threshold: float = quality.NEGATIVE_MARGIN_THRESHOLD) -> pd.DataFrame:
+        """The rows behind one quality check."""
+        return self._whole(("rows", check, threshold), lambda: quality.check_rows(self._m.warehouse, check, threshold))
 
     def checks(self, threshold: float = quality.NEGATIVE_MARGIN_THRESHOLD) -> pd.DataFrame:
         """Every quality check with the rows it found and a few examples."""

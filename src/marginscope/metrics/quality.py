@@ -4,7 +4,9 @@ Definitions
 -----------
 - A table's span is the first and last value of its main date column (invoice date,
   order date, payment date, cost date, engage date, interaction date, budget period,
-  campaign start, response date); its freshness is the start of its last successful load.
+  campaign start, response date); its freshness is the time since the start of its
+  last successful load, overdue when longer than the expected refresh interval
+  (setting ``refresh_hours``, default 24) for a table that holds data.
 - Orphans are rows whose key points at nothing: invoice lines whose customer, product
   or rep is not in its master table (rep only when the line names one), and
   opportunities whose account is not a customer.
@@ -28,14 +30,16 @@ from marginscope.schema import TABLES
 from marginscope.warehouse import LOAD_LOG, Warehouse
 
 NEGATIVE_MARGIN_THRESHOLD = 0.10
+REFRESH_HOURS = 24.0
 DATE_COLUMNS = {"invoice_lines": "invoice_date", "orders": "order_date", "payments": "paid_date",
                 "costs_to_serve": "cost_date", "opportunities": "engage_date", "interactions": "interaction_date",
                 "budgets": "period", "campaigns": "start_date", "nps_responses": "response_date",
                 "customers": "created_date"}
 
 
-def tables(wh: Warehouse) -> pd.DataFrame:
-    """One row per canonical table: rows, first and last date, last load, its rows loaded."""
+def tables(wh: Warehouse, now: dt.datetime | None = None, refresh_hours: float = REFRESH_HOURS) -> pd.DataFrame:
+    """One row per canonical table: rows, first and last date, last load, hours since it and
+    whether that is longer than the expected refresh interval (tables with data only)."""
     log = wh.table(LOAD_LOG)
     log = log.filter(log.status == "loaded")
     loaded = log.group_by("table_name").aggregate(last_load=log.started_at.max(), loads=log.count()) \
@@ -52,43 +56,46 @@ def tables(wh: Warehouse) -> pd.DataFrame:
         row["last_load"] = loaded.last_load.get(name)
         row["loads"] = int(loaded.loads.get(name, 0))
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)  # the log is in UTC
+    since = (pd.Timestamp(now) - pd.to_datetime(table.last_load)).dt.total_seconds() / 3600
+    table["hours_since_load"] = since
+    table["refresh_overdue"] = (table.rows > 0) & (since > refresh_hours)
+    return table
 
 
-def _orphans(wh: Warehouse) -> list[dict]:
+LINE_COLUMNS = ["invoice_id", "line_no", "kind", "invoice_date", "customer_id", "product_id", "rep_id", "net_amount",
+                "cogs"]
+
+
+def _lines_without(wh: Warehouse, column: str, master: str) -> pd.DataFrame:
     lines = wh.table("invoice_lines")
-    found = []
-    for column, master in (("customer_id", "customers"), ("product_id", "products"), ("rep_id", "reps")):
-        keys = wh.table(master).select(column)
-        named = lines.filter(lines[column].notnull())
-        missing = named.anti_join(keys, column)
-        found.append({"check": f"invoice lines without their {master[:-1]}", "rows": int(missing.count().execute()),
-                      "examples": ", ".join(sorted(missing.select(column).distinct().limit(5).execute()[column]))})
+    named = lines.filter(lines[column].notnull())
+    return named.anti_join(wh.table(master).select(column), column).select(LINE_COLUMNS) \
+        .order_by(["invoice_id", "line_no"]).execute()
+
+
+def _deals_without_customer(wh: Warehouse) -> pd.DataFrame:
     deals = wh.table("opportunities")
-    accounts = wh.table("customers").select("customer_id")
-    missing = deals.filter(deals.customer_id.notnull()).anti_join(accounts, "customer_id")
-    found.append({"check": "opportunities without their customer", "rows": int(missing.count().execute()),
-                  "examples": ", ".join(sorted(missing.select("customer_id").distinct().limit(5)
-                                               .execute()["customer_id"]))})
-    return found
+    missing = deals.filter(deals.customer_id.notnull()).anti_join(wh.table("customers").select("customer_id"),
+                                                                  "customer_id")
+    return missing.select("opportunity_id", "customer_id", "rep_id", "stage", "engage_date") \
+        .order_by("opportunity_id").execute()
 
 
-def _without_cost(wh: Warehouse) -> dict:
+def _without_cost(wh: Warehouse) -> pd.DataFrame:
     lines = wh.table("invoice_lines")
-    missing = lines.filter((lines.kind == "invoice") & lines.cogs.isnull())
-    examples = missing.select("invoice_id").distinct().order_by("invoice_id").limit(5).execute()["invoice_id"]
-    return {"check": "invoice lines without a cost (cogs)", "rows": int(missing.count().execute()),
-            "examples": ", ".join(examples)}
+    return lines.filter((lines.kind == "invoice") & lines.cogs.isnull()).select(LINE_COLUMNS) \
+        .order_by(["invoice_id", "line_no"]).execute()
 
 
-def _negative_margins(wh: Warehouse, threshold: float) -> dict:
+def _negative_margins(wh: Warehouse, threshold: float) -> pd.DataFrame:
     lines = wh.table("invoice_lines")
     invoices = lines.filter((lines.kind == "invoice") & lines.cogs.notnull() & (lines.net_amount > 0))
-    margin = (invoices.net_amount - invoices.cogs).cast("float64") / invoices.net_amount.cast("float64")
-    losing = invoices.filter(margin < -threshold)
-    examples = losing.select("invoice_id").distinct().order_by("invoice_id").limit(5).execute()["invoice_id"]
-    return {"check": f"invoice lines with a gross margin below -{threshold:.0%}", "rows": int(losing.count().execute()),
-            "examples": ", ".join(examples)}
+    invoices = invoices.mutate(gross_margin=(invoices.net_amount - invoices.cogs).cast("float64")
+                               / invoices.net_amount.cast("float64"))
+    return invoices.filter(invoices.gross_margin < -threshold).select(*LINE_COLUMNS, "gross_margin") \
+        .order_by(["invoice_id", "line_no"]).execute()
 
 
 def name_key(name: str) -> str:
@@ -125,16 +132,40 @@ def missing_budget_months(wh: Warehouse) -> pd.DataFrame:
     return pd.DataFrame(missing, columns=["measure", "month"])
 
 
+def _catalogue(threshold: float) -> dict[str, tuple]:
+    """check name -> (rows behind it, the column its examples come from); budget months only with a budget."""
+    return {
+        "invoice lines without their customer": (lambda wh: _lines_without(wh, "customer_id", "customers"),
+                                                 "customer_id"),
+        "invoice lines without their product": (lambda wh: _lines_without(wh, "product_id", "products"), "product_id"),
+        "invoice lines without their rep": (lambda wh: _lines_without(wh, "rep_id", "reps"), "rep_id"),
+        "opportunities without their customer": (_deals_without_customer, "customer_id"),
+        "invoice lines without a cost (cogs)": (_without_cost, "invoice_id"),
+        f"invoice lines with a gross margin below -{threshold:.0%}": (lambda wh: _negative_margins(wh, threshold),
+                                                                      "invoice_id"),
+        "customers whose names differ only in case, spaces or punctuation": (duplicate_customers, "customer_id"),
+        "budget months without a budget": (missing_budget_months, "month"),
+    }
+
+
+def check_rows(wh: Warehouse, check: str, threshold: float = NEGATIVE_MARGIN_THRESHOLD) -> pd.DataFrame:
+    """The rows behind one check of :func:`checks`."""
+    catalogue = _catalogue(threshold)
+    if check not in catalogue:
+        raise ValueError(f"unknown check {check!r}; the checks are: {'; '.join(catalogue)}")
+    return catalogue[check][0](wh)
+
+
 def checks(wh: Warehouse, threshold: float = NEGATIVE_MARGIN_THRESHOLD) -> pd.DataFrame:
     """Every quality check: what it looks for, how many rows it found, a few examples."""
-    found = _orphans(wh) + [_without_cost(wh), _negative_margins(wh, threshold)]
-    duplicates = duplicate_customers(wh)
-    found.append({"check": "customers whose names differ only in case, spaces or punctuation",
-                  "rows": len(duplicates), "examples": ", ".join(duplicates.customer_id.head(5))})
-    if int(wh.table("budgets").count().execute()):
-        months = missing_budget_months(wh)
-        found.append({"check": "budget months without a budget", "rows": len(months),
-                      "examples": ", ".join(f"{r.measure} {r.month:%Y-%m}" for r in months.head(5).itertuples())})
+    has_budget = bool(int(wh.table("budgets").count().execute()))
+    found = []
+    for check, (rows_of, example_column) in _catalogue(threshold).items():
+        if check == "budget months without a budget" and not has_budget:
+            continue
+        rows = rows_of(wh)
+        examples = [str(value) for value in dict.fromkeys(rows[example_column].head(50))][:5]
+        found.append({"check": check, "rows": len(rows), "examples": ", ".join(examples)})
     table = pd.DataFrame(found)
     table["status"] = ["ok" if rows == 0 else "check" for rows in table["rows"]]
     return table

@@ -15,6 +15,9 @@ from marginscope.web.components.grid import Column, grid
 from marginscope.web.pages import Page, PageContext
 
 
+MONEY = {"net_amount", "cogs"}
+
+
 def _minutes(stamps: pd.Series) -> pd.Series:
     """Load times to the minute, as the log is read by people."""
     return pd.to_datetime(stamps).dt.strftime("%Y-%m-%d %H:%M")
@@ -47,7 +50,9 @@ def render(ctx: PageContext) -> list:
             title="Quality checks", page_size=10),
         grid("data-tables", tables, [
             Column("table_name", "Table"), Column("rows", "Rows", "count"), Column("first_date", "First date", "date"),
-            Column("last_date", "Last date", "date"), Column("last_load", "Last loaded"),
+            Column("last_date", "Last date", "date"), Column("last_load", "Last loaded (UTC)"),
+            Column("hours_since_load", "Hours since", "number"),
+            Column("refresh_overdue", "Refresh overdue", alert="params.value === true"),
             Column("loads", "Loads", "count")], title="Tables", page_size=12),
         grid("data-load-log", log, [
             Column("load_id", "Load", "count", width=90), Column("started_at", "Started"),
@@ -62,17 +67,15 @@ def render(ctx: PageContext) -> list:
             Column("row_number", "Row", "count", width=90), Column("problems", "Problems"),
             Column("record", "Row as read")], title="Quarantined rows: download them, fix them, load them again"),
     ]
-    duplicates = quality.duplicate_customers()
-    if not duplicates.empty:
-        body.append(grid("data-duplicates", duplicates, [Column("customer_id", "Customer id"),
-                                                         Column("name", "Name", link=True)],
-                         title="Customers that may be the same", entity="customer"))
-    if ctx.has("budgets"):
-        months = quality.missing_budget_months()
-        if not months.empty:
-            body.append(grid("data-budget-months", months, [Column("measure", "Measure"),
-                                                            Column("month", "Month", "date")],
-                             title="Budget months without a budget"))
+    for number, check in enumerate(to_look_at.check):
+        rows = quality.check_rows(check)
+        columns = [Column(name, name.replace("_", " ").capitalize(),
+                          "percent" if name == "gross_margin" else "money_exact" if name in MONEY else
+                          "date" if name.endswith(("_date", "month")) else "text",
+                          link=name == "customer_id" and "customer_id" in rows)
+                   for name in rows.columns]
+        body.append(grid(f"data-check-{number}", rows, columns, title=f"Rows behind: {check}",
+                         entity="customer" if "customer_id" in rows else None))
     return [html.Div(body)]
 
 
