@@ -77,6 +77,30 @@ def test_the_page_shell_never_waits_for_the_connection(company):
     assert shell, "building the page shell waited for the database connection"
 
 
+def test_a_first_visit_to_a_deep_link_gets_the_styles(minimal_app):
+    import threading
+    import time
+    import urllib.request
+
+    import uvicorn
+
+    from tests.web.conftest import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(minimal_app.server, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.05)
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/customer/C1", timeout=10).read().decode()
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    # the first request this server saw: its page must link the styles and grid formats
+    assert "/assets/marginscope.css" in page and "/assets/dashAgGridFunctions.js" in page
+
+
 def test_an_empty_warehouse_asks_for_invoice_lines(company):
     app = create_app(company())
     assert "marginscope load invoice_lines FILE" in text_of(app.render_page("/", ""))

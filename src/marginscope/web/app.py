@@ -234,6 +234,9 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
     async def show_page(pathname, search):
         return await in_thread(render_for_user, pathname, search)
 
+    # Dash's FastAPI backend prepares the asset links on the first request to "/" only: a
+    # first visit to a deep link (/customer/C1) would come without CSS. Prepare them now.
+    app._setup_server()
     app.render_page = render  # the benchmark and tests time the server side of a page through it
     app.warm_up = WarmUp(render, metrics, [page.path for _, page in menu], scope,
                          users_waiting=lambda: drawing["pages"] > 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import html
 
+from marginscope.metrics.rfm import WINDOW_MONTHS
 from marginscope.web.components import charts, notices
 from marginscope.web.components.grid import Column, grid
 from marginscope.web.pages import Page, PageContext
@@ -49,7 +50,10 @@ def render(ctx: PageContext) -> list:
     names = m.catalog.customer_names(scores.customer_id.tolist(), s).rename(columns={"name": "customer_name"})
     scores = scores.merge(names, on="customer_id", how="left")
     slipping = slipping.merge(names, on="customer_id", how="left")
+    window = notices.empty(f"Scores and segment figures cover the {WINDOW_MONTHS} months up to {f.end:%d %b %Y}, "
+                           "not only the date range: a customer's value shows over more than one season.")
     return [
+        window,
         html.Div([heatmap(m.rfm.matrix(f, s)), migration_chart(moves)], className="ms-row"),
         grid("rfm-segments", segments, [
             Column("segment", "Segment"), Column("customers", "Customers", "count"),
