@@ -95,14 +95,8 @@ def load_file(
         The file cannot be read, or lacks required columns (nothing is loaded, and
         the attempt is not logged because no row could be read).
     """
-    mapping = mapping or Mapping.identity(table)
-    if mapping.table != table:
-        raise ValueError(f"the mapping {mapping.origin} is for {mapping.table}, not {table}")
-    started = time.perf_counter()
-    if progress:
-        progress = _labelled(progress, table)
-    source = read_source(path, mapping, progress)
-    return load_source(warehouse, source, mapping, policy=policy, user=user, progress=progress, started=started)
+    return _read_and_load(warehouse, table, mapping, lambda rules, bar: read_source(path, rules, bar),
+                          policy=policy, user=user, progress=progress)
 
 
 def load_query(
@@ -125,13 +119,20 @@ def load_query(
     IngestError
         The database cannot be reached, the query fails, or it lacks required columns.
     """
+    return _read_and_load(warehouse, table, mapping, lambda rules, bar: read_query(url, query),
+                          policy=policy, user=user, progress=progress)
+
+
+def _read_and_load(warehouse: Warehouse, table: str, mapping: Mapping | None, read, *, policy: Policy,
+                   user: str | None, progress: Progress | None) -> LoadResult:
+    """Check the mapping fits ``table``, ``read(mapping, progress)`` the source, and load it."""
     mapping = mapping or Mapping.identity(table)
     if mapping.table != table:
         raise ValueError(f"the mapping {mapping.origin} is for {mapping.table}, not {table}")
     started = time.perf_counter()
     if progress:
         progress = _labelled(progress, table)
-    source = read_query(url, query)
+    source = read(mapping, progress)
     return load_source(warehouse, source, mapping, policy=policy, user=user, progress=progress, started=started)
 
 
