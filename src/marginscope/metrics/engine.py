@@ -352,7 +352,8 @@ class QualityMetrics:
 
     def checks(self, threshold: float = quality.NEGATIVE_MARGIN_THRESHOLD) -> pd.DataFrame:
         """Every quality check with the rows it found and a few examples."""
-        return self._whole(("checks", threshold), lambda: quality.checks(self._m.warehouse, threshold))
+        return self._whole(("checks", threshold), lambda: quality.checks(
+            self._m.warehouse, threshold, rows_behind=lambda check: self.check_rows(check, threshold)))
 
     def duplicate_customers(self) -> pd.DataFrame:
         return self._whole(("duplicates",), lambda: quality.duplicate_customers(self._m.warehouse))

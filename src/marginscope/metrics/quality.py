@@ -23,6 +23,7 @@ Definitions
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -156,14 +157,20 @@ def check_rows(wh: Warehouse, check: str, threshold: float = NEGATIVE_MARGIN_THR
     return catalogue[check][0](wh)
 
 
-def checks(wh: Warehouse, threshold: float = NEGATIVE_MARGIN_THRESHOLD) -> pd.DataFrame:
-    """Every quality check: what it looks for, how many rows it found, a few examples."""
+def checks(wh: Warehouse, threshold: float = NEGATIVE_MARGIN_THRESHOLD,
+           rows_behind: Callable[[str], pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Every quality check: what it looks for, how many rows it found, a few examples.
+
+    ``rows_behind(check)`` gives a check's rows (default :func:`check_rows`; the engine
+    passes its cached one, so the Data page does not compute them twice).
+    """
+    rows_behind = rows_behind or (lambda check: check_rows(wh, check, threshold))
     has_budget = bool(int(wh.table("budgets").count().execute()))
     found = []
-    for check, (rows_of, example_column) in _catalogue(threshold).items():
+    for check, (_, example_column) in _catalogue(threshold).items():
         if check == "budget months without a budget" and not has_budget:
             continue
-        rows = rows_of(wh)
+        rows = rows_behind(check)
         examples = [str(value) for value in dict.fromkeys(rows[example_column].head(50))][:5]
         found.append({"check": check, "rows": len(rows), "examples": ", ".join(examples)})
     table = pd.DataFrame(found)

@@ -118,6 +118,10 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
         return new_search if new_search != (search or "") else no_update
 
     def sync(trigger, search, start, end, values) -> list:
+        with metrics.pinned():  # the bar's lookups read the data version once, not once each
+            return sync_pinned(trigger, search, start, end, values)
+
+    def sync_pinned(trigger, search, start, end, values) -> list:
         if trigger == "f-clear":
             return ["", *bar_from_url("")]
         if trigger in (None, "url"):
