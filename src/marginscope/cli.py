@@ -7,6 +7,8 @@ why); 2 wrong usage; 3 a file loaded, but some of its rows were quarantined.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
@@ -38,6 +40,11 @@ WarehouseOption = Annotated[
     Optional[str],
     typer.Option("--warehouse", "-w", envvar="MARGINSCOPE_WAREHOUSE",
                  help="Warehouse URL (default duckdb://marginscope.duckdb in the working directory)."),
+]
+AppDbOption = Annotated[
+    Optional[str],
+    typer.Option("--app-db", envvar="MARGINSCOPE_APP_DB",
+                 help="SQLite file of users, sessions, tokens and saved views (default marginscope-app.sqlite3)."),
 ]
 PolicyOption = Annotated[
     Policy, typer.Option("--policy", help="reject: load nothing from a file with bad rows; "
@@ -356,8 +363,11 @@ def generate(out: OutOption = Path("demo-data"), seed: SeedOption = 7, customers
 @app.command()
 def demo(out: OutOption = Path("demo-data"), seed: SeedOption = 7, customers: CustomersOption = 1500,
          years: YearsOption = 3, lines: LinesOption = None, as_of: AsOfOption = None,
-         warehouse: WarehouseOption = None) -> None:
-    """Generate the demo company and load it through the normal loading path."""
+         warehouse: WarehouseOption = None, app_db: AppDbOption = None) -> None:
+    """Generate the demo company and load it through the normal loading path.
+
+    When there are no users yet, an admin is created with a random password, printed once.
+    """
     bundle = _generate(out, seed, customers, years, lines, as_of)
     with _open(warehouse) as wh:
         with _progress_bar() as progress:
@@ -370,14 +380,30 @@ def demo(out: OutOption = Path("demo-data"), seed: SeedOption = 7, customers: Cu
     if code == 0:
         console.print(f"demo loaded into {warehouse or get_settings().warehouse}; "
                       "`marginscope status` shows what is there", highlight=False)
+        _demo_admin(app_db)
     raise typer.Exit(code)
+
+
+def _demo_admin(app_db: str | None) -> None:
+    """Give a fresh demo a way in: an admin with a random password, shown once (never a default one)."""
+    from marginscope.auth import Auth, Role
+
+    auth = Auth.open(app_db)
+    if auth.users.count():
+        return
+    password = secrets.token_urlsafe(12)
+    auth.users.add("admin", password, Role.ADMIN)
+    auth.audit.record("user_added", "admin", role="admin", by="marginscope demo")
+    console.print(f"sign in as [bold]admin[/] with password [bold]{password}[/] (shown only now; "
+                  "`marginscope users passwd admin` changes it)", highlight=False)
 
 
 @app.command()
 def serve(warehouse: WarehouseOption = None,
           host: Annotated[Optional[str], typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
-          port: Annotated[Optional[int], typer.Option(help="Port to listen on (default 8050).")] = None) -> None:
-    """Start the web dashboard (default http://127.0.0.1:8050)."""
+          port: Annotated[Optional[int], typer.Option(help="Port to listen on (default 8050).")] = None,
+          app_db: AppDbOption = None) -> None:
+    """Start the web dashboard and REST API (default http://127.0.0.1:8050); every route needs a signed-in user."""
     from marginscope.web.server import serve as run_server  # the web stack loads only when serving
 
     settings = get_settings()
@@ -388,7 +414,86 @@ def serve(warehouse: WarehouseOption = None,
         raise
     console.print(f"marginscope on http://{host or settings.host}:{port or settings.port} "
                   f"(warehouse {warehouse or settings.warehouse}); Ctrl+C stops it", highlight=False)
-    run_server(warehouse, host, port)
+    run_server(warehouse, host, port, app_db)
+
+
+users_app = typer.Typer(help="Users of the dashboard and API: add, remove, list, change a password.",
+                        no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def _auth(app_db: str | None):
+    from marginscope.auth import Auth
+    return Auth.open(app_db)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="The user name to sign in with.")],
+    role: Annotated[str, typer.Option(help="admin, manager, analyst or rep.")],
+    rep_id: Annotated[Optional[str], typer.Option(help="For a rep: their rep_id (they see the customers they own).")] = None,
+    manager: Annotated[Optional[str], typer.Option(help="For a manager: their name as in the reps table's manager "
+                                                        "column (they see their team's customers).")] = None,
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+    app_db: AppDbOption = None,
+) -> None:
+    """Add a user; the password is asked for (twice) unless --password-stdin is given."""
+    from marginscope.auth import Role, UserError
+
+    if role not in {r.value for r in Role}:
+        raise _fail(f"unknown role {role!r}: use admin, manager, analyst or rep")
+    auth = _auth(app_db)
+    try:
+        user = auth.users.add(username, _read_password(password_stdin), role, rep_id=rep_id, manager=manager)
+    except UserError as exc:
+        raise _fail(str(exc)) from None
+    auth.audit.record("user_added", user.username, role=user.role.value, by="marginscope users add")
+    console.print(f"added {user.username} ({user.role.value})", highlight=False)
+
+
+@users_app.command("remove")
+def users_remove(username: Annotated[str, typer.Argument()], app_db: AppDbOption = None) -> None:
+    """Remove a user with their sessions, API tokens and saved views."""
+    from marginscope.auth import UserError
+
+    auth = _auth(app_db)
+    try:
+        auth.users.remove(username)
+    except UserError as exc:
+        raise _fail(str(exc)) from None
+    auth.audit.record("user_removed", username, by="marginscope users remove")
+    console.print(f"removed {username}", highlight=False)
+
+
+@users_app.command("list")
+def users_list(app_db: AppDbOption = None) -> None:
+    """Every user with their role and what they see."""
+    table = RichTable("user", "role", "sees")
+    for user in _auth(app_db).users.all():
+        sees = {"rep": f"customers owned by rep {user.rep_id}",
+                "manager": f"customers of {user.manager}'s team"}.get(user.role.value, "everything")
+        table.add_row(user.username, user.role.value, sees)
+    console.print(table)
+
+
+@users_app.command("passwd")
+def users_passwd(username: Annotated[str, typer.Argument()],
+                 password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+                 app_db: AppDbOption = None) -> None:
+    """Set a user's password (their sessions end)."""
+    from marginscope.auth import UserError
+
+    try:
+        _auth(app_db).users.set_password(username, _read_password(password_stdin))
+    except UserError as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"password of {username} changed", highlight=False)
 
 
 if __name__ == "__main__":

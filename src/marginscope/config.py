@@ -8,6 +8,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_WAREHOUSE = "duckdb://marginscope.duckdb"
+DEFAULT_APP_DB = "marginscope-app.sqlite3"
 
 
 class Settings(BaseSettings):
@@ -33,6 +34,17 @@ class Settings(BaseSettings):
     port: int = Field(8050, ge=1, le=65535, description="Port `marginscope serve` listens on.")
     refresh_hours: float = Field(24.0, gt=0, description="Expected hours between loads of a table; the Data page "
                                                          "flags tables loaded longer ago.")
+    app_db: str = Field(DEFAULT_APP_DB, description="SQLite file of users, sessions, API tokens, saved views and "
+                                                    "the audit log (default: in the working directory).")
+    session_hours: float = Field(12.0, gt=0, description="Hours a sign-in lasts.")
+    secure_cookies: bool | None = Field(None, description="Mark session cookies Secure; default: when the request "
+                                                          "came over HTTPS (directly or through a proxy).")
+    login_attempts: int = Field(5, ge=1, description="Failed sign-ins per user name or client before a pause.")
+    login_window_minutes: float = Field(15.0, gt=0, description="Minutes failed sign-ins are counted over.")
+    admin_user: str | None = Field(None, description="With admin_password: an admin created when the server "
+                                                     "starts, if no user of that name exists.")
+    admin_password: str | None = Field(None, description="The password of admin_user (read from the environment "
+                                                         "only; never a default).")
     warm_up: bool = Field(True, description="Render the common views when the server starts, so that the first "
                                             "visitors do not wait for queries to compile.")
 

@@ -1,9 +1,11 @@
 """Fixtures for the web tests: a demo company built by the project's own CLI, a copy of it
-for computing expected figures, and a real `marginscope serve` on 127.0.0.1."""
+for computing expected figures, and a real `marginscope serve` on 127.0.0.1 whose admin
+is created from the environment, as an installer would."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -21,6 +23,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-component-update", "--no-first-run"]
 DEMO_AS_OF = "2026-06-30"
 BIN = Path(sys.executable).parent
+ADMIN = ("admin", secrets.token_urlsafe(16))
 
 
 def free_port() -> int:
@@ -51,18 +54,25 @@ def expected(demo_warehouse, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def server(demo_warehouse):
-    """`marginscope serve` on a free port of 127.0.0.1; yields its base URL."""
+def app_db(tmp_path_factory) -> Path:
+    """The server's application database (users, sessions, tokens, saved views, audit log)."""
+    return tmp_path_factory.mktemp("app-db") / "app.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def server(demo_warehouse, app_db):
+    """`marginscope serve` on a free port of 127.0.0.1 with an admin (:data:`ADMIN`); yields its base URL."""
     port = free_port()
     process = subprocess.Popen(
         [BIN / "marginscope", "serve", "--host", "127.0.0.1", "--port", str(port), "--warehouse",
          f"duckdb://{demo_warehouse}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env={**os.environ, "MARGINSCOPE_CURRENCY": "EUR"})
+        env={**os.environ, "MARGINSCOPE_CURRENCY": "EUR", "MARGINSCOPE_APP_DB": str(app_db),
+             "MARGINSCOPE_ADMIN_USER": ADMIN[0], "MARGINSCOPE_ADMIN_PASSWORD": ADMIN[1]})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
-            urllib.request.urlopen(base, timeout=2)
+            urllib.request.urlopen(base + "/healthz", timeout=2)
             break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
@@ -106,9 +116,29 @@ class Page:
         return self.tab.inner_text(selector).strip()
 
 
+def sign_in(browser, base: str, username: str, password: str) -> dict:
+    """Sign in through the sign-in form; returns the browser state (cookies) to start tabs from."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(base + "/login")
+    tab.fill("#username", username)
+    tab.fill("#password", password)
+    tab.click("button[type=submit]")
+    tab.wait_for_url(lambda url: "/login" not in url, timeout=30_000)
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.fixture(scope="session")
+def admin_state(browser, server) -> dict:
+    return sign_in(browser, server, *ADMIN)
+
+
 @pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+def page(browser, server, admin_state):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True,
+                                  storage_state=admin_state)
     tab = context.new_page()
     yield Page(tab, server)
     context.close()

@@ -11,6 +11,9 @@ Definitions
   but missing from it.
 - Customer search matches the id or the name, case-insensitively, anywhere in it.
 - The data's span is the first and last invoice date of the lines in the scope.
+- The customers a rep owns are those whose ``owner_rep_id`` is the rep; a manager's
+  team is the reps whose ``manager`` is the manager's name (this is what a rep's or a
+  manager's :class:`~marginscope.metrics.filters.Scope` is made of).
 """
 
 from __future__ import annotations
@@ -68,6 +71,25 @@ def reps(wh: Warehouse) -> pd.DataFrame:
     credited = lines.filter(lines.rep_id.notnull()).select("rep_id").distinct()
     unknown = credited.anti_join(known, "rep_id").mutate(name=ibis._.rep_id)
     return known.union(unknown).order_by(["name", "rep_id"]).execute()
+
+
+def owned_customers(wh: Warehouse, reps: list[str] | None = None, manager: str | None = None) -> list[str]:
+    """Ids of the customers owned by ``reps``, or by the reps whose manager is ``manager``.
+
+    Examples
+    --------
+    >>> wh = Warehouse.connect("duckdb://:memory:")
+    >>> owned_customers(wh, reps=["SP01"])
+    []
+    """
+    c = wh.table("customers")
+    if manager is not None:
+        r = wh.table("reps")
+        team = r.filter(r.manager == manager).select("rep_id")
+        owned = c.filter(c.owner_rep_id.isin(team.rep_id))
+    else:
+        owned = c.filter(c.owner_rep_id.isin(sorted(str(rep) for rep in reps or [])))
+    return sorted(str(v) for v in owned.select("customer_id").execute()["customer_id"])
 
 
 def find_customers(wh: Warehouse, text: str, scope: Scope = EVERYTHING, limit: int = SEARCH_LIMIT) -> pd.DataFrame:

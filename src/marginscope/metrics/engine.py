@@ -312,6 +312,12 @@ class CatalogMetrics:
     def products(self) -> pd.DataFrame:
         return self._lookup(("products",), EVERYTHING, lambda: catalog.products(self._m.warehouse))
 
+    def owned_customers(self, reps: list[str] | None = None, manager: str | None = None) -> frozenset[str]:
+        """The customers owned by ``reps`` or by the team of ``manager`` (a user's scope is built from it)."""
+        frame = self._lookup(("owned", tuple(sorted(reps or ())), manager), EVERYTHING, lambda: pd.DataFrame(
+            {"customer_id": catalog.owned_customers(self._m.warehouse, list(reps or ()), manager)}, dtype=object))
+        return frozenset(frame["customer_id"])
+
     def find_customers(self, text: str, scope: Scope = EVERYTHING, limit: int = catalog.SEARCH_LIMIT) -> pd.DataFrame:
         return self._lookup(("find", text, limit), scope,
                             lambda: catalog.find_customers(self._m.warehouse, text, scope, limit))

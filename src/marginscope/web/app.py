@@ -22,11 +22,14 @@ from urllib.parse import quote
 import anyio
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from marginscope.api import install as install_api
+from marginscope.api import principal as who
+from marginscope.auth import Auth, User
 from marginscope.metrics import EVERYTHING, Filters, Scope
 from marginscope.metrics.engine import Metrics
 from marginscope.metrics.portrait import CustomerNotFound
 from marginscope.web import state as url_state
-from marginscope.web.components import filter_bar, notices
+from marginscope.web.components import account_menu, filter_bar, notices
 from marginscope.web.components.grid import row_key
 from marginscope.web.pages import PageContext, all_pages, resolve
 from marginscope.web.warmup import WarmUp
@@ -34,6 +37,7 @@ from marginscope.web.warmup import WarmUp
 log = logging.getLogger(__name__)
 ASSETS = Path(__file__).parent / "assets"
 DROPDOWNS = list(filter_bar.DROPDOWNS)
+DATA_POLL_SECONDS = 5  # how soon an open page notices new data
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -66,8 +70,18 @@ def drill(entity: str, key: str, search: str) -> tuple[str, str]:
     return path, url_state.to_search(url_state.set_values(filters, parameter, [key]))
 
 
-def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR") -> Dash:
-    """The dashboard over ``metrics``, showing what ``scope`` allows."""
+def _principal() -> who.Principal:
+    """The signed-in user of the callback's request (the middleware refused anyone else)."""
+    return who.require()
+
+
+def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR") -> Dash:
+    """The dashboard over ``metrics``, each user seeing what their scope allows.
+
+    ``auth`` holds the users (default: an empty in-memory store, for tests that render
+    pages directly); every route of the server needs a signed-in user.
+    """
+    auth = auth or Auth(":memory:")
     pages = all_pages()
     app = Dash(__name__, backend="fastapi", title="marginscope", assets_folder=str(ASSETS),
                suppress_callback_exceptions=True, update_title=None)
@@ -75,13 +89,26 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
     def in_thread(function, *args):
         return anyio.to_thread.run_sync(partial(function, *args))
 
+    def signed_in(function, *args):
+        """Run ``function(principal, *args)`` in a worker thread for the request's user."""
+        principal = _principal()
+        return in_thread(function, principal, *args)
+
+    def visible(page, user: User | None) -> bool:
+        return not page.whole_warehouse or user is None or user.sees_everything
+
     def shell():
-        nav = [dcc.Link(page.title, href=page.path, id=f"nav-{index}") for index, page in enumerate(pages)
-               if page.in_menu]
+        principal = who.current.get()
+        user = principal.user if principal else None
+        nav = [dcc.Link(page.title, href=page.path, id=f"nav-{index}",
+                        style=None if visible(page, user) else {"display": "none"})
+               for index, page in enumerate(pages) if page.in_menu]
         return html.Div([
             dcc.Location(id="url", refresh="callback-nav"),
-            html.Header([html.A("marginscope", href="/", className="ms-brand"), html.Nav(nav, className="ms-nav")],
-                        className="ms-header"),
+            dcc.Interval(id="data-poll", interval=DATA_POLL_SECONDS * 1000),
+            dcc.Store(id="data-version"), dcc.Store(id="page-version"),
+            html.Header([html.A("marginscope", href="/", className="ms-brand"), html.Nav(nav, className="ms-nav"),
+                         account_menu.menu(principal)], className="ms-header"),
             filter_bar.filter_bar(),  # choices arrive with the first sync_filters, off the event loop
             html.Main(dcc.Loading(html.Div(id="page"), delay_show=400, type="dot",
                                   overlay_style={"visibility": "visible", "opacity": 0.55}), className="ms-main"),
@@ -91,15 +118,15 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
     menu = [(index, page) for index, page in enumerate(pages) if page.in_menu]
 
     # --- the URL and the filter bar -------------------------------------------------
-    def default_dates(state: url_state.PageState) -> tuple[dt.date | None, dt.date | None]:
+    def default_dates(state: url_state.PageState, scope: Scope) -> tuple[dt.date | None, dt.date | None]:
         first, last = metrics.catalog.data_span(scope)
         filters = url_state.with_defaults(state, first, last)
         return filters.start, filters.end
 
-    def bar_from_url(search: str) -> list:
+    def bar_from_url(search: str, scope: Scope) -> list:
         """Dates, dropdown values and dropdown choices for a query string."""
         state = url_state.parse(search)
-        start, end = default_dates(state)
+        start, end = default_dates(state, scope)
         selected = [sorted(getattr(state.filters, url_state.PARAMETERS[filter_bar.DROPDOWNS[c][0]]))
                     for c in DROPDOWNS]
         choices = filter_bar.options(metrics, scope)
@@ -107,26 +134,24 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
         choices["f-customer"] = filter_bar.customer_options(metrics, scope, "", customers) if customers else []
         return [start and start.isoformat(), end and end.isoformat(), *selected, *[choices[c] for c in DROPDOWNS]]
 
-    def url_from_bar(search: str, start: str | None, end: str | None, values) -> str:
+    def url_from_bar(search: str, start: str | None, end: str | None, values, scope: Scope) -> str:
         start_day, end_day = _day(start), _day(end)
         if start_day and end_day and start_day > end_day:
             return no_update  # the date picker is half-way through a change
-        if (start_day, end_day) == default_dates(url_state.parse("")):
+        if (start_day, end_day) == default_dates(url_state.parse(""), scope):
             start_day = end_day = None  # the default range stays out of the URL, so links stay short
         chosen = {url_state.PARAMETERS[filter_bar.DROPDOWNS[c][0]]: v or [] for c, v in zip(DROPDOWNS, values)}
         new_search = url_state.to_search(Filters(start=start_day, end=end_day, **chosen))
         return new_search if new_search != (search or "") else no_update
 
-    def sync(trigger, search, start, end, values) -> list:
+    def sync(principal, trigger, search, start, end, values) -> list:
         with metrics.pinned():  # the bar's lookups read the data version once, not once each
-            return sync_pinned(trigger, search, start, end, values)
-
-    def sync_pinned(trigger, search, start, end, values) -> list:
-        if trigger == "f-clear":
-            return ["", *bar_from_url("")]
-        if trigger in (None, "url"):
-            return [no_update, *bar_from_url(search)]
-        return [url_from_bar(search, start, end, values), *[no_update] * (2 * len(DROPDOWNS) + 2)]
+            scope = principal.scope(metrics)
+            if trigger == "f-clear":
+                return ["", *bar_from_url("", scope)]
+            if trigger in (None, "url"):
+                return [no_update, *bar_from_url(search, scope)]
+            return [url_from_bar(search, start, end, values, scope), *[no_update] * (2 * len(DROPDOWNS) + 2)]
 
     @app.callback(
         Output("url", "search"), Output("f-dates", "start_date"), Output("f-dates", "end_date"),
@@ -135,14 +160,15 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
         *[Input(c, "value") for c in DROPDOWNS], Input("f-clear", "n_clicks"),
     )
     async def sync_filters(search, start, end, *values_and_clear):
-        return await in_thread(sync, ctx.triggered_id, search, start, end, values_and_clear[:-1])
+        return await signed_in(sync, ctx.triggered_id, search, start, end, values_and_clear[:-1])
 
     @app.callback(Output("f-customer", "options", allow_duplicate=True), Input("f-customer", "search_value"),
                   State("f-customer", "value"), prevent_initial_call=True)
     async def search_customers(text, selected):
         if text is None:
             return no_update
-        return await in_thread(filter_bar.customer_options, metrics, scope, text, selected or [])
+        return await signed_in(lambda principal: filter_bar.customer_options(
+            metrics, principal.scope(metrics), text, selected or []))
 
     # --- clicks: cross-filter and drill-through ---------------------------------------
     @app.callback(
@@ -190,8 +216,10 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
         classes = ["active" if current and current[0] is page else "" for _, page in menu]
         return *hrefs, *classes
 
-    # --- the page ---------------------------------------------------------------------
-    def render(pathname: str | None, search: str | None):
+    # --- the page -----------------------------------------------------------------------
+    def render(pathname: str | None, search: str | None, user: User | None = None, scope: Scope = EVERYTHING):
+        """The page at ``pathname?search`` as ``user`` sees it (``None``: the whole warehouse, for
+        the warm-up, the benchmark and tests)."""
         pathname, search = pathname or "/", search or ""
         found = resolve(pathname, pages)
         view = {"data-view": f"{pathname}{search}"}
@@ -199,6 +227,10 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
             return html.Div([html.Div(html.H1("Page not found"), className="ms-title"),
                              notices.error(f"There is no page at {pathname}; pick one from the menu.")], **view)
         page, args = found
+        if not visible(page, user):
+            return html.Div([html.Div(html.H1(page.title), className="ms-title"),
+                             notices.error(f"{page.title} shows the whole warehouse; it needs the admin or analyst "
+                                           "role.")], **view)
         state = url_state.parse(search)
         with metrics.pinned():
             first, last = metrics.catalog.data_span(scope)
@@ -225,25 +257,44 @@ def create_app(metrics: Metrics, scope: Scope = EVERYTHING, currency: str = "EUR
     drawing = {"pages": 0}  # users' pages being drawn; the warm-up waits while there are any
     counting = threading.Lock()
 
-    def render_for_user(pathname, search):
+    def render_for_user(principal: who.Principal, pathname, search):
         with counting:
             drawing["pages"] += 1
         try:
-            return render(pathname, search)
+            with metrics.pinned():
+                version = metrics.data_version
+                return render(pathname, search, principal.user, principal.scope(metrics)), version
         finally:
             with counting:
                 drawing["pages"] -= 1
 
-    @app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
-    async def show_page(pathname, search):
-        return await in_thread(render_for_user, pathname, search)
+    @app.callback(Output("page", "children"), Output("page-version", "data"),
+                  Input("url", "pathname"), Input("url", "search"), Input("data-version", "data"),
+                  State("page-version", "data"))
+    async def show_page(pathname, search, data_version, page_version):
+        if ctx.triggered_id == "data-version" and (page_version is None or data_version == page_version):
+            return no_update, no_update  # the page is drawn from this data already
+        return await signed_in(render_for_user, pathname, search)
+
+    # --- new data: a load (or an ingest through the API) redraws open pages ------------
+    def current_version(_principal) -> int:
+        return metrics.data_version
+
+    @app.callback(Output("data-version", "data"), Input("data-poll", "n_intervals"), State("data-version", "data"),
+                  prevent_initial_call=True)
+    async def poll_data_version(_ticks, known):
+        version = await signed_in(current_version)
+        return version if version != known else no_update
+
+    account_menu.register(app, auth, signed_in)
 
     # Dash's FastAPI backend prepares the asset links on the first request to "/" only: a
     # first visit to a deep link (/customer/C1) would come without CSS. Prepare them now.
     app._setup_server()
-    app.render_page = render  # the benchmark and tests time the server side of a page through it
-    app.warm_up = WarmUp(render, metrics, [page.path for _, page in menu], scope,
+    app.render_page = render  # the benchmark, exports and tests render a page's server side through it
+    app.warm_up = WarmUp(render, metrics, [page.path for _, page in menu],
                          users_waiting=lambda: drawing["pages"] > 0)
+    install_api(app.server, metrics, auth, render)
 
     @app.server.get("/healthz", include_in_schema=False)
     async def health() -> dict:

@@ -1,20 +1,45 @@
-"""``marginscope serve``: the dashboard in one uvicorn process."""
+"""``marginscope serve``: the dashboard, the REST API and exports in one uvicorn process."""
 
 from __future__ import annotations
 
+import logging
+
 import uvicorn
 
+from marginscope.auth import Auth, Role, UserError
 from marginscope.config import get_settings
 from marginscope.metrics.engine import Metrics
 from marginscope.warehouse import Warehouse
 from marginscope.web.app import create_app
 
+log = logging.getLogger(__name__)
 
-def build(url: str | None = None):
+
+def bootstrap_admin(auth: Auth) -> str | None:
+    """Create the admin named by ``MARGINSCOPE_ADMIN_USER`` / ``MARGINSCOPE_ADMIN_PASSWORD`` if it does not exist.
+
+    There is never a default password: without both variables, nothing is created.
+    """
+    settings = get_settings()
+    if not (settings.admin_user and settings.admin_password) or auth.users.get(settings.admin_user):
+        return None
+    try:
+        auth.users.add(settings.admin_user, settings.admin_password, Role.ADMIN)
+    except UserError as exc:
+        raise SystemExit(f"cannot create the admin from MARGINSCOPE_ADMIN_USER: {exc}") from None
+    auth.audit.record("user_added", settings.admin_user, role="admin", by="MARGINSCOPE_ADMIN_USER")
+    return settings.admin_user
+
+
+def build(url: str | None = None, app_db: str | None = None):
     """The ASGI application (Dash on FastAPI) over the warehouse at ``url``, warming up its views."""
     settings = get_settings()
     metrics = Metrics(Warehouse.connect(url or settings.warehouse))
-    app = create_app(metrics, currency=settings.currency)
+    auth = Auth.open(app_db)
+    bootstrap_admin(auth)
+    if auth.users.count() == 0:
+        log.warning("no users yet: create one with `marginscope users add NAME --role admin`")
+    app = create_app(metrics, auth, currency=settings.currency)
     if settings.warm_up:
         app.warm_up.start()
     else:
@@ -22,6 +47,7 @@ def build(url: str | None = None):
     return app.server
 
 
-def serve(url: str | None = None, host: str | None = None, port: int | None = None) -> None:
+def serve(url: str | None = None, host: str | None = None, port: int | None = None,
+          app_db: str | None = None) -> None:
     settings = get_settings()
-    uvicorn.run(build(url), host=host or settings.host, port=port or settings.port, log_level="warning")
+    uvicorn.run(build(url, app_db), host=host or settings.host, port=port or settings.port, log_level="warning")

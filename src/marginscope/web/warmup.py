@@ -45,9 +45,8 @@ def views(menu: list[str], values: dict[str, str]) -> list[tuple[str, str]]:
 class WarmUp:
     """The warm-up thread; ``done`` tells whether it has finished."""
 
-    def __init__(self, render, metrics: Metrics, menu: list[str], scope: Scope = EVERYTHING,
-                 users_waiting=lambda: False):
-        self.render, self.metrics, self.menu, self.scope = render, metrics, menu, scope
+    def __init__(self, render, metrics: Metrics, menu: list[str], users_waiting=lambda: False):
+        self.render, self.metrics, self.menu = render, metrics, menu
         self.users_waiting = users_waiting
         self.done = threading.Event()
 
@@ -58,7 +57,7 @@ class WarmUp:
     def _run(self) -> None:
         started = time.perf_counter()
         try:
-            for path, search in views(self.menu, first_values(self.metrics, self.scope)):
+            for path, search in views(self.menu, first_values(self.metrics)):
                 while self.users_waiting():
                     time.sleep(0.05)
                 self.render(path, search)

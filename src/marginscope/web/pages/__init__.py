@@ -39,6 +39,7 @@ class Page:
     title: str
     render: Callable[[PageContext], list]
     in_menu: bool = True
+    whole_warehouse: bool = False  # shows data outside any scope: admins and analysts only
 
     def match(self, pathname: str) -> dict[str, str] | None:
         pattern = "^" + re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", self.path.rstrip("/") or "/") + "/?$"

@@ -79,4 +79,4 @@ def render(ctx: PageContext) -> list:
     return [html.Div(body)]
 
 
-PAGE = Page(path="/data", title="Data", render=render)
+PAGE = Page(path="/data", title="Data", render=render, whole_warehouse=True)

@@ -1,0 +1,82 @@
+"""FastAPI dependencies shared by every router: who asks, what they see, which filters.
+
+In the style of the full-stack FastAPI template: routes declare
+``user: CurrentUser``, ``scope: CurrentScope``, ``filters: FiltersDep`` and get them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Query, Request
+
+from marginscope.api.principal import Principal, current
+from marginscope.auth import Auth, User
+from marginscope.metrics.engine import Metrics
+from marginscope.metrics.filters import Filters, Scope
+
+
+def get_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
+def get_auth(request: Request) -> Auth:
+    return request.app.state.auth
+
+
+def get_principal() -> Principal:
+    principal = current.get()
+    if principal is None:  # the middleware refuses such requests; this guards a route mounted elsewhere
+        raise HTTPException(401, "sign in first", headers={"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+def get_user(principal: Annotated[Principal, Depends(get_principal)]) -> User:
+    return principal.user
+
+
+def get_scope(principal: Annotated[Principal, Depends(get_principal)],
+              metrics: Annotated[Metrics, Depends(get_metrics)]) -> Scope:
+    return principal.scope(metrics)
+
+
+def require_loader(user: Annotated[User, Depends(get_user)]) -> User:
+    if not user.can_load:
+        raise HTTPException(403, f"a {user.role.value} may not load data; ask an admin or an analyst")
+    return user
+
+
+def require_everything(user: Annotated[User, Depends(get_user)]) -> User:
+    if not user.sees_everything:
+        raise HTTPException(403, "this needs the admin or analyst role: it shows the whole warehouse")
+    return user
+
+
+def get_filters(
+    start: Annotated[dt.date | None, Query(description="First day (YYYY-MM-DD), invoice date")] = None,
+    end: Annotated[dt.date | None, Query(description="Last day (YYYY-MM-DD), included")] = None,
+    region: Annotated[list[str], Query(description="Customer region (repeatable)")] = [],  # noqa: B006
+    industry: Annotated[list[str], Query(description="Customer industry (repeatable)")] = [],  # noqa: B006
+    rep: Annotated[list[str], Query(description="Rep credited on the line (repeatable)")] = [],  # noqa: B006
+    tier: Annotated[list[str], Query(description="Customer tier (repeatable)")] = [],  # noqa: B006
+    type: Annotated[list[str], Query(description="Customer type (repeatable)")] = [],  # noqa: B006,A002
+    category: Annotated[list[str], Query(description="Product category (repeatable)")] = [],  # noqa: B006
+    customer: Annotated[list[str], Query(description="Customer id (repeatable)")] = [],  # noqa: B006
+    product: Annotated[list[str], Query(description="Product id (repeatable)")] = [],  # noqa: B006
+) -> Filters:
+    """The global filters, with the same parameter names as the dashboard's URLs."""
+    if start and end and start > end:
+        raise HTTPException(422, f"start ({start}) is after end ({end})")
+    return Filters(start=start, end=end, regions=region, industries=industry, reps=rep, tiers=tier,
+                   customer_types=type, categories=category, customers=customer, products=product)
+
+
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+AuthDep = Annotated[Auth, Depends(get_auth)]
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+CurrentUser = Annotated[User, Depends(get_user)]
+CurrentScope = Annotated[Scope, Depends(get_scope)]
+LoaderUser = Annotated[User, Depends(require_loader)]
+EverythingUser = Annotated[User, Depends(require_everything)]
+FiltersDep = Annotated[Filters, Depends(get_filters)]

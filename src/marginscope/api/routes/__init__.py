@@ -1,0 +1,1 @@
+"""One router per domain; :mod:`.v1` gathers them under ``/api/v1``."""

@@ -1,0 +1,40 @@
+"""The audit log: who signed in (or failed to), exported what, used which API token, loaded which data."""
+
+from __future__ import annotations
+
+import json
+
+from marginscope.auth.store import AppStore, timestamp
+
+ACTIONS = ("login", "login_failed", "logout", "export", "api", "token_created", "token_revoked", "load",
+           "user_added", "user_removed", "view_saved", "view_deleted")
+
+
+class AuditLog:
+    """Append-only events of one application database.
+
+    Examples
+    --------
+    >>> log = AuditLog(AppStore(":memory:"))
+    >>> log.record("export", "ana", format="xlsx", page="/")
+    >>> [(e["action"], e["detail"]["format"]) for e in log.events()]
+    [('export', 'xlsx')]
+    """
+
+    def __init__(self, store: AppStore):
+        self.store = store
+
+    def record(self, action: str, username: str | None = None, client: str | None = None, **detail) -> None:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        with self.store.connect() as db:
+            db.execute("INSERT INTO audit_log (at, username, action, detail, client) VALUES (?, ?, ?, ?, ?)",
+                       (timestamp(), username, action, json.dumps(detail, default=str, sort_keys=True), client))
+
+    def events(self, limit: int = 200, action: str | None = None, username: str | None = None) -> list[dict]:
+        """The latest events first, optionally of one action or one user."""
+        with self.store.connect() as db:
+            rows = db.execute(
+                "SELECT * FROM audit_log WHERE (? IS NULL OR action = ?) AND (? IS NULL OR username = ?) "
+                "ORDER BY event_id DESC LIMIT ?", (action, action, username, username, limit)).fetchall()
+        return [{**dict(row), "detail": json.loads(row["detail"])} for row in rows]
