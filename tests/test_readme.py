@@ -30,3 +30,18 @@ def test_the_metrics_example_runs(tmp_path, monkeypatch):
         assert namespace["ms"].sales.summary(namespace["q3"]).revenue.iloc[0] > 0
     finally:
         get_settings.cache_clear()
+
+
+def test_every_setting_the_readme_names_exists():
+    from marginscope.config import Settings
+
+    named = set(re.findall(r"MARGINSCOPE_([A-Z_]+)", README.read_text()))
+    assert named, "the README names no settings"
+    assert {name.lower() for name in named} <= set(Settings.model_fields)
+
+
+def test_the_readme_role_table_lists_every_role():
+    from marginscope.auth import Role
+
+    table = README.read_text().split("| role | sees |", 1)[1].split("\n\n", 1)[0]
+    assert sorted(re.findall(r"^\| (\w+) \|", table, re.M)) == sorted(role.value for role in Role)

@@ -272,7 +272,7 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
                   Input("url", "pathname"), Input("url", "search"), Input("data-version", "data"),
                   State("page-version", "data"))
     async def show_page(pathname, search, data_version, page_version):
-        if ctx.triggered_id == "data-version" and (page_version is None or data_version == page_version):
+        if ctx.triggered_id == "data-version" and data_version == page_version:
             return no_update, no_update  # the page is drawn from this data already
         return await signed_in(render_for_user, pathname, search)
 
@@ -280,11 +280,15 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
     def current_version(_principal) -> int:
         return metrics.data_version
 
-    @app.callback(Output("data-version", "data"), Input("data-poll", "n_intervals"), State("data-version", "data"),
+    @app.callback(Output("data-version", "data"), Input("data-poll", "n_intervals"), State("page-version", "data"),
                   prevent_initial_call=True)
-    async def poll_data_version(_ticks, known):
+    async def poll_data_version(_ticks, drawn_from):
+        # Only a version newer than the page's may trigger a redraw: Dash drops the result of a
+        # page callback still running when the callback fires again.
+        if drawn_from is None:
+            return no_update
         version = await signed_in(current_version)
-        return version if version != known else no_update
+        return version if version != drawn_from else no_update
 
     account_menu.register(app, auth, signed_in)
 

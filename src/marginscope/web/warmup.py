@@ -2,8 +2,9 @@
 
 A query is compiled once per filter shape (see :mod:`marginscope.metrics.templates`);
 the first view of each shape costs a second or so. Warming renders every page with
-the default filters and the overview with one filter of each kind, in a background
-thread that steps aside while users' pages are being drawn.
+the default filters and the overview with one filter of each kind, then every page
+again as a user with a scope (a rep or a manager: the scope is a filter shape of its
+own), in a background thread that steps aside while users' pages are being drawn.
 """
 
 from __future__ import annotations
@@ -57,10 +58,15 @@ class WarmUp:
     def _run(self) -> None:
         started = time.perf_counter()
         try:
-            for path, search in views(self.menu, first_values(self.metrics)):
+            values = first_values(self.metrics)
+            # One customer stands in for any scope: queries are compiled per shape, not per value.
+            scoped = Scope(frozenset([values["customer"]])) if "customer" in values else None
+            passes = [(view, EVERYTHING) for view in views(self.menu, values)]
+            passes += [((path, ""), scoped) for path in self.menu] if scoped else []
+            for (path, search), scope in passes:
                 while self.users_waiting():
                     time.sleep(0.05)
-                self.render(path, search)
+                self.render(path, search, None, scope)
         except Exception:  # warming is an optimisation; a failure must not stop the server
             log.exception("warming up the views failed")
         finally:

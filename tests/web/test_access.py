@@ -1,0 +1,106 @@
+"""Who sees what, in a real browser against `marginscope serve`: a rep's dashboard, saved views
+and sign-in, with users added through the project's own CLI."""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+
+import pytest
+
+from marginscope.metrics import Scope
+from tests.web.conftest import BIN, Page, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def add_user(app_db, username: str, role: str, *options: str) -> str:
+    password = secrets.token_urlsafe(16)
+    subprocess.run([BIN / "marginscope", "users", "add", username, "--role", role, *options, "--password-stdin",
+                    "--app-db", str(app_db)], input=password + "\n", text=True, check=True, capture_output=True)
+    return password
+
+
+@pytest.fixture(scope="module")
+def rep(expected, app_db, server, browser):
+    """The rep owning the most customers, signed in: (rep_id, their customers, browser state)."""
+    owners = expected.warehouse.table("customers").owner_rep_id.value_counts().execute()
+    rep_id = owners.sort_values(["owner_rep_id_count", "owner_rep_id"], ascending=[False, True]).owner_rep_id.iloc[0]
+    customers = expected.catalog.owned_customers(reps=[rep_id])
+    password = add_user(app_db, f"rep-{rep_id}", "rep", "--rep-id", rep_id)
+    return rep_id, customers, sign_in(browser, server, f"rep-{rep_id}", password)
+
+
+@pytest.fixture
+def rep_page(browser, server, rep):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, storage_state=rep[2])
+    yield Page(context.new_page(), server)
+    context.close()
+
+
+def test_a_rep_sees_their_customers_figures_only(rep_page, rep, expected):
+    from tests.web.test_browser import filters_for
+    from marginscope.web import format as fmt
+
+    _, customers, _ = rep
+    rep_page.open("/")
+    mine = expected.sales.summary(filters_for(expected, ""), Scope(customers)).iloc[0]
+    assert rep_page.text("#kpi-revenue") == fmt.money(mine.revenue, "EUR")
+    everyone = expected.sales.summary(filters_for(expected, "")).iloc[0]
+    assert mine.revenue < everyone.revenue  # the scope made a difference
+    assert rep_page.errors == []
+
+
+def test_a_rep_cannot_open_another_reps_customer(rep_page, rep, expected):
+    _, customers, _ = rep
+    other = expected.catalog.find_customers("", limit=500).query("customer_id not in @customers").iloc[0]
+    rep_page.open(f"/customer/{other.customer_id}")
+    assert "outside what you may see" in rep_page.text("#page")
+    assert other["name"] not in rep_page.text("#page")
+    rep_page.open(f"/?customer={other.customer_id}")
+    assert other["name"] not in rep_page.text("#page")
+    rep_page.tab.locator("#f-customer input").fill(other["name"][:6])
+    rep_page.tab.wait_for_timeout(1500)  # the search answers as you type
+    offered = rep_page.tab.locator("#f-customer").inner_text()
+    assert other["name"] not in offered
+
+
+def test_the_data_page_is_not_in_a_reps_menu(rep_page):
+    rep_page.open("/data")
+    assert "needs the admin or analyst role" in rep_page.text("#page")
+    assert not rep_page.tab.locator("nav a", has_text="Data").is_visible()
+
+
+def test_a_saved_view_opens_again_and_is_shared_through_the_openers_scope(page, rep_page, rep):
+    page.open("/team?tier=Gold")
+    page.tab.click("#views-toggle")
+    page.tab.fill("#views-name", "Gold team")
+    page.tab.check("#views-shared input")
+    page.tab.click("#views-save")
+    page.tab.wait_for_selector("text=Saved “Gold team”")
+    page.open("/")
+    page.tab.click("#views-toggle")
+    page.tab.click("#views-pick")
+    page.tab.locator(".ms-views-panel", has_text="Gold team").get_by_text("Gold team").last.click()
+    page.tab.click("#views-open")
+    page.wait_for_view("/team?tier=Gold")
+    # the rep sees the shared view, drawn with their own scope
+    rep_page.open("/")
+    rep_page.tab.click("#views-toggle")
+    rep_page.tab.click("#views-pick")
+    rep_page.tab.get_by_text("Gold team (shared by admin)").click()
+    rep_page.tab.click("#views-open")
+    rep_page.wait_for_view("/team?tier=Gold")
+    assert page.errors == [] and rep_page.errors == []
+
+
+def test_a_wrong_password_keeps_the_user_out(browser, server):
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(server + "/pipeline")
+    assert "/login" in tab.url
+    tab.fill("#username", "admin")
+    tab.fill("#password", "not the password")
+    tab.click("button[type=submit]")
+    assert "Wrong user name or password" in tab.inner_text(".error")
+    context.close()
