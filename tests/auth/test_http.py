@@ -1,0 +1,145 @@
+"""Sign-in, sessions, CSRF and scope over HTTP, against the server's real routes (in process)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from marginscope.api.middleware import OPEN_PATHS, SESSION_COOKIE
+from tests.auth.conftest import PASSWORD, sign_in
+
+
+def concrete(path: str) -> str:
+    """A route's path with its parameters filled in."""
+    return re.sub(r"\{[^}]+\}", "x", path)
+
+
+def test_every_route_refuses_anonymous_access(app, client):
+    checked = 0
+    for route in app.server.routes:
+        path, methods = getattr(route, "path", None), getattr(route, "methods", None) or set()
+        if path is None or path in OPEN_PATHS:
+            continue
+        for method in sorted(methods - {"HEAD", "OPTIONS"}):
+            response = client.request(method, concrete(path), follow_redirects=False)
+            assert response.status_code == 401, (method, path, response.status_code)
+            page = client.request(method, concrete(path), headers={"accept": "text/html"}, follow_redirects=False)
+            if method == "GET" and not path.startswith(("/api/", "/export/")):
+                assert page.status_code == 303 and page.headers["location"].startswith("/login?next="), path
+            else:
+                assert page.status_code == 401, (method, path)
+            checked += 1
+    assert checked >= 10  # the Dash routes, the API and the exports are all there
+
+
+def test_signing_in_sets_a_new_http_only_session_and_a_csrf_cookie(client, auth):
+    response = sign_in(client, "ann", next_path="/team?region=North")
+    assert response.status_code == 303 and response.headers["location"] == "/team?region=North"
+    cookies = response.headers.get_list("set-cookie")
+    session = next(c for c in cookies if c.startswith(f"{SESSION_COOKIE}="))
+    assert "HttpOnly" in session and "SameSite=lax" in session
+    csrf = next(c for c in cookies if c.startswith("_csrf_token="))
+    assert "HttpOnly" not in csrf  # Dash's renderer reads it to send X-CSRFToken
+    assert client.get("/api/v1/me").json()["username"] == "ann"
+    assert [e["action"] for e in auth.audit.events(username="ann")] == ["login"]
+
+
+@pytest.mark.parametrize("target, landing", [("https://evil.example/", "/"), ("//evil.example/x", "/"),
+                                             ("/budget", "/budget")])
+def test_the_page_after_sign_in_is_always_on_this_site(client, target, landing):
+    assert sign_in(client, "ann", next_path=target).headers["location"] == landing
+
+
+def test_the_sign_in_form_needs_its_csrf_token(client):
+    client.get("/login")
+    response = client.post("/login", data={"username": "ann", "password": PASSWORD, "csrf_token": "forged"},
+                           follow_redirects=False)
+    assert response.status_code == 400 and SESSION_COOKIE not in client.cookies
+
+
+def test_a_session_id_planted_before_sign_in_is_never_used(client, auth):
+    client.cookies.set(SESSION_COOKIE, "chosen-by-an-attacker", domain="127.0.0.1")
+    sign_in(client, "ann")
+    assert client.cookies.get(SESSION_COOKIE) != "chosen-by-an-attacker"
+    first = client.cookies.get(SESSION_COOKIE)
+    sign_in(client, "ann")  # signing in again replaces the session
+    assert auth.sessions.lookup(first) is None
+    assert auth.sessions.lookup(client.cookies.get(SESSION_COOKIE)).user.username == "ann"
+
+
+def test_wrong_passwords_are_rate_limited(client, auth):
+    statuses = [sign_in(client, "ann", "wrong password!").status_code for _ in range(5)]
+    assert statuses == [401] * 5
+    blocked = sign_in(client, "ann")  # even the right password waits now
+    assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
+    assert SESSION_COOKIE not in client.cookies
+    assert len(auth.audit.events(action="login_failed")) == 5
+
+
+def test_state_changing_requests_need_the_csrf_header(client):
+    sign_in(client, "ann")
+    callback = {"output": "page.children", "outputs": {"id": "page", "property": "children"}, "inputs": [],
+                "changedPropIds": [], "state": []}
+    assert client.post("/_dash-update-component", json=callback).status_code == 403
+    with_header = client.post("/_dash-update-component", json=callback,
+                              headers={"X-CSRFToken": client.cookies.get("_csrf_token")})
+    assert with_header.status_code != 403
+    assert client.post("/logout", data={"csrf_token": "forged"}).status_code == 403
+    assert client.get("/api/v1/me").status_code == 200
+
+
+def test_signing_out_ends_the_session(client, auth):
+    sign_in(client, "ann")
+    session = client.cookies.get(SESSION_COOKIE)
+    response = client.post("/logout", data={"csrf_token": client.cookies.get("_csrf_token")}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert auth.sessions.lookup(session) is None
+    client.cookies.set(SESSION_COOKIE, session, domain="127.0.0.1")
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_user_lands_on_their_default_view(client, auth):
+    ann = auth.users.get("ann")
+    auth.views.set_default(ann, auth.views.save(ann, "Gold", "/budget", "?tier=Gold").view_id)
+    sign_in(client, "ann")
+    landing = client.get("/", headers={"accept": "text/html"}, follow_redirects=False)
+    assert landing.status_code == 303 and landing.headers["location"] == "/budget?tier=Gold"
+    assert client.get("/?tier=Silver", headers={"accept": "text/html"}, follow_redirects=False).status_code == 200
+
+
+def show_page(client, pathname: str, search: str = "") -> str:
+    """The text of the page the dashboard's page callback draws for this client's user."""
+    payload = {
+        "output": "..page.children...page-version.data..",
+        "outputs": [{"id": "page", "property": "children"}, {"id": "page-version", "property": "data"}],
+        "inputs": [{"id": "url", "property": "pathname", "value": pathname},
+                   {"id": "url", "property": "search", "value": search},
+                   {"id": "data-version", "property": "data", "value": None}],
+        "changedPropIds": ["url.pathname"],
+        "state": [{"id": "page-version", "property": "data", "value": None}],
+    }
+    response = client.post("/_dash-update-component", json=payload,
+                           headers={"X-CSRFToken": client.cookies.get("_csrf_token")})
+    assert response.status_code == 200, response.text
+    return json.dumps(response.json()["response"]["page"]["children"])
+
+
+def test_a_rep_sees_only_their_customers_on_the_pages(client):
+    sign_in(client, "ann")
+    assert "Acme" in show_page(client, "/customer/C1")
+    other = show_page(client, "/customer/C2")
+    assert "Globex" not in other and "outside what you may see" in other
+    overview = show_page(client, "/", "?start=2026-01-01&end=2026-03-31")
+    assert "Acme" in overview and "Globex" not in overview and "Umbrella" not in overview
+    asked_for_other = show_page(client, "/profitability", "?start=2026-01-01&end=2026-03-31&customer=C2")
+    assert "Globex" not in asked_for_other
+
+
+def test_the_data_page_is_for_admins_and_analysts(client):
+    sign_in(client, "mia")
+    assert "needs the admin or analyst role" in show_page(client, "/data")
+    client.cookies.clear()
+    sign_in(client, "ada")
+    assert "needs the admin or analyst role" not in show_page(client, "/data")

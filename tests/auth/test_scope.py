@@ -1,0 +1,25 @@
+"""Each role's scope, worked out by hand from the ownership in conftest."""
+
+from __future__ import annotations
+
+import pytest
+
+from marginscope.auth import scope_for
+
+
+@pytest.mark.parametrize("username, customers", [
+    ("boss", None), ("ada", None),
+    ("mia", {"C1", "C2", "C3"}),  # Ann's and Bob's customers
+    ("ann", {"C1", "C3"}), ("cy", {"C4"}),
+])
+def test_each_role_sees_its_customers(auth, owned, username, customers):
+    scope = scope_for(auth.users.get(username), owned)
+    assert scope.customers == (None if customers is None else frozenset(customers))
+
+
+def test_a_reps_figures_are_their_customers_figures(auth, owned):
+    scope = scope_for(auth.users.get("ann"), owned)
+    # C1 100.00 + C3 20.00 of revenue; C2 and C4 are not Ann's
+    assert float(owned.sales.summary(scope=scope).revenue.iloc[0]) == 120.00
+    assert set(owned.sales.by("customer_id", scope=scope).customer_id) == {"C1", "C3"}
+    assert owned.catalog.find_customers("", scope).customer_id.tolist() == ["C1", "C3"]
