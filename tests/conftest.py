@@ -27,6 +27,17 @@ R2,Bob,Mia,South
 INVOICE_HEADER = "invoice_id,line_no,kind,invoice_date,customer_id,product_id,rep_id,quantity,unit_price,discount_amount,net_amount,cogs"
 
 
+@pytest.fixture(autouse=True)
+def app_db_of_the_test(tmp_path, monkeypatch):
+    """Every test gets its own application database (users, audit log), never the working directory's."""
+    from marginscope.config import get_settings
+
+    monkeypatch.setenv("MARGINSCOPE_APP_DB", str(tmp_path / "app.sqlite3"))
+    get_settings.cache_clear()
+    yield tmp_path / "app.sqlite3"
+    get_settings.cache_clear()
+
+
 @pytest.fixture
 def warehouse(tmp_path):
     """An empty warehouse in a DuckDB file of its own."""

@@ -163,3 +163,25 @@ def test_load_sql_reads_a_query_on_postgresql(url, write, postgres_url):
     assert code == 3 and "loaded customers" in out and "2 read, 1 loaded" in out
     code, out = run("load-sql", "customers", "--source", postgres_url, "-w", url)
     assert code == 1 and "give the query with --query or --query-file" in out
+
+
+def test_users_are_managed_from_the_command_line_and_loads_are_audited(url, write, app_db_of_the_test):
+    from marginscope.auth import Auth
+
+    add = runner.invoke(app, ["users", "add", "ann", "--role", "rep", "--rep-id", "R1", "--password-stdin"],
+                        input="a long enough password\n")
+    assert add.exit_code == 0 and "added ann (rep)" in add.output
+    code, out = run("users", "add", "bob", "--role", "rep", "--password-stdin")
+    assert code == 1 and "a rep needs --rep-id" in out
+    code, out = run("users", "add", "bob", "--role", "owner")
+    assert code == 1 and "unknown role 'owner'" in out
+    code, out = run("users", "list")
+    assert code == 0 and "ann │ rep │ customers owned by rep R1" in out
+    auth = Auth(app_db_of_the_test)
+    assert auth.users.authenticate("ann", "a long enough password").rep_id == "R1"
+    run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
+    [event] = auth.audit.events(action="load")
+    assert event["detail"]["table"] == "reps" and event["detail"]["rows_loaded"] == 2
+    code, out = run("users", "remove", "ann")
+    assert code == 0 and auth.users.get("ann") is None
+    assert run("users", "remove", "ann")[0] == 1

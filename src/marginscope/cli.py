@@ -7,6 +7,7 @@ why); 2 wrong usage; 3 a file loaded, but some of its rows were quarantined.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import secrets
 import sys
 from contextlib import contextmanager
@@ -88,8 +89,16 @@ def _progress_bar():
         yield update
 
 
-def _quality_checks(wh: Warehouse, results: list[LoadResult]):
-    """The data-quality checks that found something, run after every load that loaded rows."""
+def _after_loads(wh: Warehouse, results: list[LoadResult], app_db: str | None = None):
+    """Record the loads in the audit log; return the data-quality checks that found something,
+    run after every load that loaded rows."""
+    from marginscope.auth import Auth
+
+    audit = Auth.open(app_db).audit
+    for result in results:
+        audit.record("load", get_settings().user or getpass.getuser(), "cli", table=result.table,
+                     source=result.source, status=result.status, rows_loaded=result.rows_loaded,
+                     rows_rejected=result.rows_rejected, data_version=result.data_version)
     if not any(result.ok and result.rows_loaded for result in results):
         return None
     found = quality.checks(wh)
@@ -170,7 +179,7 @@ def load(
         with _open(warehouse) as wh:
             with _progress_bar() as progress:
                 result = load_file(wh, table, file, rules, policy=policy, progress=progress)
-            flagged = _quality_checks(wh, [result])
+            flagged = _after_loads(wh, [result])
     except (IngestError, MappingError, ValueError) as exc:
         raise _fail(str(exc)) from None
     _report(result, report)
@@ -201,7 +210,7 @@ def load_sql(
         with _open(warehouse) as wh:
             with _progress_bar() as progress:
                 result = load_query(wh, table, source, sql, rules, policy=policy, progress=progress)
-            flagged = _quality_checks(wh, [result])
+            flagged = _after_loads(wh, [result])
     except (IngestError, MappingError, ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
     _report(result, report)
@@ -274,7 +283,7 @@ def load_bundle_command(
         with _open(warehouse) as wh:
             with _progress_bar() as progress:
                 results = load_bundle(wh, spec, policy=policy, progress=progress)
-            flagged = _quality_checks(wh, results)
+            flagged = _after_loads(wh, results)
     except (IngestError, MappingError) as exc:
         raise _fail(str(exc)) from None
     for result in results:
@@ -372,7 +381,7 @@ def demo(out: OutOption = Path("demo-data"), seed: SeedOption = 7, customers: Cu
     with _open(warehouse) as wh:
         with _progress_bar() as progress:
             results = load_bundle(wh, Bundle.from_yaml(bundle), progress=progress)
-        flagged = _quality_checks(wh, results)
+        flagged = _after_loads(wh, results, app_db)
     for result in results:
         _report(result, None)
     _print_quality(flagged)
