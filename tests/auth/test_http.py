@@ -126,15 +126,30 @@ def show_page(client, pathname: str, search: str = "") -> str:
     return json.dumps(response.json()["response"]["page"]["children"])
 
 
-def test_a_rep_sees_only_their_customers_on_the_pages(client):
+OTHERS = ("Globex", "Umbrella")  # C2 and C4: not Ann's
+
+
+@pytest.mark.parametrize("search", ["?start=2026-01-01&end=2026-03-31", "?customer=C2", "?customer=C2&customer=C1",
+                                    "?rep=R2", "?region=South"])
+def test_a_rep_sees_none_of_another_reps_customers_on_any_page(app, client, search):
+    from marginscope.web.pages import all_pages
+
     sign_in(client, "ann")
+    for page in all_pages():
+        path = page.path.replace("<customer_id>", "C2")
+        shown = show_page(client, path, search)
+        assert not any(name in shown for name in OTHERS), (path, search)
     assert "Acme" in show_page(client, "/customer/C1")
-    other = show_page(client, "/customer/C2")
-    assert "Globex" not in other and "outside what you may see" in other
-    overview = show_page(client, "/", "?start=2026-01-01&end=2026-03-31")
-    assert "Acme" in overview and "Globex" not in overview and "Umbrella" not in overview
-    asked_for_other = show_page(client, "/profitability", "?start=2026-01-01&end=2026-03-31&customer=C2")
-    assert "Globex" not in asked_for_other
+    assert "outside what you may see" in show_page(client, "/customer/C2")
+
+
+def test_a_shared_view_of_another_reps_customer_shows_a_rep_nothing(client, auth):
+    boss = auth.users.get("boss")
+    shared = auth.views.save(boss, "Globex", "/customer/C2", "", shared=True)
+    sign_in(client, "ann")
+    view = auth.views.get(auth.users.get("ann"), shared.view_id)  # Ann may open it ...
+    shown = show_page(client, view.path, view.search)
+    assert "Globex" not in shown and "outside what you may see" in shown  # ... and sees nothing of C2
 
 
 def test_the_data_page_is_for_admins_and_analysts(client):
