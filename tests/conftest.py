@@ -9,6 +9,7 @@ import pytest
 import marginscope
 from marginscope.ingest import load_file
 from marginscope.warehouse import Warehouse
+from tests.live_server import admin_state, app_db, browser, demo_warehouse, expected, page, server  # noqa: F401
 
 MAVEN_CRM = Path(__file__).resolve().parents[2] / "shared" / "data" / "maven_crm"
 

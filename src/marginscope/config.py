@@ -45,6 +45,8 @@ class Settings(BaseSettings):
                                                      "starts, if no user of that name exists.")
     admin_password: str | None = Field(None, description="The password of admin_user (read from the environment "
                                                          "only; never a default).")
+    chromium: str = Field("/usr/bin/chromium", description="The Chromium (or Chrome) program that prints PDF "
+                                                           "exports of pages; launched headless for each export.")
     warm_up: bool = Field(True, description="Render the common views when the server starts, so that the first "
                                             "visitors do not wait for queries to compile.")
 

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from marginscope.metrics import Scope
-from tests.web.conftest import BIN, Page, sign_in
+from tests.live_server import BIN, Page, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -77,23 +77,30 @@ def test_the_page_shell_never_waits_for_the_connection(company):
     assert shell, "building the page shell waited for the database connection"
 
 
-def test_a_first_visit_to_a_deep_link_gets_the_styles(minimal_app):
+def test_a_first_visit_to_a_deep_link_gets_the_styles(company, tmp_path):
     import threading
     import time
     import urllib.request
 
     import uvicorn
 
-    from tests.web.conftest import free_port
+    from marginscope.auth import Auth, Role
+    from tests.live_server import free_port
 
+    auth = Auth(tmp_path / "app.sqlite3")
+    auth.users.add("ana", "a long enough password", Role.ANALYST)
+    session, _ = auth.sessions.create("ana", hours=1)
+    app = create_app(company(customers=CUSTOMERS, products=PRODUCTS, invoice_lines=LINES), auth)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(minimal_app.server, host="127.0.0.1", port=port, log_level="error"))
+    server = uvicorn.Server(uvicorn.Config(app.server, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
         while not server.started:
             time.sleep(0.05)
-        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/customer/C1", timeout=10).read().decode()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/customer/C1",
+                                         headers={"Cookie": f"ms_session={session}"})
+        page = urllib.request.urlopen(request, timeout=10).read().decode()
     finally:
         server.should_exit = True
         thread.join(10)
@@ -119,13 +126,15 @@ def test_warming_up_renders_the_common_views(company):
     metrics = company(customers=CUSTOMERS, products=PRODUCTS, invoice_lines=LINES)
     app = create_app(metrics)
     rendered = []
-    app.warm_up.render = lambda path, search: rendered.append((path, search))
+    app.warm_up.render = lambda path, search, user, scope: rendered.append((path, search, scope.customers))
     app.warm_up.start()
     assert app.warm_up.done.wait(60)
-    assert rendered[:len(MENU)] == [(path, "") for path in MENU]
+    assert rendered[:len(MENU)] == [(path, "", None) for path in MENU]
     # then the overview with one value of each filter the data has: conftest's first region, tier, ...
-    assert ("/", "?region=North") in rendered and ("/", "?tier=Bronze") in rendered
-    assert ("/", "?customer=C1") in rendered and ("/", "?category=Hardware") in rendered
+    assert ("/", "?region=North", None) in rendered and ("/", "?tier=Bronze", None) in rendered
+    assert ("/", "?customer=C1", None) in rendered and ("/", "?category=Hardware", None) in rendered
+    # and every page as a user with a scope, which compiles queries of a shape of their own
+    assert rendered[-len(MENU):] == [(path, "", frozenset({"C1"})) for path in MENU]
 
 
 def test_the_portrait_path_carries_the_customer_id():

@@ -20,11 +20,12 @@ def install(server: FastAPI, metrics: Metrics, auth: Auth, render_page=None) -> 
 
     ``render_page(path, search, user, scope)`` draws a dashboard page server side (exports use it).
     """
-    from marginscope.api.routes import login, v1
+    from marginscope.api.routes import export, login, v1
 
     settings = get_settings()
     server.state.metrics, server.state.auth, server.state.render_page = metrics, auth, render_page
     limiter = LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
     server.include_router(login.router(auth, limiter))
     server.include_router(v1.router(), prefix="/api/v1")
+    server.include_router(export.router)
     server.add_middleware(AuthMiddleware, auth=auth)

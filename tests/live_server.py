@@ -1,6 +1,9 @@
-"""Fixtures for the web tests: a demo company built by the project's own CLI, a copy of it
-for computing expected figures, and a real `marginscope serve` on 127.0.0.1 whose admin
-is created from the environment, as an installer would."""
+"""Fixtures of the tests that need a running server (the dashboard, exports to PDF): a demo
+company built by the project's own CLI, a copy of it for computing expected figures, a
+real `marginscope serve` on 127.0.0.1 whose admin is created from the environment, as an
+installer would, and headless Chromium signed in to it.
+
+They are registered in ``tests/conftest.py``, so one server serves the whole session."""
 
 from __future__ import annotations
 
@@ -17,10 +20,10 @@ from pathlib import Path
 import pytest
 
 import marginscope
+from marginscope.config import get_settings
+from marginscope.export.pdf import FLAGS as CHROMIUM_FLAGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"]
+CHROMIUM = get_settings().chromium
 DEMO_AS_OF = "2026-06-30"
 BIN = Path(sys.executable).parent
 ADMIN = ("admin", secrets.token_urlsafe(16))

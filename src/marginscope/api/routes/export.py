@@ -1,0 +1,99 @@
+"""``/export/csv``, ``/export/xlsx`` and ``/export/pdf``: the current view as a file.
+
+Each takes the page's path (``page=/team``) and the same filter parameters as the
+page's URL, draws the page as the signed-in user (through their scope: a rep's
+export holds only their customers) and answers with an attachment named
+``marginscope-<page>-<date>.<ext>``. Every export is written to the audit log.
+
+- 404: no page at that path; 403: a page that shows the whole warehouse, asked
+  for by a user who is neither admin nor analyst; 422: a CSV of a page with several
+  tables without ``table=`` (the answer lists them), or a page that could not be drawn.
+- The PDF is printed by a headless Chromium (see :mod:`marginscope.export.pdf`);
+  504 when the page did not finish drawing in time, 503 when the browser failed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from marginscope.api.deps import AuthDep, CurrentPrincipal, FiltersDep, MetricsDep
+from marginscope.api.principal import Principal
+from marginscope.auth import Auth
+from marginscope.config import get_settings
+from marginscope.export import PageError, View, capture
+from marginscope.export import csv as csv_export
+from marginscope.export import pdf as pdf_export
+from marginscope.export import xlsx as xlsx_export
+from marginscope.export.tables import TableChoiceError, choose
+from marginscope.metrics import Filters
+from marginscope.metrics.engine import Metrics
+from marginscope.web.pages import all_pages, resolve
+
+router = APIRouter(prefix="/export", tags=["export"])
+PAGES = all_pages()
+PageParam = Annotated[str, Query(description="The page's path, as in the browser: /, /team, /customer/C000042",
+                                  examples=["/team"])]
+
+
+async def _view(request: Request, principal: Principal, metrics: Metrics, page: str, filters: Filters) -> View:
+    """The page drawn as ``principal`` sees it, off the event loop; 404, 403 or 422 when it cannot be."""
+    found = resolve(page, PAGES)
+    if found is None:
+        raise HTTPException(404, f"there is no page at {page}")
+    user = principal.user
+    if found[0].whole_warehouse and not user.sees_everything:
+        raise HTTPException(403, f"{found[0].title} shows the whole warehouse; it needs the admin or analyst role")
+
+    def draw() -> View:
+        return capture(request.app.state.render_page, metrics, page, filters, user, principal.scope(metrics))
+
+    try:
+        return await anyio.to_thread.run_sync(draw)
+    except PageError as exc:
+        raise HTTPException(422, f"the page could not be exported: {exc}") from None
+
+
+def _attachment(request: Request, auth: Auth, view: View, content: bytes, media_type: str, extension: str,
+                **detail) -> Response:
+    auth.audit.record("export", view.username, request.client.host if request.client else None,
+                      format=extension, page=view.path, filters=view.search, data_version=view.data_version,
+                      **detail)
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{view.filename(extension)}"'})
+
+
+@router.get("/csv", summary="One table of a page as CSV (headers as on screen, raw numbers)")
+async def export_csv(request: Request, principal: CurrentPrincipal, metrics: MetricsDep, auth: AuthDep,
+                     filters: FiltersDep, page: PageParam = "/",
+                     table: Annotated[str | None, Query(description="The grid's name; needed when the page has "
+                                                                    "several")] = None) -> Response:
+    view = await _view(request, principal, metrics, page, filters)
+    try:
+        chosen = choose(view.tables, table)
+    except TableChoiceError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return _attachment(request, auth, view, csv_export.to_csv(chosen), csv_export.MEDIA_TYPE, "csv",
+                       table=chosen.name)
+
+
+@router.get("/xlsx", summary="Every table of a page as an Excel workbook, with a sheet describing the view")
+async def export_xlsx(request: Request, principal: CurrentPrincipal, metrics: MetricsDep, auth: AuthDep,
+                      filters: FiltersDep, page: PageParam = "/") -> Response:
+    view = await _view(request, principal, metrics, page, filters)
+    content = await anyio.to_thread.run_sync(xlsx_export.to_xlsx, view)
+    return _attachment(request, auth, view, content, xlsx_export.MEDIA_TYPE, "xlsx")
+
+
+@router.get("/pdf", summary="A page printed as PDF (A4 landscape), exactly as on screen")
+async def export_pdf(request: Request, principal: CurrentPrincipal, metrics: MetricsDep, auth: AuthDep,
+                     filters: FiltersDep, page: PageParam = "/") -> Response:
+    view = await _view(request, principal, metrics, page, filters)
+    try:
+        content = await pdf_export.to_pdf(view, str(request.base_url), auth, get_settings().chromium)
+    except pdf_export.PrintError as exc:
+        raise HTTPException(504 if isinstance(exc, pdf_export.PrintTimeout) else 503, str(exc)) from None
+    return _attachment(request, auth, view, content, pdf_export.MEDIA_TYPE, "pdf")

@@ -1,0 +1,43 @@
+"""One table of a view as CSV: the headers as on screen, the raw numbers.
+
+Numbers are written unformatted (``1234.5``, fractions for percentages: ``0.25``) so
+a spreadsheet or a script reads them as numbers; dates are ISO (``2026-01-31``).
+The text is UTF-8 with a byte-order mark, which Excel needs to read accents. Text that
+a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or
+a carriage return) is written with a leading apostrophe, as OWASP advises against CSV
+injection; numbers are never touched.
+
+Examples
+--------
+>>> from marginscope.export.tables import Table, TableColumn
+>>> table = Table("top", "Top customers", [TableColumn("name", "Customer"),
+...               TableColumn("revenue", "Revenue", "money")], [["Acme", 1234.5], ["Globex", None]])
+>>> to_csv(table).decode("utf-8-sig").splitlines()
+['Customer,Revenue', 'Acme,1234.5', 'Globex,']
+>>> inert("=HYPERLINK(1)"), inert("-5"), inert(-5)
+("'=HYPERLINK(1)", "'-5", -5)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from marginscope.export.tables import Table
+
+MEDIA_TYPE = "text/csv; charset=utf-8"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """``value``, made safe to open in a spreadsheet when it is text that would run as a formula."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def to_csv(table: Table) -> bytes:
+    """``table`` as CSV bytes (UTF-8 with BOM; missing values are empty cells)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)  # RFC 4180: CRLF line ends
+    writer.writerow(table.headers)
+    writer.writerows([inert(value) for value in row] for row in table.rows)
+    return out.getvalue().encode("utf-8-sig")
