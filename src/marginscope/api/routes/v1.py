@@ -4,11 +4,29 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from marginscope.api.routes import me
+from marginscope.api.routes import (
+    audit,
+    budget,
+    catalog,
+    customers,
+    ingest,
+    me,
+    pipeline,
+    products,
+    profitability,
+    quality,
+    receivables,
+    rfm,
+    sales,
+    team,
+    tokens,
+    views,
+)
 
 
 def router() -> APIRouter:
     v1 = APIRouter()
-    for module in (me,):
+    for module in (me, sales, budget, customers, profitability, pipeline, team, rfm, products, receivables, catalog,
+                   quality, tokens, views, audit, ingest):
         v1.include_router(module.router)
     return v1
