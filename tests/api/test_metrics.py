@@ -1,0 +1,135 @@
+"""Metric endpoints: figures worked out by hand, scope, pagination and bad parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from marginscope.metrics import EVERYTHING, Filters
+from tests.api.conftest import Q1
+
+# What a rep who owns only C1 must never see: the other customers' ids and names.
+OTHER_CUSTOMERS = re.compile(r"\b(C2|C3|C4|Globex|Initech|Umbrella)\b")
+
+
+def test_revenue_of_a_reps_own_customer(served):
+    # Ann (R1) owns C1 only. C1's lines in Q1: I1 95.00 + 200.00, I3 18.00, credit note CN1 -9.50.
+    # I5 (C2, 400.00) is credited to R1 but C2 is Bob's customer: not Ann's to see.
+    ann = served.as_user("ann").get("/api/v1/sales/summary", params=Q1).json()
+    assert ann["revenue"] == 303.50 and ann["returns"] == 9.50 and ann["active_customers"] == 1
+    # By the rep on the line, an admin sees R1's sales to C2 as well: 303.50 + 400.00.
+    admin = served.as_user("boss").get("/api/v1/sales/summary", params={**Q1, "rep": "R1"}).json()
+    assert admin["revenue"] == 703.50
+    # Open receivables of C1 on 31 March: I1 295.00 - 100.00 paid, I3 18.00 unpaid.
+    receivables = served.as_user("ann").get("/api/v1/receivables/summary", params=Q1).json()
+    assert receivables["open_amount"] == 213.00 and receivables["as_of"] == "2026-03-31"
+    # Ann's deals: D1 won on C1 (300.00); D3, won by Ann on Bob's C2, is not hers to see.
+    pipeline = served.as_user("ann").get("/api/v1/pipeline/summary", params=Q1).json()["items"]
+    assert (pipeline[0]["won"], pipeline[0]["pipeline_revenue"]) == (1, 300.00)
+
+
+def test_figures_are_the_metrics_layers_own(served):
+    answer = served.as_user("boss").get("/api/v1/sales/trend", params={**Q1, "grain": "month"}).json()
+    expected = served.metrics.sales.trend("month", Filters(dt.date(2026, 1, 1), dt.date(2026, 3, 31)), EVERYTHING)
+    assert [row["period"] for row in answer["items"]] == ["2026-01-01", "2026-02-01", "2026-03-01"]
+    assert [row["revenue"] for row in answer["items"]] == [float(v) for v in expected.revenue]
+    growth = served.as_user("boss").get("/api/v1/sales/compare", params={**Q1, "basis": "yoy"}).json()
+    by_measure = {row["measure"]: row for row in growth["items"]}
+    assert by_measure["discount"]["growth"] is None  # prior discount 0: growth is n/a, never 0 or infinite
+    assert growth["attrs"] == {"current": ["2026-01-01", "2026-03-31"], "prior": ["2025-01-01", "2025-03-31"]}
+
+
+def test_the_portrait_of_a_customer_out_of_scope_is_not_found_like_an_unknown_one(served):
+    ann = served.as_user("ann")
+    own = ann.get("/api/v1/customers/C1/portrait", params=Q1)
+    assert own.status_code == 200 and own.json()["customer"]["name"] == "Acme"
+    assert own.json()["current"][0]["revenue"] == 303.50
+    others, unknown = ann.get("/api/v1/customers/C2/portrait", params=Q1), ann.get("/api/v1/customers/ZZ/portrait",
+                                                                                     params=Q1)
+    assert others.status_code == unknown.status_code == 404
+    assert others.json() == unknown.json()
+    assert served.as_user("boss").get("/api/v1/customers/C2/portrait", params=Q1).status_code == 200
+
+
+FILTERS = {"start", "end", "region", "industry", "rep", "tier", "type", "category", "customer", "product", "limit",
+           "offset"}
+# The filters that point at another rep's customer: C2 by id, and R1's own sale to C2 (line I5) by rep.
+TOWARDS_C2 = {"customer": ["C1", "C2"], "rep": "R1"}
+
+
+def _requests(openapi: dict):
+    """Every GET of /api/v1 over Q1: as is, filtered towards C2, and with each value of each of its own
+    parameters (every value of an enumeration; a boolean true, a number, a date; ids and texts "C2"),
+    one at a time."""
+    for path, operations in openapi["paths"].items():
+        if not path.startswith("/api/v1") or "get" not in operations:
+            continue
+        own = [p for p in operations["get"].get("parameters", []) if p["name"] not in FILTERS]
+        required = {p["name"]: _choices(p)[0] for p in own if p.get("required")}
+        variants = [{}, TOWARDS_C2, *({p["name"]: value} for p in own for value in _choices(p))]
+        for variant in variants:
+            values = {**Q1, **required, **variant}
+            yield path.format(**{name: values.pop(name) for name in re.findall(r"{(\w+)}", path)}), values
+
+
+def _choices(parameter: dict) -> list:
+    schema = parameter["schema"]
+    enumerated = next((option["enum"] for option in [schema, *schema.get("anyOf", [])] if "enum" in option), None)
+    if enumerated:
+        return enumerated
+    kinds = {option.get("format", option.get("type")) for option in [schema, *schema.get("anyOf", [])]}
+    for kind, value in (("boolean", "true"), ("integer", 2026), ("number", 0.5), ("date", "2026-03-15")):
+        if kind in kinds:
+            return [value]
+    return ["C2"]
+
+
+def test_a_rep_never_sees_another_reps_customer_through_any_endpoint_or_parameter(served):
+    openapi = served.as_user("boss").get("/openapi.json").json()
+    ann = served.as_user("ann")
+    answered = seen_own = 0
+    for url, params in _requests(openapi):
+        answer = ann.get(url, params=params)
+        assert answer.status_code in (200, 403, 404, 422), (url, params, answer.text)
+        assert not OTHER_CUSTOMERS.search(answer.text), (url, params, answer.text)
+        answered += answer.status_code == 200
+        seen_own += '"C1"' in answer.text
+    # The sweep reached the data: most calls answered, and Ann's own customer shows up.
+    assert answered > 150 and seen_own > 20
+
+
+def test_lists_are_paged_with_their_total(served):
+    admin = served.as_user("boss")
+    whole = admin.get("/api/v1/sales/by/customer_id", params=Q1).json()
+    assert whole["total"] == 4 and whole["limit"] == 100 and whole["offset"] == 0
+    assert [row["customer_id"] for row in whole["items"]] == ["C2", "C1", "C4", "C3"]  # by revenue
+    page = admin.get("/api/v1/sales/by/customer_id", params={**Q1, "limit": 2, "offset": 1}).json()
+    assert page["total"] == 4 and page["limit"] == 2 and page["offset"] == 1
+    assert page["items"] == whole["items"][1:3]
+    assert admin.get("/api/v1/sales/by/customer_id", params={**Q1, "offset": 4}).json()["items"] == []
+    values = admin.get("/api/v1/catalog/attributes/region", params={"limit": 1, "offset": 2}).json()
+    assert values["total"] == 3 and values["items"] == ["West"]
+    for wrong in ({"limit": 0}, {"limit": 10_001}, {"offset": -1}):
+        assert admin.get("/api/v1/sales/by/customer_id", params=wrong).status_code == 422
+
+
+@pytest.mark.parametrize(("url", "params", "says"), [
+    ("/api/v1/sales/summary", {"start": "2026-03-01", "end": "2026-01-01"}, "after end"),
+    ("/api/v1/sales/summary", {"start": "2026-02-30"}, "start"),
+    ("/api/v1/sales/summary", {"end": "yesterday"}, "end"),
+    ("/api/v1/sales/by/colour", Q1, "customer_id"),
+    ("/api/v1/sales/trend", {"grain": "fortnight"}, "month"),
+    ("/api/v1/sales/compare", {**Q1, "basis": "lastyear"}, "yoy"),
+    ("/api/v1/sales/compare", {"basis": "yoy"}, "date range"),
+    ("/api/v1/budget/by/industry", Q1, "region"),
+    ("/api/v1/customers/retention/colour", Q1, "tier"),
+    ("/api/v1/pipeline/movers/rep_id", {**Q1, "measure": "smiles"}, "pipeline_revenue"),
+    ("/api/v1/profitability/concentration", {"profit_share": 1.5}, "profit_share"),
+    ("/api/v1/quality/check-rows", {"check": "no such check"}, "the checks are"),
+])
+def test_bad_parameters_are_refused_with_a_clear_message(served, url, params, says):
+    answer = served.as_user("boss").get(url, params=params)
+    assert answer.status_code == 422
+    assert says in answer.text
