@@ -66,7 +66,7 @@ class AuthMiddleware:
                 and path not in FORM_PATHS and connection.headers.get(CSRF_HEADER) != who.csrf_token:
             return await _respond(send, 403, {"detail": "missing or wrong CSRF token: reload the page and try again"})
         if who is not None and who.token_id is not None:
-            self.auth.audit.record("api", who.user.username, _client(connection), token_id=who.token_id,
+            self.auth.audit.record("api", who.user.username, client_address(connection), token_id=who.token_id,
                                    method=scope.get("method"), path=path)
         if who is not None and path == "/" and not scope.get("query_string") and _wants_page(connection, scope):
             default = self.auth.views.default(who.user)
@@ -99,5 +99,5 @@ async def _redirect(send: Send, location: str) -> None:
     await send({"type": "http.response.body", "body": b""})
 
 
-def _client(connection: HTTPConnection) -> str | None:
+def client_address(connection: HTTPConnection) -> str | None:
     return connection.client.host if connection.client else None

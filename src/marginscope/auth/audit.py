@@ -6,6 +6,7 @@ import json
 
 from marginscope.auth.store import AppStore, timestamp
 
+_MATCHING = "WHERE (? IS NULL OR action = ?) AND (? IS NULL OR username = ?)"  # a constant, values bound
 ACTIONS = ("login", "login_failed", "logout", "export", "api", "token_created", "token_revoked", "load",
            "user_added", "user_removed", "view_saved", "view_deleted")
 
@@ -31,10 +32,16 @@ class AuditLog:
             db.execute("INSERT INTO audit_log (at, username, action, detail, client) VALUES (?, ?, ?, ?, ?)",
                        (timestamp(), username, action, json.dumps(detail, default=str, sort_keys=True), client))
 
-    def events(self, limit: int = 200, action: str | None = None, username: str | None = None) -> list[dict]:
+    def events(self, limit: int = 200, action: str | None = None, username: str | None = None,
+               offset: int = 0) -> list[dict]:
         """The latest events first, optionally of one action or one user."""
         with self.store.connect() as db:
-            rows = db.execute(
-                "SELECT * FROM audit_log WHERE (? IS NULL OR action = ?) AND (? IS NULL OR username = ?) "
-                "ORDER BY event_id DESC LIMIT ?", (action, action, username, username, limit)).fetchall()
+            rows = db.execute(f"SELECT * FROM audit_log {_MATCHING} ORDER BY event_id DESC LIMIT ? OFFSET ?",
+                              (action, action, username, username, limit, offset)).fetchall()
         return [{**dict(row), "detail": json.loads(row["detail"])} for row in rows]
+
+    def count(self, action: str | None = None, username: str | None = None) -> int:
+        """How many events :meth:`events` would list with no limit."""
+        with self.store.connect() as db:
+            return db.execute(f"SELECT count(*) FROM audit_log {_MATCHING}",
+                              (action, action, username, username)).fetchone()[0]

@@ -42,6 +42,8 @@ def reps(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataF
     """One row per rep with sales, CRM figures, retention and quadrant."""
     roster = wh.table("reps").select("rep_id", "name", "manager", "regional_office").execute()
     owned = wh.table("customers")
+    if scope.customers is not None:  # a rep sees how many of *their* customers each rep owns
+        owned = owned.filter(owned.customer_id.isin(sorted(scope.customers)))
     owned = owned.group_by("owner_rep_id").aggregate(customers_owned=owned.count()).execute()
     table = roster.merge(owned.rename(columns={"owner_rep_id": "rep_id"}), on="rep_id", how="left")
     table["customers_owned"] = table.customers_owned.fillna(0).astype("int64")

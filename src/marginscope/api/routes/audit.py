@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel
 
 from marginscope.api.deps import AuthDep, CurrentUser
-from marginscope.api.middleware import _client as client_address
+from marginscope.api.middleware import client_address
 from marginscope.api.params import AuditAction
 from marginscope.api.results import Page, PageDep
 from marginscope.auth import Auth, User
@@ -43,12 +43,4 @@ def events(auth: AuthDep, page: PageDep,
            username: Annotated[str | None, Query(description="Only events of this user")] = None,
            ) -> Page[AuditEvent]:
     """Sign-ins and failures, sign-outs, exports, API use, tokens made and revoked, loads, users and views."""
-    latest = auth.audit.events(limit=page.offset + page.limit, action=action, username=username)
-    return page.page(latest[page.offset:], _count(auth, action, username))
-
-
-def _count(auth: Auth, action: str | None, username: str | None) -> int:
-    # AuditLog.events has no count and no offset; the same filter, counted here, gives the page its total.
-    with auth.store.connect() as db:
-        return db.execute("SELECT count(*) FROM audit_log WHERE (? IS NULL OR action = ?) "
-                          "AND (? IS NULL OR username = ?)", (action, action, username, username)).fetchone()[0]
+    return page.page(auth.audit.events(page.limit, action, username, page.offset), auth.audit.count(action, username))
