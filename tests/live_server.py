@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 import shutil
 import socket
 import subprocess
@@ -62,15 +64,17 @@ def app_db(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("app-db") / "app.sqlite3"
 
 
-@pytest.fixture(scope="session")
-def server(demo_warehouse, app_db):
-    """`marginscope serve` on a free port of 127.0.0.1 with an admin (:data:`ADMIN`); yields its base URL."""
+@contextmanager
+def serving(database: Path, app_db: Path, **settings: str) -> Iterator[str]:
+    """`marginscope serve` of ``database`` on a free port of 127.0.0.1 with an admin (:data:`ADMIN`);
+    yields its base URL. ``settings`` are extra MARGINSCOPE_* environment variables."""
     port = free_port()
     process = subprocess.Popen(
         [BIN / "marginscope", "serve", "--host", "127.0.0.1", "--port", str(port), "--warehouse",
-         f"duckdb://{demo_warehouse}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+         f"duckdb://{database}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         env={**os.environ, "MARGINSCOPE_CURRENCY": "EUR", "MARGINSCOPE_APP_DB": str(app_db),
-             "MARGINSCOPE_ADMIN_USER": ADMIN[0], "MARGINSCOPE_ADMIN_PASSWORD": ADMIN[1]})
+             "MARGINSCOPE_ADMIN_USER": ADMIN[0], "MARGINSCOPE_ADMIN_PASSWORD": ADMIN[1],
+             **{f"MARGINSCOPE_{name.upper()}": value for name, value in settings.items()}})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -82,9 +86,18 @@ def server(demo_warehouse, app_db):
                 process.kill()
                 raise RuntimeError(f"the server did not start:\n{process.stdout.read().decode()}")
             time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(demo_warehouse, app_db):
+    """The demo company served for the whole session; yields its base URL."""
+    with serving(demo_warehouse, app_db) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
