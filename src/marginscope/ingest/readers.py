@@ -195,17 +195,17 @@ def _read_excel(path: Path, mapping: Mapping) -> pa.Table:
     rows = sheet.to_python(skip_empty_area=False)
     if not rows:
         raise IngestError(f"{path}: sheet {sheet.name!r} is empty; expected a header row")
-    header = [_cell_text(v) or "" for v in rows[0]]
+    header = [cell_text(v) or "" for v in rows[0]]
     while header and not header[-1]:
         header.pop()  # trailing blank header cells are formatting, not columns
     check_header(path, header)  # here, not only in read_source: the dict below would merge duplicate names
     width = len(header)
     body = [row for row in rows[1:]]
-    columns = [[_cell_text(row[i]) if i < len(row) else None for row in body] for i in range(width)]
+    columns = [[cell_text(row[i]) if i < len(row) else None for row in body] for i in range(width)]
     return pa.table({name: pa.array(values, pa.string()) for name, values in zip(header, columns)})
 
 
-def _cell_text(value) -> str | None:
+def cell_text(value) -> str | None:
     """An Excel cell as the text a person would read in it."""
     if value is None or value == "":
         return None

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from marginscope.api.deps import LoaderUser, MetricsDep
 from marginscope.api.routes.audit import record
 from marginscope.ingest import IngestError, LoadResult, Mapping, Policy, load_source
-from marginscope.ingest.readers import SourceTable, _cell_text, check_header
+from marginscope.ingest.readers import SourceTable, cell_text, check_header
 
 router = APIRouter(prefix="/ingest", tags=["ingest"])
 
@@ -96,6 +96,6 @@ def _source(table: str, rows: list[dict[str, JsonScalar]], username: str) -> Sou
     label = f"REST API push to {table} by {username}"
     columns = list(dict.fromkeys(name for row in rows for name in row))
     check_header(label, columns)
-    data = pa.table({name: pa.array([_cell_text(row.get(name)) for row in rows], pa.string()) for name in columns})
+    data = pa.table({name: pa.array([cell_text(row.get(name)) for row in rows], pa.string()) for name in columns})
     digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
     return SourceTable(path=label, data=data, first_row=1, sha256=digest)
