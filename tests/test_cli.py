@@ -185,3 +185,21 @@ def test_users_are_managed_from_the_command_line_and_loads_are_audited(url, writ
     code, out = run("users", "remove", "ann")
     assert code == 0 and auth.users.get("ann") is None
     assert run("users", "remove", "ann")[0] == 1
+
+
+def test_api_tokens_are_made_listed_and_revoked_from_the_command_line(app_db_of_the_test):
+    from marginscope.auth import Auth, Role
+
+    auth = Auth(app_db_of_the_test)
+    auth.users.add("ann", "a long enough password", Role.REP, rep_id="R1")
+    code, out = run("tokens", "create", "ann", "notebook")
+    assert code == 0
+    token = re.search(r"ms_\S+", out).group(0)
+    user, token_id = auth.tokens.authenticate(token)
+    assert user.username == "ann"
+    code, out = run("tokens", "list", "ann")
+    assert code == 0 and token_id in out and "notebook" in out and token not in out
+    assert run("tokens", "revoke", "ann", token_id)[0] == 0
+    assert auth.tokens.authenticate(token) is None
+    assert run("tokens", "revoke", "ann", token_id)[0] == 1
+    assert run("tokens", "create", "nobody", "x")[0] == 1

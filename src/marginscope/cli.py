@@ -505,5 +505,42 @@ def users_passwd(username: Annotated[str, typer.Argument()],
     console.print(f"password of {username} changed", highlight=False)
 
 
+tokens_app = typer.Typer(help="API tokens of a user: create, list, revoke.", no_args_is_help=True)
+app.add_typer(tokens_app, name="tokens")
+
+
+@tokens_app.command("create")
+def tokens_create(username: Annotated[str, typer.Argument()], name: Annotated[str, typer.Argument()],
+                  app_db: AppDbOption = None) -> None:
+    """Make an API token for a user; it is printed once and scoped like the user."""
+    auth = _auth(app_db)
+    if auth.users.get(username) is None:
+        raise _fail(f"there is no user {username!r}")
+    info, token = auth.tokens.create(username, name)
+    auth.audit.record("token_created", username, "cli", token_id=info.token_id, name=info.name)
+    console.print(f"token {info.token_id} for {username} (shown only now):", highlight=False)
+    console.print(token, markup=False, highlight=False, soft_wrap=True)
+
+
+@tokens_app.command("list")
+def tokens_list(username: Annotated[str, typer.Argument()], app_db: AppDbOption = None) -> None:
+    """A user's tokens (never the secrets)."""
+    table = RichTable("id", "name", "created", "last used", "revoked")
+    for info in _auth(app_db).tokens.list(username):
+        table.add_row(info.token_id, info.name, info.created_at, info.last_used_at or "", info.revoked_at or "")
+    console.print(table)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(username: Annotated[str, typer.Argument()], token_id: Annotated[str, typer.Argument()],
+                  app_db: AppDbOption = None) -> None:
+    """Revoke one of a user's tokens; it is refused from then on."""
+    auth = _auth(app_db)
+    if not auth.tokens.revoke(username, token_id):
+        raise _fail(f"{username} has no live token {token_id}")
+    auth.audit.record("token_revoked", username, "cli", token_id=token_id)
+    console.print(f"revoked {token_id}", highlight=False)
+
+
 if __name__ == "__main__":
     app()
