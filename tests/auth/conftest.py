@@ -7,8 +7,6 @@ C1 and C3 are owned by R1, C2 by R2, C4 by R3.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from marginscope.auth import Auth, Role

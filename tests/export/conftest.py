@@ -21,7 +21,6 @@ from marginscope.auth import Auth, Role
 from marginscope.web.app import create_app
 from tests.conftest import open_with
 from tests.metrics.conftest import COSTS, LINES, PRODUCTS, REPS
-from tests.live_server import ADMIN
 
 CUSTOMERS = """customer_id,name,industry,region,tier,owner_rep_id
 C1,Acme,retail,North,Gold,R1

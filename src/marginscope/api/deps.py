@@ -60,7 +60,7 @@ def get_filters(
     industry: Annotated[list[str], Query(description="Customer industry (repeatable)")] = [],  # noqa: B006
     rep: Annotated[list[str], Query(description="Rep credited on the line (repeatable)")] = [],  # noqa: B006
     tier: Annotated[list[str], Query(description="Customer tier (repeatable)")] = [],  # noqa: B006
-    type: Annotated[list[str], Query(description="Customer type (repeatable)")] = [],  # noqa: B006,A002
+    type: Annotated[list[str], Query(description="Customer type (repeatable)")] = [],  # noqa: B006
     category: Annotated[list[str], Query(description="Product category (repeatable)")] = [],  # noqa: B006
     customer: Annotated[list[str], Query(description="Customer id (repeatable)")] = [],  # noqa: B006
     product: Annotated[list[str], Query(description="Product id (repeatable)")] = [],  # noqa: B006

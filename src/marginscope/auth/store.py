@@ -92,11 +92,12 @@ class AppStore:
         if not self._memory:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
-            db = self._shared = self._open() if self._memory else self._open()
+            db = self._open()
             db.executescript(SCHEMA)  # runs in its own transaction
-            if not self._memory:
+            if self._memory:
+                self._shared = db  # an in-memory database lives as long as its one connection
+            else:
                 db.close()
-                self._shared = None
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
@@ -110,7 +111,7 @@ class AppStore:
     def connect(self) -> Iterator[sqlite3.Connection]:
         """A connection in one transaction: committed on success, rolled back on an error."""
         with self._lock:
-            if self._memory:  # an in-memory database lives as long as its one connection
+            if self._memory:
                 db = self._shared
             else:
                 db = self._open()
