@@ -2,7 +2,8 @@
 
 Definitions
 -----------
-- Per rep: customers owned (``customers.owner_rep_id``), revenue, gross profit and
+- Per rep: customers owned (``customers.owner_rep_id``; within the user's scope, so a
+  rep sees how many of their own customers each rep owns), revenue, gross profit and
   CM % of the sales credited to the rep (the rep on the invoice line), retention
   rate of the customers they own (:func:`marginscope.metrics.customers.retention`),
   and the CRM figures of :mod:`marginscope.metrics.pipeline` for their deals.
