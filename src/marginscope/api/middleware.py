@@ -13,7 +13,10 @@ the sign-in and sign-out forms check their own form field instead.
 from __future__ import annotations
 
 import json
+from functools import partial
 from urllib.parse import quote
+
+import anyio
 
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -49,7 +52,7 @@ def identify(auth: Auth, connection: HTTPConnection) -> Principal | None:
 
 
 class AuthMiddleware:
-    """Pure ASGI, so it costs one SQLite lookup and nothing else per request."""
+    """Pure ASGI, so it costs one SQLite lookup (in a worker thread) and nothing else per request."""
 
     def __init__(self, app: ASGIApp, auth: Auth):
         self.app, self.auth = app, auth
@@ -59,17 +62,19 @@ class AuthMiddleware:
             return await self.app(scope, receive, send)
         connection = HTTPConnection(scope)
         path = scope["path"]
-        who = identify(self.auth, connection)
+        # SQLite may wait on another process's write (the CLI adding a user): not on the event loop.
+        who = await anyio.to_thread.run_sync(identify, self.auth, connection)
         if who is None and path not in OPEN_PATHS:
             return await self._refuse(connection, scope, send)
         if who is not None and who.token_id is None and scope.get("method", "GET") not in SAFE_METHODS \
                 and path not in FORM_PATHS and connection.headers.get(CSRF_HEADER) != who.csrf_token:
             return await _respond(send, 403, {"detail": "missing or wrong CSRF token: reload the page and try again"})
         if who is not None and who.token_id is not None:
-            self.auth.audit.record("api", who.user.username, client_address(connection), token_id=who.token_id,
-                                   method=scope.get("method"), path=path)
+            await anyio.to_thread.run_sync(partial(
+                self.auth.audit.record, "api", who.user.username, client_address(connection), token_id=who.token_id,
+                method=scope.get("method"), path=path))
         if who is not None and path == "/" and not scope.get("query_string") and _wants_page(connection, scope):
-            default = self.auth.views.default(who.user)
+            default = await anyio.to_thread.run_sync(self.auth.views.default, who.user)
             if default is not None and default.url != "/":  # a user's default view is where they land
                 return await _redirect(send, default.url)
         reset = principal.current.set(who)
