@@ -23,7 +23,8 @@ from marginscope.metrics import EVERYTHING, Scope
 from marginscope.web import format as fmt
 from marginscope.web import state as url_state
 from marginscope.web.components.charts import YEAR_COLOURS
-from tests.export.conftest import ADMIN, PASSWORD, sign_in
+from tests.export.conftest import PASSWORD, sign_in
+from tests.live_server import ADMIN
 
 pytestmark = pytest.mark.browser
 
