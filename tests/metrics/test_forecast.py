@@ -26,7 +26,8 @@ C3,Initech,East,Bronze,R2
 """
 PRODUCTS = "product_id,name,category\nP1,Bolt,Hardware\nP2,Licence,Software\n"
 REPS = "rep_id,name\nR1,Ann\nR2,Bob\n"
-HEADER = "invoice_id,line_no,kind,invoice_date,order_id,customer_id,product_id,rep_id,quantity,unit_price,net_amount,cogs"
+HEADER = ("invoice_id,line_no,kind,invoice_date,order_id,customer_id,product_id,rep_id,quantity,unit_price,"
+          "net_amount,cogs")
 SEASON = [100, 120, 90, 150, 130, 110, 160, 170, 140, 120, 180, 200]
 JAN_2024 = dt.date(2024, 1, 1)
 END_2025 = dt.date(2025, 12, 31)

@@ -53,8 +53,8 @@ Definitions
   forecasts (below 1 the model beats "same month last year"; missing when the
   seasonal-naive MAE is 0).
 - The model chosen is the candidate with the lowest MAE (MAPE cannot rank months
-  of 0), except that a simpler model (in the order above) whose MAE exceeds the
-  lowest by less than 0.1% of the mean absolute actual wins the tie. A candidate
+  of 0), except that a simpler model (in the order above) whose MAE is within 1%
+  of the lowest wins: a more complex model has to be clearly better. A candidate
   that cannot be fitted at every origin (the optimiser fails, a forecast is not
   finite) is left out, with the reason in its ``note``.
 - The forecast is the chosen model with its parameters estimated on the whole
@@ -99,7 +99,8 @@ MIN_HISTORY = SEASON + 1
 SEASONAL_ETS_MIN = 2 * SEASON
 DEFAULT_HORIZON = 12
 DEFAULT_LIMIT = 12
-TIE_TOLERANCE = 1e-3
+TIE_TOLERANCE = 0.01  # of the lowest MAE
+ROUNDING = 1e-9  # of the mean absolute actual: MAEs this close are equal (exact fits differ by rounding only)
 Z = {80: 1.2815515655446004, 95: 1.959963984540054}  # standard normal quantiles of 90% and 97.5%
 SEASONAL_NAIVE = "seasonal naive"
 _FITTING = threading.Lock()  # warnings.catch_warnings is not thread-safe; fits hold the GIL anyway
@@ -400,6 +401,20 @@ def mape(actuals: np.ndarray, forecasts: np.ndarray) -> float:
     return float(np.mean(np.abs(actuals[keep] - forecasts[keep]) / np.abs(actuals[keep])))
 
 
+def choose(maes: list[float], scale: float) -> int:
+    """The position of the model chosen among models ordered simplest first, by their backtest MAEs:
+    the first whose MAE is within 1% of the lowest (``scale``, the mean absolute actual, sets what
+    counts as rounding).
+
+    >>> choose([10.0, 9.95, 9.0], scale=100)  # 9.95 is not within 1% of 9.0
+    2
+    >>> choose([10.0, 9.95], scale=100)  # 10.0 is within 1% of 9.95: the simpler model wins
+    0
+    """
+    best = min(maes)
+    return next(i for i, mae in enumerate(maes) if mae <= best * (1 + TIE_TOLERANCE) + ROUNDING * scale)
+
+
 def evaluate(history: pd.DataFrame, measure: str) -> pd.DataFrame:
     """Backtest every candidate on every series of ``history`` (from :func:`monthly_history`).
 
@@ -441,12 +456,8 @@ def evaluate(history: pd.DataFrame, measure: str) -> pd.DataFrame:
             if "mae" in row:
                 row["relative_mae"] = row["mae"] / naive_mae if naive_mae > 0 else float("nan")
         fitted = [row for row in results if "mae" in row]
-        if not fitted:
-            rows.extend(results)
-            continue
-        best = min(row["mae"] for row in fitted)
-        tolerance = TIE_TOLERANCE * fitted[0]["scale"]
-        next(row for row in fitted if row["mae"] <= best + tolerance)["chosen"] = True
+        if fitted:
+            fitted[choose([row["mae"] for row in fitted], fitted[0]["scale"])]["chosen"] = True
         rows.extend(results)
     columns = ["series", "model", "chosen", "mae", "mape", "relative_mae", "forecasts", "history_months",
                "backtest_months", "first_origin", "last_origin", "note"]
