@@ -213,7 +213,8 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
     def menu_links(pathname, search):
         current = resolve(pathname or "/", pages)
         hrefs = [f"{page.path}{search or ''}" for _, page in menu]
-        classes = ["active" if current and current[0] is page else "" for _, page in menu]
+        classes = ["active" if current and (current[0] is page or current[0].section == page.path) else ""
+                   for _, page in menu]
         return *hrefs, *classes
 
     # --- the page -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ var MS = (function () {
     percent: fmt(function (v) { return tenths.format(v * 100) + "%"; }),
     count: fmt(function (v) { return whole.format(v); }),
     number: fmt(function (v) { return tenths.format(v); }),
+    ratio: fmt(function (v) { return cents.format(v) + "×"; }),
     compareDates: function (filterDate, cell) {
       if (!cell) { return -1; }
       var d = new Date(cell + "T00:00:00");

@@ -6,13 +6,16 @@ from dash import html
 
 
 def kpi(name: str, label: str, value: str, *, exact: str | None = None, detail: str | None = None,
-        status: str | None = None) -> html.Div:
-    """One card. ``status`` ("good" or "bad") colours the detail line; ``exact`` is the hover text."""
+        status: str | None = None, notes: list[str] = ()) -> html.Div:
+    """One card. ``status`` ("good" or "bad") colours the detail line; ``exact`` is the hover text;
+    ``notes`` are further lines under the detail (``kpi-{name}-note-{i}``)."""
     children = [html.Div(label, className="ms-kpi-label"),
                 html.Div(value, className="ms-kpi-value", id=f"kpi-{name}", title=exact or value)]
     if detail:
         children.append(html.Div(detail, className=f"ms-kpi-detail ms-{status}" if status else "ms-kpi-detail",
                                  id=f"kpi-{name}-detail"))
+    children += [html.Div(note, className="ms-kpi-detail", id=f"kpi-{name}-note-{index}")
+                 for index, note in enumerate(notes)]
     return html.Div(children, className="ms-kpi")
 
 

@@ -12,6 +12,9 @@ LOSS = "#c0392b"
 GAIN = "#2e7d32"
 MUTED = "#b8c4d6"
 YEAR_COLOURS = ["#b8c4d6", "#6c8ebf", "#1f4e79"]  # oldest to current year
+FORECAST = "#6c8ebf"  # the actuals' navy, lightened: what is expected, not yet what happened
+BAND_80 = "rgba(108, 142, 191, 0.35)"
+BAND_95 = "rgba(108, 142, 191, 0.16)"
 SEQUENTIAL = "Blues"
 
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}

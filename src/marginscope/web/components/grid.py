@@ -38,6 +38,7 @@ _FORMATTERS = {
     "percent": "MS.percent(params.value)",
     "count": "MS.count(params.value)",
     "number": "MS.number(params.value)",
+    "ratio": "MS.ratio(params.value)",
 }
 
 
@@ -45,7 +46,7 @@ _FORMATTERS = {
 class Column:
     """One column of a grid.
 
-    ``kind`` is text, date, money, money_exact, percent, count or number; ``link``
+    ``kind`` is text, date, money, money_exact, percent, count, number or ratio (0.85×); ``link``
     makes its cells drill through to the grid's entity; ``signed`` colours negative
     values red, ``alert`` the values it holds true for.
     """

@@ -40,6 +40,7 @@ class Page:
     render: Callable[[PageContext], list]
     in_menu: bool = True
     whole_warehouse: bool = False  # shows data outside any scope: admins and analysts only
+    section: str | None = None  # the menu entry a page outside the menu belongs to (highlighted for it)
 
     def match(self, pathname: str) -> dict[str, str] | None:
         pattern = "^" + re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", self.path.rstrip("/") or "/") + "/?$"
@@ -48,10 +49,10 @@ class Page:
 
 
 def all_pages() -> list[Page]:
-    from marginscope.web.pages import (budget, customers, data, overview, pipeline, portrait, products,
+    from marginscope.web.pages import (budget, customers, data, forecast, overview, pipeline, portrait, products,
                                        profitability, segments, team)
-    return [overview.PAGE, budget.PAGE, segments.PAGE, profitability.PAGE, customers.PAGE, team.PAGE,
-            pipeline.PAGE, products.PAGE, data.PAGE, portrait.PAGE]
+    return [overview.PAGE, budget.PAGE, forecast.PAGE, segments.PAGE, profitability.PAGE, customers.PAGE,
+            team.PAGE, pipeline.PAGE, products.PAGE, data.PAGE, portrait.PAGE, forecast.VIEW]
 
 
 def resolve(pathname: str, pages: list[Page]) -> tuple[Page, dict[str, str]] | None:

@@ -11,6 +11,7 @@ from marginscope.web.components import charts, notices
 from marginscope.web.components.cards import kpi, kpi_row
 from marginscope.web.components.grid import Column, grid
 from marginscope.web.pages import Page, PageContext
+from marginscope.web.pages import forecast as forecast_page
 
 MEASURE_NAMES = {"revenue": "Revenue", "gross_profit": "Gross profit"}
 DIMENSION_NAMES = {"region": "Region", "product_category": "Product category", "rep_id": "Rep",
@@ -75,8 +76,9 @@ def render(ctx: PageContext) -> list:
                 status=None if attainment is None else ("good" if attainment >= 1 else "bad")),
         ]
     months = m.budget.by_month(f, s)
-    body = [kpi_row(*cards), html.Div([monthly_chart(months, "revenue", c), monthly_chart(months, "gross_profit", c)],
-                                      className="ms-row")]
+    body = [kpi_row(*cards), forecast_page.outlook(ctx),
+            html.Div([monthly_chart(months, "revenue", c), monthly_chart(months, "gross_profit", c)],
+                     className="ms-row")]
     body += [g for g in (dimension_grid(ctx, d) for d in DIMENSION_NAMES) if g is not None]
     month_table = months.assign(measure=months.measure.map(MEASURE_NAMES))
     body.append(grid("budget-by-month", month_table, [

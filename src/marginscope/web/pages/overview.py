@@ -11,11 +11,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
+from marginscope.metrics import forecast as forecasting
 from marginscope.web import format as fmt
 from marginscope.web.components import charts
 from marginscope.web.components.cards import kpi, kpi_row, status_of
 from marginscope.web.components.grid import Column, grid
 from marginscope.web.pages import Page, PageContext
+from marginscope.web.pages import forecast as forecast_page
 
 MONTHS = [calendar.month_abbr[m] for m in range(1, 13)]
 
@@ -87,6 +89,14 @@ def trend_by_year(ctx: PageContext, measure: str, title: str) -> html.Div:
             fig.add_trace(go.Scatter(x=[MONTHS[p.month - 1] for p in full.period], y=full.budget,
                                      name=f"{end.year} budget", mode="lines",
                                      line=dict(color=charts.BUDGET, dash="dash")))
+    as_of = forecasting.as_of_for(ctx.filters)
+    if as_of.year == end.year:
+        ahead = ctx.metrics.forecast.monthly(measure, "company", filters=ctx.filters, scope=ctx.scope, as_of=as_of)
+        ahead = ahead[(ahead.kind == "forecast") & (pd.to_datetime(ahead.period).dt.year == end.year)]
+        if not ahead.empty:
+            fig.add_trace(go.Scatter(x=[MONTHS[p.month - 1] for p in ahead.period], y=ahead.value,
+                                     name=f"{end.year} forecast", mode="lines+markers",
+                                     line=dict(color=charts.FORECAST, dash="dot", width=2), marker=dict(size=5)))
     fig.update_xaxes(categoryorder="array", categoryarray=MONTHS)
     fig.update_yaxes(tickformat="~s", title=ctx.currency)
     return charts.graph(f"trend-{measure}", fig, title=title)
@@ -112,6 +122,7 @@ def render(ctx: PageContext) -> list:
     top_products = m.sales.top_products(10, f, s)
     return [
         kpis(ctx),
+        forecast_page.outlook(ctx),
         html.Div([trend_by_year(ctx, "revenue", "Revenue by month: this year and the two before"),
                   trend_by_year(ctx, "gross_profit", "Gross profit by month")], className="ms-row"),
         html.Div([
