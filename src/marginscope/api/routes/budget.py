@@ -47,6 +47,9 @@ def to_date(metrics: MetricsDep, filters: FiltersDep, scope: CurrentScope, page:
 def full_year_outlook(year: Annotated[int, Query(ge=1900, le=9999, description="The calendar year")],
                       metrics: MetricsDep, filters: FiltersDep, scope: CurrentScope, page: PageDep,
                       as_of: AsOf = None) -> MetricPage:
-    """Per measure: actual to date and the full-year budget. The forecast of the remaining months, and so
-    the outlook, are null: the metrics layer takes them from a forecast model, which is not built yet."""
+    """Per measure: actual to ``as_of``, the forecast of the rest of the year (the remainder of the month in
+    progress and every later month), the outlook (their sum), the full-year budget and the outlook's
+    attainment; with the forecast's model, backtest MAPE and relative_mae (its error over the seasonal-naive
+    forecast's; see ``/forecast/backtest``). The forecast is the company's, under the same filters and scope.
+    When the history is too short to forecast, the outlook is null and ``forecast_note`` says why."""
     return page.of(metrics.budget.full_year_outlook(year, filters, scope, as_of=as_of))

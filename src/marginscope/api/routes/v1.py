@@ -9,6 +9,7 @@ from marginscope.api.routes import (
     budget,
     catalog,
     customers,
+    forecast,
     ingest,
     me,
     pipeline,
@@ -26,7 +27,7 @@ from marginscope.api.routes import (
 
 def router() -> APIRouter:
     v1 = APIRouter()
-    for module in (me, sales, budget, customers, profitability, pipeline, team, rfm, products, receivables, catalog,
-                   quality, tokens, views, audit, ingest):
+    for module in (me, sales, budget, forecast, customers, profitability, pipeline, team, rfm, products,
+                   receivables, catalog, quality, tokens, views, audit, ingest):
         v1.include_router(module.router)
     return v1
