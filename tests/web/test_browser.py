@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from marginscope.metrics import forecast
 from marginscope.web import format as fmt
 from marginscope.web import state as url_state
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/budget", "/segments", "/profitability", "/customers", "/team", "/pipeline", "/products", "/data"]
+PAGES = ["/", "/budget", "/forecast", "/segments", "/profitability", "/customers", "/team", "/pipeline", "/products", "/data"]
 
 
 def filters_for(expected, search: str):
@@ -72,6 +73,35 @@ def test_other_pages_show_the_metrics_layers_figures(page, expected):
     status = expected.customers.status("month", f).iloc[-1]
     assert page.text("#kpi-churned") == fmt.count(status.churned)
     assert page.text("#kpi-new") == fmt.count(status.new)
+
+
+def test_the_forecast_page_shows_the_metrics_layers_forecast_and_backtest(page, expected):
+    f = filters_for(expected, "")
+    as_of = forecast.as_of_for(f)
+    page.open("/forecast")
+    backtest = expected.forecast.backtest("revenue", "company", f, as_of=as_of).iloc[0]
+    assert page.text("#forecast-model") == backtest.model
+    assert page.text("#forecast-mape") == fmt.percent(backtest.mape)
+    assert page.text("#forecast-naive-mape") == fmt.percent(backtest.seasonal_naive_mape)
+    assert page.text("#forecast-relative") == f"{backtest.relative_mae:.2f}×"
+    monthly = expected.forecast.monthly("revenue", "company", filters=f, as_of=as_of)
+    first = monthly[monthly.kind == "forecast"].iloc[0]
+    row = page.tab.locator("#panel-forecast-months .ag-row[row-index='0']").inner_text()
+    assert first.period.isoformat() in row and f"{first.value:,.0f}" in row and f"{first.lo95:,.0f}" in row
+    assert page.text(".ms-nav a.active") == "Forecast"
+    page.tab.click("#choose-region")
+    page.wait_for_view("/forecast/region/revenue")
+    regions = expected.forecast.backtest("revenue", "region", f, as_of=as_of)
+    for region in regions.series:
+        assert page.tab.locator(f"#panel-forecast-{region}").count() == 1
+    north = regions.set_index("series").loc["North"]
+    assert f"{north.model} · backtest MAPE {fmt.percent(north.mape)}" in page.text("#panel-forecast-North")
+    assert page.text(".ms-nav a.active") == "Forecast"  # the menu entry of every forecast view
+    page.open("/")
+    outlook = expected.budget.full_year_outlook(as_of.year, f, as_of=as_of).set_index("measure")
+    assert page.text("#kpi-outlook-revenue") == fmt.money(outlook.loc["revenue", "outlook"], "EUR")
+    assert page.text("#kpi-outlook-gross_profit") == fmt.money(outlook.loc["gross_profit", "outlook"], "EUR")
+    assert page.errors == []
 
 
 def test_the_data_page_shows_the_warehouse_and_its_checks(page, expected):
