@@ -136,7 +136,7 @@ def test_a_rep_sees_none_of_another_reps_customers_on_any_page(app, client, sear
 
     sign_in(client, "ann")
     for page in all_pages():
-        path = page.path.replace("<customer_id>", "C2")
+        path = page.path.replace("<customer_id>", "C2").replace("<series>", "rep_id").replace("<measure>", "revenue")
         shown = show_page(client, path, search)
         assert not any(name in shown for name in OTHERS), (path, search)
     assert "Acme" in show_page(client, "/customer/C1")
