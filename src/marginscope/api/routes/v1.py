@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from marginscope.api.routes import (
+    alerts,
     audit,
     budget,
     catalog,
@@ -27,6 +28,6 @@ from marginscope.api.routes import (
 def router() -> APIRouter:
     v1 = APIRouter()
     for module in (me, sales, budget, customers, profitability, pipeline, team, rfm, products, receivables, catalog,
-                   quality, tokens, views, audit, ingest):
+                   quality, tokens, views, audit, ingest, alerts):
         v1.include_router(module.router)
     return v1

@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from marginscope.alerts import AlertEvaluator
+from marginscope.auth import User
 from marginscope.metrics import Filters, Scope
 from marginscope.metrics.engine import Metrics
 
@@ -25,6 +27,8 @@ class PageContext:
     counts: dict[str, int]  # rows per canonical table
     currency: str = "EUR"
     args: dict[str, str] = field(default_factory=dict)  # path parameters, e.g. the customer id
+    user: User | None = None  # None: the whole warehouse, drawn for the warm-up, benchmarks and tests
+    alerts: AlertEvaluator | None = None
 
     def link(self, path: str) -> str:
         return f"{path}{self.search}"
@@ -48,10 +52,10 @@ class Page:
 
 
 def all_pages() -> list[Page]:
-    from marginscope.web.pages import (budget, customers, data, overview, pipeline, portrait, products,
+    from marginscope.web.pages import (alerts, budget, customers, data, overview, pipeline, portrait, products,
                                        profitability, segments, team)
     return [overview.PAGE, budget.PAGE, segments.PAGE, profitability.PAGE, customers.PAGE, team.PAGE,
-            pipeline.PAGE, products.PAGE, data.PAGE, portrait.PAGE]
+            pipeline.PAGE, products.PAGE, alerts.PAGE, data.PAGE, portrait.PAGE]
 
 
 def resolve(pathname: str, pages: list[Page]) -> tuple[Page, dict[str, str]] | None:
