@@ -84,7 +84,7 @@ def _form(ctx: PageContext) -> html.Div:
 def _manage(rules) -> html.Div:
     return html.Div(className="ms-panel", children=[
         html.H3("Manage a rule", className="ms-grid-title"),
-        html.Div(className="ms-form", children=[
+        html.Div(className="ms-actions", children=[
             dcc.Dropdown(id="alert-pick", options=_rule_options(rules), placeholder="Pick a rule",
                          style={"minWidth": "260px"}),
             *[html.Button(label, id=button, className="ms-button ms-small", n_clicks=0) for button, label in
