@@ -7,10 +7,12 @@ from fastapi import APIRouter
 from marginscope.api.routes import (
     audit,
     budget,
+    campaigns,
     catalog,
     customers,
     ingest,
     me,
+    nps,
     pipeline,
     products,
     profitability,
@@ -26,7 +28,7 @@ from marginscope.api.routes import (
 
 def router() -> APIRouter:
     v1 = APIRouter()
-    for module in (me, sales, budget, customers, profitability, pipeline, team, rfm, products, receivables, catalog,
-                   quality, tokens, views, audit, ingest):
+    for module in (me, sales, budget, customers, profitability, pipeline, team, rfm, products, receivables,
+                   campaigns, nps, catalog, quality, tokens, views, audit, ingest):
         v1.include_router(module.router)
     return v1
