@@ -18,8 +18,8 @@ from threading import Lock, RLock
 import pandas as pd
 
 from marginscope.config import get_settings
-from marginscope.metrics import (budget, catalog, customers, pipeline, portrait, products, profitability,
-                                 quality, receivables, rfm, sales, team, templates)
+from marginscope.metrics import (budget, campaigns, catalog, customers, nps, pipeline, portrait, products,
+                                 profitability, quality, receivables, rfm, sales, team, templates)
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
 
@@ -286,6 +286,77 @@ class ReceivableMetrics:
                                lambda: pd.DataFrame([receivables.dso(self._m.warehouse, filters, scope)]))
 
 
+class CampaignMetrics:
+    """Campaign attribution, lift and ROI; definitions in :mod:`marginscope.metrics.campaigns`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """One row per campaign overlapping the date range: attributed sales and won deals, target
+        revenue during and in the baseline, lift, incremental gross profit, cost and ROI."""
+        return self._m._run(("campaigns.summary",), filters, scope,
+                            lambda f, s: campaigns.summary_expr(self._m.warehouse, f, s))
+
+    def campaign(self, campaign_id: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """The :meth:`summary` row of one campaign, whatever the date range (empty if there is no such campaign)."""
+        return self._m._run(("campaigns.one", campaign_id), filters, scope,
+                            lambda f, s: campaigns.summary_expr(self._m.warehouse, f, s, campaign_id))
+
+    def customers(self, campaign_id: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """The customers the campaign reached: attributed revenue, GP and orders, won deals, in the target or not."""
+        return self._m._run(("campaigns.customers", campaign_id), filters, scope,
+                            lambda f, s: campaigns.customers_expr(self._m.warehouse, campaign_id, f, s))
+
+    def by_day(self, campaign_id: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """Target revenue and GP on each day of the campaign beside the same day of its baseline, with running
+        totals (empty if there is no such campaign)."""
+        def compute() -> pd.DataFrame:
+            found = self.campaign(campaign_id, filters, scope)
+            if found.empty:
+                return pd.DataFrame(columns=["day", "date", "baseline_date", "revenue", "baseline_revenue"])
+            days = self._m._run(("campaigns.days", campaign_id), filters, scope,
+                                lambda f, s: campaigns.daily_expr(self._m.warehouse, campaign_id, f, s))
+            return campaigns.by_campaign_day(days, found.iloc[0])
+        return self._m._cached(("campaigns.by_day", campaign_id), filters, scope, compute)
+
+
+class NpsMetrics:
+    """Net promoter score beside financial value; definitions in :mod:`marginscope.metrics.nps`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def responses(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """Every answer in the range with its category (promoter, passive, detractor), newest first."""
+        return self._m._run(("nps.responses",), filters, scope,
+                            lambda f, s: nps.answers_expr(self._m.warehouse, f, s))
+
+    def respondents(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """One row per customer answering in the range, with their answers and latest score."""
+        return self._m._run(("nps.respondents",), filters, scope,
+                            lambda f, s: nps.respondents_expr(self._m.warehouse, f, s))
+
+    def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """One row: responses, respondents, average score, category shares and NPS (points, -100 to 100)."""
+        return self._m._cached(("nps.summary",), filters, scope,
+                               lambda: nps.summary(self.respondents(filters, scope)))
+
+    def by(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """NPS per tier, region, industry, customer_type, owner_rep_id or rfm_segment, beside the segment's
+        revenue, gross profit and contribution margin, in total and per customer."""
+        if dimension not in nps.DIMENSIONS:
+            raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(nps.DIMENSIONS)}")
+
+        def compute() -> pd.DataFrame:
+            customers = self._m._run(("nps.customers",), filters, scope,
+                                     lambda f, s: nps.customers_in_selection_expr(self._m.warehouse, f, s))
+            scores = self._m.rfm.scores(filters, scope) if dimension == "rfm_segment" else None
+            return nps.by_segment(self.respondents(filters, scope), customers,
+                                  self._m.profitability.customers(filters, scope), dimension, scores)
+        return self._m._cached(("nps.by", dimension), filters, scope, compute)
+
+
 class CatalogMetrics:
     """What there is to filter by; see :mod:`marginscope.metrics.catalog`."""
 
@@ -407,6 +478,8 @@ class Metrics:
         self.team = TeamMetrics(self)
         self.rfm = RFMMetrics(self)
         self.receivables = ReceivableMetrics(self)
+        self.campaigns = CampaignMetrics(self)
+        self.nps = NpsMetrics(self)
 
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
         """``compute()`` once per (query, filters, scope, data version)."""

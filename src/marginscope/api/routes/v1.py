@@ -8,10 +8,12 @@ from marginscope.api.routes import (
     alerts,
     audit,
     budget,
+    campaigns,
     catalog,
     customers,
     ingest,
     me,
+    nps,
     pipeline,
     products,
     profitability,
@@ -27,7 +29,7 @@ from marginscope.api.routes import (
 
 def router() -> APIRouter:
     v1 = APIRouter()
-    for module in (me, sales, budget, customers, profitability, pipeline, team, rfm, products, receivables, catalog,
-                   quality, tokens, views, audit, ingest, alerts):
+    for module in (me, sales, budget, customers, profitability, pipeline, team, rfm, products, receivables,
+                   campaigns, nps, catalog, quality, tokens, views, audit, ingest, alerts):
         v1.include_router(module.router)
     return v1
