@@ -20,8 +20,12 @@ Definitions
   scopes that budgets cannot express (industry, customer type, customer, product,
   a restricted scope) leave the budget missing rather than compare unlike things.
 - Full-year outlook = actual to the as-of date + a forecast of the rest of the year,
-  against the full-year budget. The forecast is a callable (the forecast module
-  supplies one); without it the outlook is missing.
+  against the full-year budget; outlook attainment = outlook / full-year budget. The
+  rest of the year is the remainder of the month in progress (its forecast times the
+  share of its days after the as-of date) and every later month of the year. The
+  forecast is the company series of :mod:`marginscope.metrics.forecast` under the
+  same filters, scope and as-of date, with its model and backtest error beside the
+  outlook; where there is no forecast (too short a history) the outlook is missing.
 """
 
 from __future__ import annotations
@@ -42,8 +46,8 @@ MEASURES = ("revenue", "gross_profit")
 DIMENSIONS = {"region": "region", "product_category": "category", "rep_id": "rep_id", "customer_tier": "tier"}
 """Budget dimension -> the sales line column it compares with."""
 
-Forecast = Callable[[str, list[dt.date]], dict[dt.date, float]]
-"""``forecast(measure, months)`` -> forecast value per month start."""
+Forecast = Callable[[str, list[dt.date]], dict[dt.date, float] | None]
+"""``forecast(measure, months)`` -> forecast value per month start, or None when there is no forecast."""
 
 
 def budget_comparable(filters: Filters, scope: Scope) -> bool:
@@ -100,6 +104,12 @@ def _actuals(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | Non
     return long.rename(columns={DIMENSIONS[dimension]: dimension}) if dimension else long
 
 
+def _actuals_end(start: dt.date, end: dt.date, as_of: dt.date) -> dt.date:
+    """The last day whose sales count: the as-of date inside the window. A window wholly after the
+    as-of date reads its first day only; its months are all future and their actuals are dropped."""
+    return max(start, min(end, as_of))
+
+
 def _coverage(months: pd.Series, start: dt.date, end: dt.date, as_of: dt.date) -> pd.DataFrame:
     rows = []
     for month in months:
@@ -136,7 +146,7 @@ def by_month(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTH
     attainment, ``partial`` and ``future`` flags."""
     start, end, as_of = _window(wh, filters, as_of)
     cells = _budget_cells(wh, filters, None, start, end)
-    actuals = _actuals(wh, filters, scope, None, start, min(end, as_of))
+    actuals = _actuals(wh, filters, scope, None, start, _actuals_end(start, end, as_of))
     table = _compare(cells, actuals, ["period", "measure"], start, end, as_of, budget_comparable(filters, scope))
     columns = ["period", "measure", "budget", "actual", "variance", "attainment", "partial", "future"]
     return table[columns].sort_values(["measure", "period"]).reset_index(drop=True)
@@ -149,7 +159,7 @@ def by_dimension(wh: Warehouse, dimension: str, filters: Filters = Filters(), sc
         raise ValueError(f"unknown budget dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
     start, end, as_of = _window(wh, filters, as_of)
     cells = _budget_cells(wh, filters, dimension, start, end)
-    actuals = _actuals(wh, filters, scope, dimension, start, min(end, as_of))
+    actuals = _actuals(wh, filters, scope, dimension, start, _actuals_end(start, end, as_of))
     keys = ["period", "measure", dimension]
     table = _compare(cells, actuals, keys, start, end, as_of, budget_comparable(filters, scope))
     elapsed = table[~table.future.astype(bool)]
@@ -187,19 +197,20 @@ def full_year_outlook(wh: Warehouse, year: int, filters: Filters = Filters(), sc
         # The month in progress is partly actual; its remainder belongs to the forecast too.
         if as_of.year == year and as_of < month_end(as_of):
             remaining = [month_start(as_of), *remaining]
-        rest = None
-        if forecast is not None:
-            values = forecast(measure, remaining)
-            rest = sum(values.get(m, 0.0) for m in remaining)
+        rest = None if remaining else 0.0  # a year that is over needs no forecast
+        values = forecast(measure, remaining) if forecast is not None and remaining else None
+        if values is not None and all(m in values for m in remaining):
+            rest = sum(values[m] for m in remaining)
             if remaining and remaining[0] == month_start(as_of):
                 in_progress = remaining[0]
                 elapsed = (as_of - in_progress).days + 1
-                rest -= values.get(in_progress, 0.0) * elapsed / month_end(in_progress).day
+                rest -= values[in_progress] * elapsed / month_end(in_progress).day
         budget = _budget_cells(wh, filters, None, dt.date(year, 1, 1), dt.date(year, 12, 31))
-        full_budget = budget.loc[budget.measure == measure, "budget"].sum() if budget_comparable(filters, scope) \
-            else float("nan")
+        full_budget = budget.loc[budget.measure == measure, "budget"].sum(min_count=1) \
+            if budget_comparable(filters, scope) else float("nan")  # no budget cells: missing, not 0
         outlook = None if rest is None else actual + rest
         rows.append({"measure": measure, "actual_to_date": actual, "forecast_rest": rest, "outlook": outlook,
                      "full_year_budget": full_budget,
                      "outlook_attainment": None if outlook is None or not full_budget else outlook / full_budget})
-    return pd.DataFrame(rows)
+    numbers = ["actual_to_date", "forecast_rest", "outlook", "full_year_budget", "outlook_attainment"]
+    return pd.DataFrame(rows).astype({column: "float64" for column in numbers})

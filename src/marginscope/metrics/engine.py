@@ -20,6 +20,7 @@ import pandas as pd
 from marginscope.config import get_settings
 from marginscope.metrics import (budget, campaigns, catalog, customers, nps, pipeline, portrait, products,
                                  profitability, quality, receivables, rfm, sales, team, templates)
+from marginscope.metrics import forecast as forecasting
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
 
@@ -123,8 +124,86 @@ class BudgetMetrics:
 
     def full_year_outlook(self, year: int, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                           as_of: dt.date | None = None, forecast: budget.Forecast | None = None) -> pd.DataFrame:
-        with self._m.lock:
-            return budget.full_year_outlook(self._m.warehouse, year, filters, scope, as_of, forecast)
+        """Per measure: actual to ``as_of``, forecast of the rest of ``year``, outlook, full-year budget and
+        outlook attainment, with the forecast's model, backtest MAPE, relative MAE and a note when there is
+        no forecast.
+
+        The forecast is the company series of :attr:`Metrics.forecast` under the same filters, scope and
+        as-of date; ``forecast`` replaces it (then the model columns are left out).
+        """
+        as_of = as_of or dt.date.today()
+        if forecast is not None:
+            with self._m.lock:
+                return budget.full_year_outlook(self._m.warehouse, year, filters, scope, as_of, forecast)
+        horizon = self._m.forecast.horizon_to(dt.date(year, 12, 1), as_of)
+        # Fitted before the cached computation below, which holds the connection's lock.
+        monthly = {m: self._m.forecast.monthly(m, "company", horizon, filters, scope, as_of)
+                   for m in budget.MEASURES}
+        backtests = {m: self._m.forecast.backtest(m, "company", filters, scope, as_of) for m in budget.MEASURES}
+        return self._m._cached(("budget.outlook", year, as_of, horizon), filters, scope,
+                               lambda: forecasting.with_backtest(budget.full_year_outlook(
+                                   self._m.warehouse, year, filters, scope, as_of,
+                                   forecasting.outlook_forecast(monthly)), backtests))
+
+
+class ForecastMetrics:
+    """Monthly forecasts chosen by backtest; definitions in :mod:`marginscope.metrics.forecast`.
+
+    ``series`` is ``company`` (the total), ``region``, ``category`` or ``rep_id``; ``measure`` is
+    ``revenue`` or ``gross_profit``. ``as_of`` defaults to the end of the date range, or today when
+    that is earlier; the date range does not cut the history. Series beyond ``limit`` are summed
+    into "Other". Models are fitted outside the connection's lock, so a long fit never holds up
+    another page's queries.
+    """
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    @staticmethod
+    def horizon_to(last_month: dt.date, as_of: dt.date) -> int:
+        """The horizon that reaches ``last_month`` from ``as_of`` (at least the default horizon)."""
+        first = forecasting.last_complete_month(as_of)
+        months = (last_month.year - first.year) * 12 + last_month.month - first.month
+        return max(forecasting.DEFAULT_HORIZON, months)
+
+    def history(self, series: str = "company", filters: Filters = Filters(), scope: Scope = EVERYTHING,
+                as_of: dt.date | None = None, limit: int = forecasting.DEFAULT_LIMIT) -> pd.DataFrame:
+        """Complete months per series: (series, period, revenue, gross_profit)."""
+        as_of = as_of or forecasting.as_of_for(filters)
+        if series not in forecasting.SERIES:
+            raise ValueError(f"unknown series {series!r}; use one of {', '.join(forecasting.SERIES)}")
+        reads = forecasting.history_filters(filters, as_of)
+        totals = self._m._run(("forecast.history", series), reads, scope,
+                              lambda f, s: forecasting.history_expr(self._m.warehouse, series, f, s))
+        return forecasting.monthly_history(totals, series, forecasting.last_complete_month(as_of), limit)
+
+    def candidates(self, measure: str = "revenue", series: str = "company", filters: Filters = Filters(),
+                   scope: Scope = EVERYTHING, as_of: dt.date | None = None,
+                   limit: int = forecasting.DEFAULT_LIMIT) -> pd.DataFrame:
+        """Every candidate model's backtest error per series, the chosen one marked."""
+        as_of = as_of or forecasting.as_of_for(filters)
+        reads = forecasting.history_filters(filters, as_of)
+        return self._m._computed(("forecast.candidates", measure, series, limit), reads, scope,
+                                 lambda: forecasting.evaluate(self.history(series, filters, scope, as_of, limit),
+                                                              measure))
+
+    def backtest(self, measure: str = "revenue", series: str = "company", filters: Filters = Filters(),
+                 scope: Scope = EVERYTHING, as_of: dt.date | None = None,
+                 limit: int = forecasting.DEFAULT_LIMIT) -> pd.DataFrame:
+        """Per series: the model chosen, its MAPE and MAE, the seasonal-naive MAPE and MAE, the relative
+        MAE, the backtest's months and origins, and why there is no forecast when there is none."""
+        return forecasting.summarise(self.candidates(measure, series, filters, scope, as_of, limit))
+
+    def monthly(self, measure: str = "revenue", series: str = "company", horizon: int = forecasting.DEFAULT_HORIZON,
+                filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
+                limit: int = forecasting.DEFAULT_LIMIT) -> pd.DataFrame:
+        """History and forecast per series: (series, period, kind, value, lo80, hi80, lo95, hi95, model)."""
+        as_of = as_of or forecasting.as_of_for(filters)
+        reads = forecasting.history_filters(filters, as_of)
+        return self._m._computed(("forecast.monthly", measure, series, horizon, limit), reads, scope,
+                                 lambda: forecasting.predict(self.history(series, filters, scope, as_of, limit),
+                                                             self.backtest(measure, series, filters, scope, as_of,
+                                                                           limit), measure, horizon))
 
 
 class CustomerMetrics:
@@ -480,6 +559,7 @@ class Metrics:
         self.receivables = ReceivableMetrics(self)
         self.campaigns = CampaignMetrics(self)
         self.nps = NpsMetrics(self)
+        self.forecast = ForecastMetrics(self)
 
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
         """``compute()`` once per (query, filters, scope, data version)."""
@@ -488,6 +568,15 @@ class Metrics:
             if version is None:
                 version = self.warehouse.data_version
             return self.cache.get((query, filters, scope, version), compute)
+
+    def _computed(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
+        """Like :meth:`_cached`, but ``compute()`` runs without the connection's lock: for work done in
+        Python (fitting models) that reads the warehouse only through cached methods, which lock."""
+        with self.lock:
+            version = getattr(self._pinned, "version", None)
+            if version is None:
+                version = self.warehouse.data_version
+        return self.cache.get((query, filters, scope, version), compute)
 
     @property
     def data_version(self) -> int:
