@@ -18,7 +18,8 @@ from marginscope.web import state as url_state
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/budget", "/segments", "/profitability", "/customers", "/team", "/pipeline", "/products", "/data"]
+PAGES = ["/", "/budget", "/segments", "/profitability", "/customers", "/team", "/pipeline", "/campaigns", "/products",
+         "/data"]
 
 
 def filters_for(expected, search: str):

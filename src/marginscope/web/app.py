@@ -58,8 +58,8 @@ def _span_text(filters: Filters) -> str:
 def drill(entity: str, key: str, search: str) -> tuple[str, str]:
     """(path, query string) of an entity's detail view.
 
-    A customer opens its portrait; a rep, the overview filtered to the rep's sales;
-    a product, the products page filtered to it.
+    A customer opens its portrait, a campaign its detail; a rep, the overview filtered to
+    the rep's sales; a product, the products page filtered to it.
 
     Examples
     --------
@@ -67,9 +67,13 @@ def drill(entity: str, key: str, search: str) -> tuple[str, str]:
     ('/customer/C%201', '?start=2026-01-01')
     >>> drill("rep", "SP001", "?region=North")
     ('/', '?region=North&rep=SP001')
+    >>> drill("campaign", "CMP-001", "?start=2026-01-01")
+    ('/campaigns/CMP-001', '?start=2026-01-01')
     """
     if entity == "customer":
         return f"/customer/{quote(key, safe='')}", search
+    if entity == "campaign":
+        return f"/campaigns/{quote(key, safe='')}", search
     filters = url_state.parse(search).filters
     parameter, path = {"rep": ("rep", "/"), "product": ("product", "/products")}[entity]
     return path, url_state.to_search(url_state.set_values(filters, parameter, [key]))
@@ -201,7 +205,7 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
         if key is None or key == "":
             return no_update, no_update
         clicks = trigger["clicks"]
-        if clicks in ("customer", "rep", "product"):
+        if clicks in ("customer", "rep", "product", "campaign"):
             return drill(clicks, str(key), search)
         if clicks in url_state.PARAMETERS:
             filters = url_state.set_values(url_state.parse(search).filters, clicks, [str(key)])

@@ -52,10 +52,10 @@ class Page:
 
 
 def all_pages() -> list[Page]:
-    from marginscope.web.pages import (alerts, budget, customers, data, overview, pipeline, portrait, products,
-                                       profitability, segments, team)
+    from marginscope.web.pages import (alerts, budget, campaigns, customers, data, overview, pipeline, portrait,
+                                       products, profitability, segments, team)
     return [overview.PAGE, budget.PAGE, segments.PAGE, profitability.PAGE, customers.PAGE, team.PAGE,
-            pipeline.PAGE, products.PAGE, alerts.PAGE, data.PAGE, portrait.PAGE]
+            pipeline.PAGE, campaigns.PAGE, products.PAGE, alerts.PAGE, data.PAGE, portrait.PAGE, campaigns.DETAIL]
 
 
 def resolve(pathname: str, pages: list[Page]) -> tuple[Page, dict[str, str]] | None:
