@@ -101,8 +101,26 @@ def _after_loads(wh: Warehouse, results: list[LoadResult], app_db: str | None = 
                      rows_rejected=result.rows_rejected, data_version=result.data_version)
     if not any(result.ok and result.rows_loaded for result in results):
         return None
+    _evaluate_alerts(wh, "load", app_db)
     found = quality.checks(wh)
     return found[found.status != "ok"]
+
+
+def _evaluate_alerts(wh: Warehouse, trigger: str, app_db: str | None = None, as_of: dt.date | None = None) -> list:
+    """Evaluate the alert rules (new conditions are sent and recorded) and say what fired."""
+    from marginscope.alerts import AlertEvaluator
+    from marginscope.auth import Auth
+    from marginscope.metrics.engine import Metrics
+
+    outcomes = AlertEvaluator(Metrics(wh), Auth.open(app_db)).run(trigger, as_of)
+    for outcome in outcomes:
+        if outcome.error:
+            errors.print(f"[yellow]alert rule {outcome.rule.name!r} failed:[/] {outcome.error}", highlight=False)
+        elif outcome.fired:
+            sent = ", ".join(f"{channel} {state}" for channel, state in outcome.delivery.items()) or "recorded only"
+            console.print(f"alert {outcome.rule.name!r} ({outcome.rule.owner}): {len(outcome.fired)} new ({sent})",
+                          highlight=False)
+    return outcomes
 
 
 def _print_quality(flagged) -> None:
@@ -293,6 +311,70 @@ def load_bundle_command(
 
 
 @app.command()
+def refresh(
+    config: Annotated[Path, typer.Argument(help="Refresh file: the sources to reload (see README, Scheduled refresh).")],
+    warehouse: WarehouseOption = None,
+    app_db: AppDbOption = None,
+) -> None:
+    """Reload every source a refresh file names, then run the quality checks and the alert rules."""
+    from marginscope.ingest.refresh import RefreshError, RefreshPlan, run_refresh
+
+    try:
+        plan = RefreshPlan.from_yaml(config)
+    except RefreshError as exc:
+        raise _fail(str(exc)) from None
+    with _open(warehouse) as wh:
+        with _progress_bar() as progress:
+            runs = run_refresh(wh, plan, user=get_settings().user or getpass.getuser(), progress=progress)
+        results = [result for run in runs for result in run.results]
+        flagged = _after_loads(wh, results, app_db)
+    for run in runs:
+        if run.error:
+            errors.print(f"[bold red]failed[/] {run.label}: {run.error}", highlight=False)
+        for result in run.results:
+            _report(result, None)
+    _print_quality(flagged)
+    raise typer.Exit(EXIT_FAILED if any(run.error for run in runs) else _exit_code(results))
+
+
+alerts_app = typer.Typer(help="Alert rules: evaluate them now, list them and their history.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command("run")
+def alerts_run(warehouse: WarehouseOption = None, app_db: AppDbOption = None,
+               as_of: Annotated[Optional[dt.datetime], typer.Option(
+                   formats=["%Y-%m-%d"], help="Evaluate as of this day (default: the latest invoice date).")] = None,
+               ) -> None:
+    """Evaluate every enabled rule now; new conditions are sent and recorded, as after a load."""
+    with _open(warehouse) as wh:
+        outcomes = _evaluate_alerts(wh, "command line", app_db, as_of.date() if as_of else None)
+    fired = sum(len(outcome.fired) for outcome in outcomes)
+    console.print(f"{len(outcomes)} rules evaluated, {fired} new alerts", highlight=False)
+    raise typer.Exit(EXIT_FAILED if any(outcome.error for outcome in outcomes) else 0)
+
+
+@alerts_app.command("list")
+def alerts_list(app_db: AppDbOption = None,
+                history: Annotated[int, typer.Option(help="Alerts of the history to show.")] = 20) -> None:
+    """List every rule and the latest alerts."""
+    from marginscope.alerts import AlertStore
+
+    store = AlertStore(_auth(app_db).store)
+    grid = RichTable("id", "owner", "name", "watches", "filters", "channels", "enabled", title="alert rules")
+    for rule in store.rules():
+        channels = ", ".join([*rule.channels.emails, *(["slack"] if rule.channels.slack else []),
+                              *(["teams"] if rule.channels.teams else [])])
+        grid.add_row(str(rule.rule_id), rule.owner, rule.name, rule.description, rule.search or "-",
+                     channels or "-", "yes" if rule.enabled else "no")
+    console.print(grid)
+    events = RichTable("fired", "rule", "subject", "message", title="latest alerts")
+    for event in store.events(limit=history):
+        events.add_row(event.fired_at, event.rule_name, event.subject, event.message)
+    console.print(events)
+
+
+@app.command()
 def status(warehouse: WarehouseOption = None, loads: Annotated[int, typer.Option(help="Loads to list.")] = 10) -> None:
     """Show the tables, their row counts, the data version and the last loads."""
     with _open(warehouse) as wh:
@@ -411,7 +493,10 @@ def _demo_admin(app_db: str | None) -> None:
 def serve(warehouse: WarehouseOption = None,
           host: Annotated[Optional[str], typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
           port: Annotated[Optional[int], typer.Option(help="Port to listen on (default 8050).")] = None,
-          app_db: AppDbOption = None) -> None:
+          app_db: AppDbOption = None,
+          refresh: Annotated[Optional[Path], typer.Option(
+              envvar="MARGINSCOPE_REFRESH_CONFIG",
+              help="Refresh file: reload its sources every every_minutes while serving.")] = None) -> None:
     """Start the web dashboard and REST API (default http://127.0.0.1:8050); every route needs a signed-in user."""
     from marginscope.web.server import serve as run_server  # the web stack loads only when serving
 
@@ -423,7 +508,15 @@ def serve(warehouse: WarehouseOption = None,
         raise
     console.print(f"marginscope on http://{host or settings.host}:{port or settings.port} "
                   f"(warehouse {warehouse or settings.warehouse}); Ctrl+C stops it", highlight=False)
-    run_server(warehouse, host, port, app_db)
+    if refresh:
+        from marginscope.ingest.refresh import RefreshError, RefreshPlan
+        try:
+            plan = RefreshPlan.from_yaml(refresh)
+        except RefreshError as exc:
+            raise _fail(str(exc)) from None
+        console.print(f"reloading {len(plan.sources)} sources of {refresh} every {plan.every_minutes:g} minutes",
+                      highlight=False)
+    run_server(warehouse, host, port, app_db, str(refresh) if refresh else None)
 
 
 users_app = typer.Typer(help="Users of the dashboard and API: add, remove, list, change a password.",

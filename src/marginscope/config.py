@@ -50,6 +50,27 @@ class Settings(BaseSettings):
     warm_up: bool = Field(True, description="Render the common views when the server starts, so that the first "
                                             "visitors do not wait for queries to compile.")
 
+    base_url: str | None = Field(None, description="Address users open marginscope at, for the links in alerts "
+                                                   "(default http://HOST:PORT).")
+    smtp_host: str | None = Field(None, description="SMTP server that sends alert emails; without it, email "
+                                                    "alerts are recorded as not sent.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_from: str = Field("marginscope@localhost", description="Sender address of alert emails.")
+    smtp_user: str | None = Field(None, description="SMTP user name, if the server wants a sign-in.")
+    smtp_password: str | None = Field(None, description="SMTP password (read from the environment).")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
+    alert_webhook_hosts: list[str] = Field(
+        ["hooks.slack.com", "*.webhook.office.com", "*.logic.azure.com"],
+        description="Hosts alert webhooks may post to (shell-style patterns, as JSON in the environment).")
+    alerts_every_minutes: float = Field(60.0, gt=0, description="Minutes between scheduled evaluations of the "
+                                                                "alert rules by the server (they also run after "
+                                                                "every load).")
+    refresh_config: str | None = Field(None, description="A refresh file (sources to reload on a schedule) the "
+                                                         "server runs; see `marginscope refresh`.")
+
+    def link_base(self) -> str:
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -14,7 +14,7 @@ from pathlib import Path
 from marginscope.schema import TABLES, Column
 
 METRIC_MODULES = ("filters", "sales", "budget", "forecast", "products", "customers", "receivables", "portrait",
-                  "rfm", "profitability", "pipeline", "team", "catalog")
+                  "rfm", "profitability", "churn", "clv", "pipeline", "team", "campaigns", "nps", "catalog")
 
 
 def _column_notes(column: Column) -> str:

@@ -8,6 +8,8 @@ of the metrics tests' company (tests/metrics/conftest.py) and three more.
 The users are the auth tests' (tests/auth/conftest.py): boss (admin), ada (analyst),
 mia (manager of Mia's team: R1 and R2), ann (rep R1) and cy (rep R3).
 
+One campaign (CA1, aimed at Gold) and four survey answers, one per customer.
+
 Two lines are traps for scope: R1 is credited with a sale to C2 (I5) and with a won
 deal on C2 (D3), so a rep filter or a rep dimension alone would show R1 a customer
 R1 does not own.
@@ -70,6 +72,16 @@ BUDGETS = """period,measure,amount,region
 2026-02-01,revenue,250.00,North
 2026-03-01,revenue,250.00,North
 """
+# CA1 targets the Gold tier (C1, C3) from 1 to 15 March; its baseline is 14-28 February.
+CAMPAIGNS = """campaign_id,name,channel,start_date,end_date,cost,target_segment
+CA1,Spring push,Email,2026-03-01,2026-03-15,100.00,Gold
+"""
+NPS = """customer_id,response_date,score,comment
+C1,2026-02-01,9,Quick answers
+C2,2026-02-02,3,Too expensive
+C3,2026-03-01,7,
+C4,2026-03-02,10,
+"""
 Q1 = {"start": "2026-01-01", "end": "2026-03-31"}
 
 
@@ -109,7 +121,7 @@ def company_files(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("api-company")
     metrics = open_with(folder, {"reps": REPS, "customers": CUSTOMERS, "products": PRODUCTS, "invoice_lines": LINES,
                                  "costs_to_serve": COSTS, "payments": PAYMENTS, "opportunities": OPPORTUNITIES,
-                                 "budgets": BUDGETS})
+                                 "budgets": BUDGETS, "campaigns": CAMPAIGNS, "nps_responses": NPS})
     metrics.close()
     auth = Auth(folder / "app.sqlite3")
     for username, (role, extra) in USERS.items():

@@ -19,7 +19,8 @@ from marginscope.web import state as url_state
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/budget", "/forecast", "/segments", "/profitability", "/customers", "/team", "/pipeline", "/products", "/data"]
+PAGES = ["/", "/budget", "/forecast", "/segments", "/profitability", "/customers", "/team", "/pipeline", "/campaigns",
+         "/products", "/alerts", "/data"]
 
 
 def filters_for(expected, search: str):

@@ -53,6 +53,12 @@ def require_everything(user: Annotated[User, Depends(get_user)]) -> User:
     return user
 
 
+def require_admin(user: Annotated[User, Depends(get_user)]) -> User:
+    if not user.is_admin:
+        raise HTTPException(403, "this is for admins")
+    return user
+
+
 def get_filters(
     start: Annotated[dt.date | None, Query(description="First day (YYYY-MM-DD), invoice date")] = None,
     end: Annotated[dt.date | None, Query(description="Last day (YYYY-MM-DD), included")] = None,
@@ -78,5 +84,6 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 CurrentUser = Annotated[User, Depends(get_user)]
 CurrentScope = Annotated[Scope, Depends(get_scope)]
 LoaderUser = Annotated[User, Depends(require_loader)]
+AdminUser = Annotated[User, Depends(require_admin)]
 EverythingUser = Annotated[User, Depends(require_everything)]
 FiltersDep = Annotated[Filters, Depends(get_filters)]

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from fastapi import Path, Query
 
 from marginscope.auth.audit import ACTIONS
-from marginscope.metrics import budget, catalog, customers, periods, pipeline, sales
+from marginscope.metrics import budget, catalog, customers, nps, periods, pipeline, sales
 
 # Literal[a_tuple] is Literal[*a_tuple]: each type below accepts exactly the listed strings.
 SalesDimension = Annotated[Literal[sales.DIMENSIONS], Path(
@@ -32,3 +32,5 @@ MarginBasis = Annotated[Literal["contribution_margin", "gross_profit"], Query(
     description="Which margin below 0 makes a customer negative-margin")]
 AuditAction = Literal[ACTIONS]
 TopN = Annotated[int, Query(ge=1, le=10_000, description="How many to rank")]
+NpsDimension = Annotated[Literal[nps.DIMENSIONS], Path(
+    description="The segments to compare: a customer attribute, the owner rep, or the RFM segment")]

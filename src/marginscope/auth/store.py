@@ -1,4 +1,4 @@
-"""The application database: users, sessions, API tokens, saved views and the audit log.
+"""The application database: users, sessions, API tokens, saved views, the audit log and alerts.
 
 It is a small SQLite file apart from the warehouse, for two reasons: the warehouse
 may be a read-mostly engine (Spark, BigQuery) that is no place for sessions, and a
@@ -62,6 +62,36 @@ CREATE TABLE IF NOT EXISTS audit_log (
     client   TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at);
+CREATE TABLE IF NOT EXISTS alert_rules (
+    rule_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner      TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    params     TEXT NOT NULL,
+    search     TEXT NOT NULL,
+    channels   TEXT NOT NULL,
+    enabled    INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    UNIQUE (owner, name)
+);
+CREATE TABLE IF NOT EXISTS alert_conditions (
+    rule_id       INTEGER NOT NULL REFERENCES alert_rules (rule_id) ON DELETE CASCADE,
+    condition_key TEXT NOT NULL,
+    since         TEXT NOT NULL,
+    PRIMARY KEY (rule_id, condition_key)
+);
+CREATE TABLE IF NOT EXISTS alert_events (
+    event_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule_id       INTEGER NOT NULL REFERENCES alert_rules (rule_id) ON DELETE CASCADE,
+    fired_at      TEXT NOT NULL,
+    condition_key TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    message       TEXT NOT NULL,
+    link          TEXT NOT NULL,
+    trigger       TEXT NOT NULL,
+    delivery      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alert_events_rule ON alert_events (rule_id, fired_at);
 """
 
 

@@ -18,8 +18,8 @@ from threading import Lock, RLock
 import pandas as pd
 
 from marginscope.config import get_settings
-from marginscope.metrics import (budget, catalog, customers, pipeline, portrait, products, profitability,
-                                 quality, receivables, rfm, sales, team, templates)
+from marginscope.metrics import (budget, campaigns, catalog, churn, clv, customers, nps, pipeline, portrait,
+                                 products, profitability, quality, receivables, rfm, sales, team, templates)
 from marginscope.metrics import forecast as forecasting
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
@@ -227,8 +227,10 @@ class CustomerMetrics:
     def portrait(self, customer_id: str, filters: Filters, scope: Scope = EVERYTHING) -> portrait.Portrait:
         """Everything about one customer (raises ``CustomerNotFound`` outside the scope)."""
         with self._m.lock:
-            return portrait.portrait(self._m.warehouse, customer_id, filters, scope,
-                                     self._m.fiscal_year_start_month)
+            return portrait.portrait(
+                self._m.warehouse, customer_id, filters, scope, self._m.fiscal_year_start_month,
+                churn_risk=lambda f: (self._m.churn.risk(f, scope), self._m.churn.validation(f, scope)),
+                lifetime_values=lambda f: self._m.clv.customers(f, scope))
 
     def retention(self, segment: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Retention rate per owner rep, tier, region, industry or customer type."""
@@ -327,6 +329,87 @@ class RFMMetrics:
             return rfm.migration(self._m.warehouse, filters, scope)
 
 
+class ChurnMetrics:
+    """Churn risk of active customers with its validation; definitions in :mod:`marginscope.metrics.churn`.
+
+    ``as_of`` defaults to the end of the date range, or the last invoice date.
+    """
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def panel(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+              as_of: dt.date | None = None) -> pd.DataFrame:
+        """The active customers at the train, test and score cutoffs with their features and labels."""
+        return self._m._cached(("churn.panel", as_of), filters, scope,
+                               lambda: churn.panel(self._m.warehouse, filters, scope, as_of))
+
+    def risk(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+             as_of: dt.date | None = None) -> pd.DataFrame:
+        """Per active customer: churn probability, its features, owner rep and revenue, riskiest first.
+
+        The probabilities are missing when there is no validated model; ``attrs["reason"]`` says why.
+        """
+        return self._m._cached(("churn.risk", as_of), filters, scope,
+                               lambda: churn.risk(self._m.warehouse, self.panel(filters, scope, as_of)))
+
+    def at_risk(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
+                threshold: float = churn.AT_RISK_THRESHOLD) -> pd.DataFrame:
+        """The customers of :meth:`risk` whose churn probability is above ``threshold``."""
+        return churn.at_risk(self.risk(filters, scope, as_of), threshold)
+
+    def holdout(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+                as_of: dt.date | None = None) -> pd.DataFrame:
+        """The held-out test customers with the probability the earlier fit gave them and their label."""
+        return self._m._cached(("churn.holdout", as_of), filters, scope,
+                               lambda: churn.holdout(self.panel(filters, scope, as_of)))
+
+    def validation(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
+                   bins: int = churn.CALIBRATION_BINS) -> churn.Validation:
+        """AUC, calibration table and the sizes of the held-out time split."""
+        return churn.validation(self.holdout(filters, scope, as_of), bins)
+
+
+class LifetimeValueMetrics:
+    """Customer lifetime value (BG/NBD and Gamma-Gamma); definitions in :mod:`marginscope.metrics.clv`.
+
+    ``as_of`` defaults to the end of the date range, or the last invoice date.
+    """
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+                as_of: dt.date | None = None) -> pd.DataFrame:
+        """Per customer: frequency, recency and age in weeks, margin per repeat purchase, acquisition cost."""
+        return self._m._cached(("clv.summary", as_of), filters, scope,
+                               lambda: clv.summary(self._m.warehouse, filters, scope, as_of))
+
+    def model(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+              as_of: dt.date | None = None) -> pd.DataFrame:
+        """The fitted BG/NBD and Gamma-Gamma parameters; ``attrs`` holds the customers fitted or the reason."""
+        return self._m._cached(("clv.model", as_of), filters, scope,
+                               lambda: clv.fit(self.summary(filters, scope, as_of)))
+
+    def customers(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
+                  horizon_months: int = clv.HORIZON_MONTHS,
+                  annual_discount_rate: float = clv.ANNUAL_DISCOUNT_RATE) -> pd.DataFrame:
+        """Per customer: expected purchases, P(alive), expected margin per purchase, CLV and CLV / CAC."""
+        return self._m._cached(("clv.customers", as_of, horizon_months, annual_discount_rate), filters, scope,
+                               lambda: clv.customers(self.summary(filters, scope, as_of),
+                                                     self.model(filters, scope, as_of), horizon_months,
+                                                     annual_discount_rate))
+
+    def by_segment(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+                   horizon_months: int = clv.HORIZON_MONTHS,
+                   annual_discount_rate: float = clv.ANNUAL_DISCOUNT_RATE) -> pd.DataFrame:
+        """CLV per RFM segment (as of the end of the range, like the segments)."""
+        return self._m._cached(("clv.by_segment", horizon_months, annual_discount_rate), filters, scope,
+                               lambda: clv.by_segment(
+                                   self.customers(filters, scope, None, horizon_months, annual_discount_rate),
+                                   self._m.rfm.scores(filters, scope)))
+
+
 class ProductMetrics:
     """Product figures; definitions in :mod:`marginscope.metrics.products`."""
 
@@ -363,6 +446,77 @@ class ReceivableMetrics:
         """One row: as_of, open_amount, overdue_amount, revenue_90d, dso_days."""
         return self._m._cached(("receivables.summary",), filters, scope,
                                lambda: pd.DataFrame([receivables.dso(self._m.warehouse, filters, scope)]))
+
+
+class CampaignMetrics:
+    """Campaign attribution, lift and ROI; definitions in :mod:`marginscope.metrics.campaigns`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """One row per campaign overlapping the date range: attributed sales and won deals, target
+        revenue during and in the baseline, lift, incremental gross profit, cost and ROI."""
+        return self._m._run(("campaigns.summary",), filters, scope,
+                            lambda f, s: campaigns.summary_expr(self._m.warehouse, f, s))
+
+    def campaign(self, campaign_id: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """The :meth:`summary` row of one campaign, whatever the date range (empty if there is no such campaign)."""
+        return self._m._run(("campaigns.one", campaign_id), filters, scope,
+                            lambda f, s: campaigns.summary_expr(self._m.warehouse, f, s, campaign_id))
+
+    def customers(self, campaign_id: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """The customers the campaign reached: attributed revenue, GP and orders, won deals, in the target or not."""
+        return self._m._run(("campaigns.customers", campaign_id), filters, scope,
+                            lambda f, s: campaigns.customers_expr(self._m.warehouse, campaign_id, f, s))
+
+    def by_day(self, campaign_id: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """Target revenue and GP on each day of the campaign beside the same day of its baseline, with running
+        totals (empty if there is no such campaign)."""
+        def compute() -> pd.DataFrame:
+            found = self.campaign(campaign_id, filters, scope)
+            if found.empty:
+                return pd.DataFrame(columns=["day", "date", "baseline_date", "revenue", "baseline_revenue"])
+            days = self._m._run(("campaigns.days", campaign_id), filters, scope,
+                                lambda f, s: campaigns.daily_expr(self._m.warehouse, campaign_id, f, s))
+            return campaigns.by_campaign_day(days, found.iloc[0])
+        return self._m._cached(("campaigns.by_day", campaign_id), filters, scope, compute)
+
+
+class NpsMetrics:
+    """Net promoter score beside financial value; definitions in :mod:`marginscope.metrics.nps`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def responses(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """Every answer in the range with its category (promoter, passive, detractor), newest first."""
+        return self._m._run(("nps.responses",), filters, scope,
+                            lambda f, s: nps.answers_expr(self._m.warehouse, f, s))
+
+    def respondents(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """One row per customer answering in the range, with their answers and latest score."""
+        return self._m._run(("nps.respondents",), filters, scope,
+                            lambda f, s: nps.respondents_expr(self._m.warehouse, f, s))
+
+    def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """One row: responses, respondents, average score, category shares and NPS (points, -100 to 100)."""
+        return self._m._cached(("nps.summary",), filters, scope,
+                               lambda: nps.summary(self.respondents(filters, scope)))
+
+    def by(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """NPS per tier, region, industry, customer_type, owner_rep_id or rfm_segment, beside the segment's
+        revenue, gross profit and contribution margin, in total and per customer."""
+        if dimension not in nps.DIMENSIONS:
+            raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(nps.DIMENSIONS)}")
+
+        def compute() -> pd.DataFrame:
+            customers = self._m._run(("nps.customers",), filters, scope,
+                                     lambda f, s: nps.customers_in_selection_expr(self._m.warehouse, f, s))
+            scores = self._m.rfm.scores(filters, scope) if dimension == "rfm_segment" else None
+            return nps.by_segment(self.respondents(filters, scope), customers,
+                                  self._m.profitability.customers(filters, scope), dimension, scores)
+        return self._m._cached(("nps.by", dimension), filters, scope, compute)
 
 
 class CatalogMetrics:
@@ -486,7 +640,11 @@ class Metrics:
         self.team = TeamMetrics(self)
         self.rfm = RFMMetrics(self)
         self.receivables = ReceivableMetrics(self)
+        self.campaigns = CampaignMetrics(self)
+        self.nps = NpsMetrics(self)
         self.forecast = ForecastMetrics(self)
+        self.churn = ChurnMetrics(self)
+        self.clv = LifetimeValueMetrics(self)
 
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
         """``compute()`` once per (query, filters, scope, data version)."""

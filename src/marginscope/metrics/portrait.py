@@ -3,17 +3,22 @@
 Nothing is defined here that the other metric modules define: revenue, profit,
 comparisons, receivables and trends come from them, so the portrait agrees with
 every page. The date range is the "current period"; lifetime means all history.
+Churn risk (:mod:`.churn`) and lifetime value (:mod:`.clv`) are the customer's row of
+the models fitted over the selection without its customer filter, as of the end of
+the range: the same figures the Customers and Segments pages show for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import ibis
 import pandas as pd
 
-from marginscope.metrics import receivables, sales
+from marginscope.metrics import churn, clv, receivables, sales
+from marginscope.metrics.customers import CHURN_WINDOW_DAYS
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, cost_lines, ratio, sales_lines
 from marginscope.metrics.periods import month_end, period_starts
 from marginscope.warehouse import Warehouse
@@ -45,6 +50,32 @@ class Portrait:
     receivables_history: pd.DataFrame  # open amount at each month end of the range
     cost_to_serve: pd.DataFrame  # by category
     trend: pd.DataFrame  # monthly sales.trend
+    churn: dict  # churn_probability, as_of, horizon_days, auc of the model, reason when there is none
+    lifetime_value: dict  # clv, clv_to_cac, expected_purchases, p_alive, ..., reason when there is none
+
+
+def churn_of(customer_id: str, risk: pd.DataFrame, validation: churn.Validation) -> dict:
+    """The customer's churn probability from a :func:`marginscope.metrics.churn.risk` table."""
+    row = risk[risk.customer_id == customer_id]
+    as_of = risk.attrs["as_of"]
+    reason = risk.attrs.get("reason")
+    if row.empty:
+        reason = f"not an active customer: no purchase in the {CHURN_WINDOW_DAYS} days to {as_of:%d %b %Y}"
+    return {"churn_probability": None if row.empty else row.churn_probability.iloc[0], "as_of": as_of,
+            "horizon_days": churn.HORIZON_DAYS, "auc": validation.auc, "reason": reason}
+
+
+def lifetime_value_of(customer_id: str, values: pd.DataFrame) -> dict:
+    """The customer's lifetime value from a :func:`marginscope.metrics.clv.customers` table."""
+    row = values[values.customer_id == customer_id]
+    found = row.iloc[0].to_dict() if not row.empty else {}
+    reason = values.attrs.get("reason")
+    if row.empty:
+        reason = f"no purchase up to {values.attrs['as_of']:%d %b %Y} in this selection"
+    return {name: found.get(name) for name in ("clv", "clv_to_cac", "acquisition_cost", "expected_purchases",
+                                                "p_alive", "expected_margin_per_purchase", "margin_basis")} | {
+        "as_of": values.attrs["as_of"], "horizon_months": values.attrs["horizon_months"],
+        "annual_discount_rate": values.attrs["annual_discount_rate"], "reason": reason}
 
 
 def _customer_row(wh: Warehouse, customer_id: str, scope: Scope) -> dict:
@@ -71,8 +102,14 @@ def _month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def portrait(wh: Warehouse, customer_id: str, filters: Filters, scope: Scope = EVERYTHING,
-             fiscal_year_start_month: int = 1) -> Portrait:
+             fiscal_year_start_month: int = 1,
+             churn_risk: Callable[[Filters], tuple[pd.DataFrame, churn.Validation]] | None = None,
+             lifetime_values: Callable[[Filters], pd.DataFrame] | None = None) -> Portrait:
     """The portrait of ``customer_id`` over the filters' date range (which must be set).
+
+    ``churn_risk(filters)`` gives the churn risk table and its validation, and
+    ``lifetime_values(filters)`` a CLV table, for the selection without its customer
+    filter; by default they are computed here (the metrics facade passes its cached ones).
 
     Raises
     ------
@@ -109,6 +146,16 @@ def portrait(wh: Warehouse, customer_id: str, filters: Filters, scope: Scope = E
         history.append({"month_end": last_day, "open_amount": figures["open_amount"],
                         "overdue_amount": figures["overdue_amount"]})
 
+    population = replace(filters, customers=frozenset())
+    if churn_risk is None:
+        def churn_risk(f: Filters) -> tuple[pd.DataFrame, churn.Validation]:
+            panel = churn.panel(wh, f, scope)
+            return churn.risk(wh, panel), churn.validation(churn.holdout(panel))
+    if lifetime_values is None:
+        def lifetime_values(f: Filters) -> pd.DataFrame:
+            table = clv.summary(wh, f, scope)
+            return clv.customers(table, clv.fit(table))
+
     costs = cost_lines(wh, mine, scope)
     cost_by_category = costs.group_by("category").aggregate(amount=costs.amount.sum()).order_by("category")
 
@@ -131,4 +178,6 @@ def portrait(wh: Warehouse, customer_id: str, filters: Filters, scope: Scope = E
         receivables_history=pd.DataFrame(history),
         cost_to_serve=cost_by_category.execute(),
         trend=sales.trend_expr(wh, "month", mine, scope).execute(),
+        churn=churn_of(customer_id, *churn_risk(population)),
+        lifetime_value=lifetime_value_of(customer_id, lifetime_values(population)),
     )

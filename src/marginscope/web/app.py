@@ -22,9 +22,13 @@ from urllib.parse import quote
 import anyio
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from marginscope import background
+from marginscope.alerts import AlertEvaluator
 from marginscope.api import install as install_api
 from marginscope.api import principal as who
 from marginscope.auth import Auth, User
+from marginscope.config import get_settings
+from marginscope.ingest.refresh import RefreshPlan
 from marginscope.metrics import EVERYTHING, Filters, Scope
 from marginscope.metrics.engine import Metrics
 from marginscope.metrics.portrait import CustomerNotFound
@@ -32,6 +36,7 @@ from marginscope.web import state as url_state
 from marginscope.web.components import account_menu, filter_bar, notices
 from marginscope.web.components.grid import row_key
 from marginscope.web.pages import PageContext, all_pages, resolve
+from marginscope.web.pages import alerts as alerts_page
 from marginscope.web.warmup import WarmUp
 
 log = logging.getLogger(__name__)
@@ -53,8 +58,8 @@ def _span_text(filters: Filters) -> str:
 def drill(entity: str, key: str, search: str) -> tuple[str, str]:
     """(path, query string) of an entity's detail view.
 
-    A customer opens its portrait; a rep, the overview filtered to the rep's sales;
-    a product, the products page filtered to it.
+    A customer opens its portrait, a campaign its detail; a rep, the overview filtered to
+    the rep's sales; a product, the products page filtered to it.
 
     Examples
     --------
@@ -62,9 +67,13 @@ def drill(entity: str, key: str, search: str) -> tuple[str, str]:
     ('/customer/C%201', '?start=2026-01-01')
     >>> drill("rep", "SP001", "?region=North")
     ('/', '?region=North&rep=SP001')
+    >>> drill("campaign", "CMP-001", "?start=2026-01-01")
+    ('/campaigns/CMP-001', '?start=2026-01-01')
     """
     if entity == "customer":
         return f"/customer/{quote(key, safe='')}", search
+    if entity == "campaign":
+        return f"/campaigns/{quote(key, safe='')}", search
     filters = url_state.parse(search).filters
     parameter, path = {"rep": ("rep", "/"), "product": ("product", "/products")}[entity]
     return path, url_state.to_search(url_state.set_values(filters, parameter, [key]))
@@ -75,13 +84,16 @@ def _principal() -> who.Principal:
     return who.require()
 
 
-def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR") -> Dash:
+def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR",
+               refresh: RefreshPlan | None = None) -> Dash:
     """The dashboard over ``metrics``, each user seeing what their scope allows.
 
     ``auth`` holds the users (default: an empty in-memory store, for tests that render
-    pages directly); every route of the server needs a signed-in user.
+    pages directly); every route of the server needs a signed-in user. ``app.scheduler``
+    (started by the server) evaluates the alert rules and reloads the ``refresh`` sources.
     """
     auth = auth or Auth(":memory:")
+    alerts = AlertEvaluator(metrics, auth)
     pages = all_pages()
     app = Dash(__name__, backend="fastapi", title="marginscope", assets_folder=str(ASSETS),
                suppress_callback_exceptions=True, update_title=None)
@@ -193,7 +205,7 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
         if key is None or key == "":
             return no_update, no_update
         clicks = trigger["clicks"]
-        if clicks in ("customer", "rep", "product"):
+        if clicks in ("customer", "rep", "product", "campaign"):
             return drill(clicks, str(key), search)
         if clicks in url_state.PARAMETERS:
             filters = url_state.set_values(url_state.parse(search).filters, clicks, [str(key)])
@@ -237,7 +249,7 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
             first, last = metrics.catalog.data_span(scope)
             counts = metrics.catalog.table_counts()
             filters = url_state.with_defaults(state, first, last)
-            context = PageContext(metrics, filters, scope, search, counts, currency, args)
+            context = PageContext(metrics, filters, scope, search, counts, currency, args, user, alerts)
             if not counts.get("invoice_lines"):
                 body = [notices.needs("invoice_lines", page.title)]
             else:
@@ -292,6 +304,7 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
         return version if version != drawn_from else no_update
 
     account_menu.register(app, auth, signed_in)
+    alerts_page.register(app, alerts, signed_in)
 
     # Dash's FastAPI backend prepares the asset links on the first request to "/" only: a
     # first visit to a deep link (/customer/C1) would come without CSS. Prepare them now.
@@ -300,6 +313,9 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
     app.warm_up = WarmUp(render, metrics, [page.path for _, page in menu],
                          users_waiting=lambda: drawing["pages"] > 0)
     install_api(app.server, metrics, auth, render)
+    app.alerts = alerts
+    app.scheduler = background.scheduler(metrics, auth, alerts, refresh, get_settings().alerts_every_minutes)
+    app.server.state.alerts, app.server.state.scheduler = alerts, app.scheduler
 
     @app.server.get("/healthz", include_in_schema=False)
     async def health() -> dict:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 
 import uvicorn
 
 from marginscope.auth import Auth, Role, UserError
 from marginscope.config import get_settings
+from marginscope.ingest.refresh import RefreshPlan
 from marginscope.metrics.engine import Metrics
 from marginscope.warehouse import Warehouse
 from marginscope.web.app import create_app
@@ -31,23 +33,39 @@ def bootstrap_admin(auth: Auth) -> str | None:
     return settings.admin_user
 
 
-def build(url: str | None = None, app_db: str | None = None):
-    """The ASGI application (Dash on FastAPI) over the warehouse at ``url``, warming up its views."""
+def build(url: str | None = None, app_db: str | None = None, refresh: str | None = None):
+    """The ASGI application (Dash on FastAPI) over the warehouse at ``url``, warming up its views.
+
+    Its scheduler (alert rules, and the sources of the ``refresh`` file) starts with the server.
+    """
     settings = get_settings()
+    refresh = refresh or settings.refresh_config
+    plan = RefreshPlan.from_yaml(refresh) if refresh else None  # a bad file stops the server here, with the reason
     metrics = Metrics(Warehouse.connect(url or settings.warehouse))
     auth = Auth.open(app_db)
     bootstrap_admin(auth)
     if auth.users.count() == 0:
         log.warning("no users yet: create one with `marginscope users add NAME --role admin`")
-    app = create_app(metrics, auth, currency=settings.currency)
+    app = create_app(metrics, auth, currency=settings.currency, refresh=plan)
     if settings.warm_up:
         app.warm_up.start()
     else:
         app.warm_up.done.set()
+
+    @asynccontextmanager
+    async def running(_server):
+        app.scheduler.start()
+        try:
+            yield
+        finally:
+            app.scheduler.stop()
+
+    app.server.router.lifespan_context = running
     return app.server
 
 
 def serve(url: str | None = None, host: str | None = None, port: int | None = None,
-          app_db: str | None = None) -> None:
+          app_db: str | None = None, refresh: str | None = None) -> None:
     settings = get_settings()
-    uvicorn.run(build(url, app_db), host=host or settings.host, port=port or settings.port, log_level="warning")
+    uvicorn.run(build(url, app_db, refresh), host=host or settings.host, port=port or settings.port,
+                log_level="warning")

@@ -88,6 +88,10 @@ def ingest(table: Annotated[PushTable, Path(description="The canonical table to 
            data_version=result.data_version)
     if not result.ok:
         response.status_code = 422
+    elif result.rows_inserted or result.rows_updated:
+        scheduler = getattr(request.app.state, "scheduler", None)
+        if scheduler is not None:
+            scheduler.run_soon("alerts")  # in the background: the caller does not wait for the rules
     return LoadReport.of(result)
 
 

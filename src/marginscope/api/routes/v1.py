@@ -5,13 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from marginscope.api.routes import (
+    alerts,
     audit,
     budget,
+    campaigns,
     catalog,
     customers,
     forecast,
     ingest,
     me,
+    nps,
     pipeline,
     products,
     profitability,
@@ -28,6 +31,6 @@ from marginscope.api.routes import (
 def router() -> APIRouter:
     v1 = APIRouter()
     for module in (me, sales, budget, forecast, customers, profitability, pipeline, team, rfm, products,
-                   receivables, catalog, quality, tokens, views, audit, ingest):
+                   receivables, campaigns, nps, catalog, quality, tokens, views, audit, ingest, alerts):
         v1.include_router(module.router)
     return v1

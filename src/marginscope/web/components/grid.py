@@ -18,7 +18,7 @@ from marginscope.web.format import records
 MAX_ROWS = 5000  # rows sent to the browser; the note under the grid says when there are more
 
 # entity -> the column holding its key
-ENTITY_KEYS = {"customer": "customer_id", "rep": "rep_id", "product": "product_id"}
+ENTITY_KEYS = {"customer": "customer_id", "rep": "rep_id", "product": "product_id", "campaign": "campaign_id"}
 
 ROW_ID = "_row_id"
 
@@ -90,7 +90,7 @@ def grid(name: str, frame: pd.DataFrame, columns: list[Column], *, title: str | 
          entity: str | None = None, page_size: int = 10) -> html.Div:
     """A titled grid of ``frame``'s ``columns`` with a CSV download button.
 
-    ``entity`` (customer, rep or product) names what a click on a linked column opens.
+    ``entity`` (customer, rep, product or campaign) names what a click on a linked column opens.
     """
     shown = frame.head(MAX_ROWS)
     fields = [c.field for c in columns]

@@ -14,6 +14,8 @@ HOLDS = {
     "customers": "the customer master",
     "payments": "payments",
     "orders": "orders",
+    "campaigns": "the marketing campaigns (dates, cost, target segment)",
+    "nps_responses": "NPS survey answers",
 }
 
 

@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from marginscope.alerts import AlertEvaluator
+from marginscope.auth import User
 from marginscope.metrics import Filters, Scope
 from marginscope.metrics.engine import Metrics
 
@@ -25,6 +27,8 @@ class PageContext:
     counts: dict[str, int]  # rows per canonical table
     currency: str = "EUR"
     args: dict[str, str] = field(default_factory=dict)  # path parameters, e.g. the customer id
+    user: User | None = None  # None: the whole warehouse, drawn for the warm-up, benchmarks and tests
+    alerts: AlertEvaluator | None = None
 
     def link(self, path: str) -> str:
         return f"{path}{self.search}"
@@ -49,10 +53,11 @@ class Page:
 
 
 def all_pages() -> list[Page]:
-    from marginscope.web.pages import (budget, customers, data, forecast, overview, pipeline, portrait, products,
-                                       profitability, segments, team)
+    from marginscope.web.pages import (alerts, budget, campaigns, customers, data, forecast, overview, pipeline,
+                                       portrait, products, profitability, segments, team)
     return [overview.PAGE, budget.PAGE, forecast.PAGE, segments.PAGE, profitability.PAGE, customers.PAGE,
-            team.PAGE, pipeline.PAGE, products.PAGE, data.PAGE, portrait.PAGE, forecast.VIEW]
+            team.PAGE, pipeline.PAGE, campaigns.PAGE, products.PAGE, alerts.PAGE, data.PAGE, portrait.PAGE,
+            forecast.VIEW, campaigns.DETAIL]
 
 
 def resolve(pathname: str, pages: list[Page]) -> tuple[Page, dict[str, str]] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 from dash import html
+from plotly.subplots import make_subplots
 
 from marginscope.metrics.rfm import WINDOW_MONTHS
 from marginscope.web.components import charts, notices
@@ -40,6 +41,58 @@ def migration_chart(moves) -> html.Div:
                         hint="Red flows lead into At-Risk.")
 
 
+def nps_section(ctx: PageContext) -> html.Div:
+    """NPS per RFM segment beside the segment's revenue and contribution per customer."""
+    if not ctx.has("nps_responses"):
+        return html.Div(notices.needs("nps_responses", "NPS by segment"), id="section-nps")
+    table = ctx.metrics.nps.by("rfm_segment", ctx.filters, ctx.scope)
+    answered = table[table.respondents > 0]
+    labels = answered.rfm_segment.tolist()
+    named = [f"{name}<br>n={n}" for name, n in zip(labels, answered.respondents)]
+    value = make_subplots(specs=[[{"secondary_y": True}]])
+    value.update_layout(charts.figure(height=340).layout)
+    value.add_trace(go.Bar(x=named, y=answered.nps, name="NPS", marker_color=charts.colours_by_sign(answered.nps),
+                           hovertemplate="%{x}: NPS %{y:+.1f}<extra></extra>"), secondary_y=False)
+    value.add_trace(go.Scatter(x=named, y=answered.contribution_margin_per_customer.astype(float),
+                               name="Contribution per customer", mode="markers",
+                               marker=dict(symbol="diamond", size=11, color=charts.PROFIT),
+                               hovertemplate="%{x}: %{y:,.0f} per customer<extra></extra>"), secondary_y=True)
+    low, high = -110, 120
+    value.update_yaxes(title="NPS", range=[low, high], secondary_y=False)
+    # Both axes put 0 at the same height, so a diamond below the NPS zero line means a loss per customer.
+    margins = answered.contribution_margin_per_customer.astype(float)
+    top = 1.1 * max(margins.max(), -margins.min() * high / -low, 1.0) if len(margins) else 1.0
+    value.update_yaxes(title=f"contribution per customer, {ctx.currency}", tickformat="~s", showgrid=False,
+                       range=[top * low / high, top], tickmode="auto", nticks=7, secondary_y=True)
+    value.update_xaxes(tickangle=-25)
+    shares = charts.figure(height=340)
+    for name, column, colour in (("Promoters", "promoter_share", charts.GAIN), ("Passives", "passive_share",
+                                                                              charts.MUTED),
+                                 ("Detractors", "detractor_share", charts.LOSS)):
+        shares.add_trace(go.Bar(y=labels, x=answered[column], name=name, orientation="h", marker_color=colour,
+                                hovertemplate="%{y}: %{x:.0%} " + name.lower() + "<extra></extra>"))
+    shares.update_layout(barmode="stack", legend=dict(traceorder="normal"))
+    shares.update_xaxes(tickformat=".0%", range=[0, 1])
+    shares.update_yaxes(autorange="reversed")
+    return html.Div([
+        html.Div([charts.graph("nps-value", value, title="NPS and contribution per customer by RFM segment",
+                               hint="n: customers answering; each counts with their latest answer in the date range. "
+                                    "Contribution covers the date range."),
+                  charts.graph("nps-shares", shares, title="Promoters, passives and detractors by RFM segment",
+                               hint="Promoters score 9-10, passives 7-8, detractors 0-6; NPS = promoters % - "
+                                    "detractors %.")], className="ms-row"),
+        grid("nps-segments", table, [
+            Column("rfm_segment", "Segment"), Column("respondents", "Respondents", "count", width=140),
+            Column("average_score", "Avg score", "number", width=115),
+            Column("promoter_share", "Promoters", "percent", width=115),
+            Column("detractor_share", "Detractors", "percent", width=115),
+            Column("nps", "NPS", "number", signed=True, width=85), Column("customers", "Customers", "count", width=130),
+            Column("revenue_per_customer", "Revenue / customer", "money", width=185),
+            Column("contribution_margin_per_customer", "Contribution / customer", "money", signed=True, width=215)],
+            title="NPS by segment beside its value"),
+    ], id="section-nps")
+
+
 def render(ctx: PageContext) -> list:
     m, f, s = ctx.metrics, ctx.filters, ctx.scope
     scores = m.rfm.scores(f, s)
@@ -62,6 +115,7 @@ def render(ctx: PageContext) -> list:
             Column("revenue_per_customer", "Revenue per customer", "money"),
             Column("share_of_gross_profit", "Share of GP", "percent"),
             Column("share_of_contribution_margin", "Share of contribution", "percent")], title="Segments"),
+        nps_section(ctx),
         grid("rfm-slipping", slipping, [
             Column("customer_name", "Customer", link=True), Column("segment_before", "Was"),
             Column("segment_now", "Now")], title="Slipping: Champions and Loyal customers now At-Risk",
