@@ -48,7 +48,9 @@ Definitions
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import warnings
 from dataclasses import replace
 
@@ -198,7 +200,9 @@ def _fitted(fitter, *columns) -> tuple[object | None, float | None]:
     smallest penalty of :data:`PENALIZERS` that does; (None, None) when none does."""
     for penalizer in PENALIZERS:
         try:
-            return fitter(penalizer_coef=penalizer).fit(*columns), penalizer
+            # lifetimes prints the optimiser's report before raising; the reason says it all
+            with contextlib.redirect_stdout(io.StringIO()):
+                return fitter(penalizer_coef=penalizer).fit(*columns), penalizer
         except ConvergenceError:
             continue
     return None, None
