@@ -8,6 +8,8 @@ from marginscope.api.routes import (
     audit,
     budget,
     catalog,
+    churn,
+    clv,
     customers,
     ingest,
     me,
@@ -26,7 +28,7 @@ from marginscope.api.routes import (
 
 def router() -> APIRouter:
     v1 = APIRouter()
-    for module in (me, sales, budget, customers, profitability, pipeline, team, rfm, products, receivables, catalog,
-                   quality, tokens, views, audit, ingest):
+    for module in (me, sales, budget, customers, profitability, pipeline, team, rfm, churn, clv, products, receivables,
+                   catalog, quality, tokens, views, audit, ingest):
         v1.include_router(module.router)
     return v1
