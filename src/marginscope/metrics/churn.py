@@ -56,6 +56,7 @@ from scipy.stats import mannwhitneyu
 
 from marginscope.metrics.customers import CHURN_WINDOW_DAYS
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
+from marginscope.metrics.rfm import default_as_of
 from marginscope.warehouse import Warehouse
 
 HORIZON_DAYS = 180
@@ -107,8 +108,6 @@ def panel(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, as_of: dt.
     One row per (``stage``, ``customer_id``); ``churned`` is missing at the score cutoff,
     whose horizon lies after T.
     """
-    from marginscope.metrics.rfm import default_as_of
-
     as_of = as_of or default_as_of(wh, filters)
     lines = sales_lines(wh, replace(filters, start=None, end=as_of), scope)
     stages = cutoffs(as_of)
@@ -132,7 +131,7 @@ def panel(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, as_of: dt.
     return table
 
 
-def _customers(count: int) -> str:
+def _count(count: int) -> str:
     return f"{count} customer{'' if count == 1 else 's'}"
 
 
@@ -142,11 +141,11 @@ def problem(panel: pd.DataFrame) -> str | None:
         rows = panel[panel.stage == stage]
         cutoff = panel.attrs[f"{stage}_cutoff"]
         if len(rows) < MIN_CUSTOMERS:
-            return (f"only {_customers(len(rows))} active on {cutoff:%d %b %Y}, too few to {role} (at least "
+            return (f"only {_count(len(rows))} active on {cutoff:%d %b %Y}, too few to {role} (at least "
                     f"{MIN_CUSTOMERS} needed): churn risk needs about two years of purchase history")
         churned = int(rows.churned.sum())
         if min(churned, len(rows) - churned) < MIN_PER_CLASS:
-            return (f"of the {_customers(len(rows))} active on {cutoff:%d %b %Y}, {churned} made no purchase in the "
+            return (f"of the {_count(len(rows))} active on {cutoff:%d %b %Y}, {churned} made no purchase in the "
                     f"next {HORIZON_DAYS} days and {len(rows) - churned} did: too few of one kind to {role} "
                     f"(at least {MIN_PER_CLASS} of each needed)")
     return None

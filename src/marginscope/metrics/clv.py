@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, allocate_costs, cost_lines, sales_lines
+from marginscope.metrics.rfm import default_as_of
 from marginscope.warehouse import Warehouse
 
 with warnings.catch_warnings():  # lifetimes sets a pandas option that pandas 3 deprecates; harmless
@@ -112,8 +113,6 @@ def summary(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, as_of: d
     recency_weeks, age_weeks, contribution_after_first, margin_per_repeat_purchase,
     acquisition_cost. ``attrs["as_of"]`` is T.
     """
-    from marginscope.metrics.rfm import default_as_of
-
     as_of = as_of or default_as_of(wh, filters)
     history = replace(filters, start=None, end=as_of)
     lines = sales_lines(wh, history, scope)
