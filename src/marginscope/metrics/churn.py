@@ -223,9 +223,9 @@ def calibration(table: pd.DataFrame, bins: int = CALIBRATION_BINS) -> pd.DataFra
 
     >>> calibration(pd.DataFrame({"churn_probability": [0.05, 0.15, 0.12, 0.95],
     ...                           "churned": [False, True, False, True]}))[["bin", "customers", "observed_rate"]]
-            bin  customers  observed_rate
-    0     0-10%          1            0.0
-    1    10-20%          2            0.5
+           bin  customers  observed_rate
+    0    0-10%          1            0.0
+    1   10-20%          2            0.5
     2  90-100%          1            1.0
     """
     scored = table.dropna(subset=["churn_probability"])
