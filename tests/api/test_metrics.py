@@ -6,9 +6,10 @@ import datetime as dt
 import re
 
 import pytest
+from tests.api.conftest import Q1
+from tests.api.sweep import requests_of
 
 from marginscope.metrics import EVERYTHING, Filters
-from tests.api.conftest import Q1
 
 # What a rep who owns only C1 must never see: the other customers' ids and names.
 OTHER_CUSTOMERS = re.compile(r"\b(C2|C3|C4|Globex|Initech|Umbrella)\b")
@@ -53,44 +54,11 @@ def test_the_portrait_of_a_customer_out_of_scope_is_not_found_like_an_unknown_on
     assert served.as_user("boss").get("/api/v1/customers/C2/portrait", params=Q1).status_code == 200
 
 
-FILTERS = {"start", "end", "region", "industry", "rep", "tier", "type", "category", "customer", "product", "limit",
-           "offset"}
-# The filters that point at another rep's customer: C2 by id, and R1's own sale to C2 (line I5) by rep.
-TOWARDS_C2 = {"customer": ["C1", "C2"], "rep": "R1"}
-
-
-def _requests(openapi: dict):
-    """Every GET of /api/v1 over Q1: as is, filtered towards C2, and with each value of each of its own
-    parameters (every value of an enumeration; a boolean true, a number, a date; ids and texts "C2"),
-    one at a time."""
-    for path, operations in openapi["paths"].items():
-        if not path.startswith("/api/v1") or "get" not in operations:
-            continue
-        own = [p for p in operations["get"].get("parameters", []) if p["name"] not in FILTERS]
-        required = {p["name"]: _choices(p)[0] for p in own if p.get("required")}
-        variants = [{}, TOWARDS_C2, *({p["name"]: value} for p in own for value in _choices(p))]
-        for variant in variants:
-            values = {**Q1, **required, **variant}
-            yield path.format(**{name: values.pop(name) for name in re.findall(r"{(\w+)}", path)}), values
-
-
-def _choices(parameter: dict) -> list:
-    schema = parameter["schema"]
-    enumerated = next((option["enum"] for option in [schema, *schema.get("anyOf", [])] if "enum" in option), None)
-    if enumerated:
-        return enumerated
-    kinds = {option.get("format", option.get("type")) for option in [schema, *schema.get("anyOf", [])]}
-    for kind, value in (("boolean", "true"), ("integer", 2026), ("number", 0.5), ("date", "2026-03-15")):
-        if kind in kinds:
-            return [value]
-    return ["C2"]
-
-
 def test_a_rep_never_sees_another_reps_customer_through_any_endpoint_or_parameter(served):
     openapi = served.as_user("boss").get("/openapi.json").json()
     ann = served.as_user("ann")
     answered = seen_own = 0
-    for url, params in _requests(openapi):
+    for url, params in requests_of(openapi):
         answer = ann.get(url, params=params)
         assert answer.status_code in (200, 403, 404, 422), (url, params, answer.text)
         assert not OTHER_CUSTOMERS.search(answer.text), (url, params, answer.text)

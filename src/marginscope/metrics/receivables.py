@@ -62,7 +62,10 @@ def aging_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, by_cu
     """Open amount and invoice count per aging bucket (and per customer when asked)."""
     invoices = open_invoices_expr(wh, filters, scope)
     keys = ["customer_id", "customer_name", "bucket"] if by_customer else ["bucket"]
-    return invoices.group_by(keys).aggregate(open_amount=invoices.open_amount.sum(), invoices=invoices.count())
+    aged = invoices.group_by(keys).aggregate(open_amount=invoices.open_amount.sum(), invoices=invoices.count())
+    # Buckets in their own order (not due, then oldest last), so that every answer lists them alike.
+    rank = ibis.cases(*[(aged.bucket == bucket, position) for position, bucket in enumerate(BUCKETS)])
+    return aged.order_by([*keys[:-1], rank]).select(*keys, "open_amount", "invoices")
 
 
 def dso(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> dict:
