@@ -268,7 +268,7 @@ def mover(m: Metrics, dimension: str, filters: Filters, scope: Scope, t: Thresho
     top = table.iloc[0]
     growth = (top.change / abs(top.revenue_prior)) if top.revenue_prior else None
     kind, plural, link = MOVER_DIMENSIONS[dimension]
-    numbers = {"dimension": dimension, "id": top.key, "name": str(top.name), "revenue": float(top.revenue),
+    numbers = {"dimension": dimension, "id": top.key, "name": str(top["name"]), "revenue": float(top.revenue),
                "prior_revenue": float(top.revenue_prior), "change": float(top.change), "growth": growth,
                "prior_start": prior_filters.start, "prior_end": prior_filters.end}
     direction = "rose" if top.change > 0 else "fell"
