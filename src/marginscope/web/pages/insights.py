@@ -21,7 +21,7 @@ HEADINGS = {"critical": "Critical", "warning": "Warnings", "info": "For informat
 # How a number is shown, by words in its name (the first that matches); counts and text as they are.
 PERCENT_WORDS = ("share", "attainment", "growth", "rate")
 MONEY_WORDS = ("revenue", "change", "budget", "margin", "outlook", "sale", "actual", "variance")
-HIDDEN = {"dimension", "id", "quadrant"}  # said by the title already
+HIDDEN = {"dimension", "id", "name", "quadrant"}  # said by the title already
 
 
 def label(name: str) -> str:
@@ -30,7 +30,7 @@ def label(name: str) -> str:
 
 
 def shown(name: str, value, currency: str) -> str:
-    if value is None or isinstance(value, (str, dt.date)):
+    if value is None or isinstance(value, (str, dt.date)) or name == "year":
         return fmt.MISSING if value is None else str(value)
     if isinstance(value, int):
         return fmt.count(value)
