@@ -21,11 +21,10 @@ R2 (Bob, manager Max) won 200, lost two. Revenue budget Jan-Mar 2026: 500 + 500 
 import datetime as dt
 
 import pytest
-
-from marginscope.metrics import Filters, Scope
-from marginscope.metrics import insights
-from marginscope.metrics.insights import Thresholds
 from tests.conftest import open_with
+
+from marginscope.metrics import Filters, Scope, insights
+from marginscope.metrics.insights import Thresholds
 
 REPS = "rep_id,name,manager,region\nR1,Ann,Mia,North\nR2,Bob,Max,South\n"
 CUSTOMERS = """customer_id,name,industry,region,tier,owner_rep_id
