@@ -1,32 +1,5 @@
-"""Churn risk on a company whose customers follow purchase schedules worked out by hand.
-
-As of T = 30 Jun 2026 the cutoffs are T - 360 = 5 Jul 2025 (train) and T - 180 =
-1 Jan 2026 (test). Purchases fall on the 15th of the month unless said; each is one
-order of one line: revenue 100.00, COGS 60.00. Windows of the cutoffs:
-
-- 5 Jul 2025: last 180 days (6 Jan 2025, 5 Jul 2025], the 180 before (10 Jul 2024, 6 Jan 2025]
-- 1 Jan 2026: last (5 Jul 2025, 1 Jan 2026], before (6 Jan 2025, 5 Jul 2025]
-- 30 Jun 2026: last (1 Jan 2026, 30 Jun 2026], before (5 Jul 2025, 1 Jan 2026]
-
-Groups (customers; features "recency / orders last 180 / orders before" at each cutoff; label):
-
-- steady S1-S8, monthly Jan 2024 - Jun 2026: 20/6/6 stayed; 17/6/6 stayed; 15/6/6
-- slow L1-L6, the 15th of Feb, May, Aug and Nov, Feb 2024 - May 2026: 51/2/2 stayed;
-  47/2/2 stayed; 46/2/2
-- faded early D1-D6, monthly in 2024, then 1 Mar, 15 May, 20 Jun 2025: 15/3/6 churned;
-  195/0/3 churned; inactive at T (375 days)
-- faded late E1-E6, monthly Jan 2024 - Jun 2025, then 20 Aug, 30 Oct, 15 Dec 2025:
-  20/6/6 stayed; 17/3/6 churned; 197/0/3
-- fading now F1-F6, monthly Jan 2024 - Dec 2025, then 15 Feb and 30 Apr 2026: 20/6/6
-  stayed; 17/6/6 stayed; 61/2/6
-- sudden U1-U2, monthly Jan 2024 - Dec 2025, then nothing: 20/6/6 stayed; 17/6/6
-  churned (no warning: a steady customer's features); 197/0/6
-- comeback K1-K2, as faded late, then 10 Mar and 20 May 2026: 20/6/6 stayed; 17/3/6
-  stayed; 41/2/3
-
-Train (5 Jul 2025): 36 active, 6 churned (D). Test (1 Jan 2026): 36 active, 14 churned
-(D, E, U). Scored at T: 30 active (all but D).
-"""
+"""Churn risk on the hand-worked company of tests/metrics/churn_company.py (its docstring
+gives every customer's features and label at each cutoff)."""
 
 from __future__ import annotations
 
@@ -40,51 +13,7 @@ import pytest
 
 from marginscope.metrics import EVERYTHING, Filters, Scope, churn
 from tests.conftest import open_with
-
-T = dt.date(2026, 6, 30)
-AS_OF = Filters(end=T)
-
-
-def monthly(first: dt.date, last: dt.date, step: int = 1) -> list[dt.date]:
-    days, day = [], first
-    while day <= last:
-        days.append(day)
-        month = day.month - 1 + step
-        day = dt.date(day.year + month // 12, month % 12 + 1, 15)
-    return days
-
-
-STEADY = monthly(dt.date(2024, 1, 15), dt.date(2026, 6, 15))
-SLOW = monthly(dt.date(2024, 2, 15), dt.date(2026, 5, 15), step=3)
-FADED_EARLY = monthly(dt.date(2024, 1, 15), dt.date(2024, 12, 15)) + [
-    dt.date(2025, 3, 1), dt.date(2025, 5, 15), dt.date(2025, 6, 20)]
-FADED_LATE = monthly(dt.date(2024, 1, 15), dt.date(2025, 6, 15)) + [
-    dt.date(2025, 8, 20), dt.date(2025, 10, 30), dt.date(2025, 12, 15)]
-FADING_NOW = monthly(dt.date(2024, 1, 15), dt.date(2025, 12, 15)) + [dt.date(2026, 2, 15), dt.date(2026, 4, 30)]
-SUDDEN = monthly(dt.date(2024, 1, 15), dt.date(2025, 12, 15))
-COMEBACK = FADED_LATE + [dt.date(2026, 3, 10), dt.date(2026, 5, 20)]
-GROUPS = {"S": (8, STEADY), "L": (6, SLOW), "D": (6, FADED_EARLY), "E": (6, FADED_LATE), "F": (6, FADING_NOW),
-          "U": (2, SUDDEN), "K": (2, COMEBACK)}
-# Rep R1 owns the steady and fading-now customers, R2 the others; K1, K2 and S8 are South, the rest North.
-OWNER = {"S": "R1", "F": "R1"}
-CHURNED_IN_TEST = {"D", "E", "U"}
-
-
-def company_tables() -> dict[str, str]:
-    customers = ["customer_id,name,region,owner_rep_id"]
-    lines = [("invoice_id,line_no,kind,invoice_date,order_id,customer_id,product_id,rep_id,quantity,unit_price,"
-              "discount_amount,net_amount,cogs")]
-    for group, (size, days) in GROUPS.items():
-        for number in range(1, size + 1):
-            customer = f"{group}{number}"
-            owner = OWNER.get(group, "R2")
-            region = "South" if group == "K" or customer == "S8" else "North"
-            customers.append(f"{customer},Customer {customer},{region},{owner}")
-            for day in days:
-                order = f"{customer}-{day:%Y%m%d}"
-                lines.append(f"I{order},1,invoice,{day},O{order},{customer},P1,{owner},1,100.00,0,100.00,60.00")
-    return {"reps": "rep_id,name\nR1,Ann\nR2,Bob\n", "customers": "\n".join(customers) + "\n",
-            "products": "product_id,name,category\nP1,Bolt,Hardware\n", "invoice_lines": "\n".join(lines) + "\n"}
+from tests.metrics.churn_company import AS_OF, CHURNED_IN_TEST, GROUPS, T, company_tables
 
 
 @pytest.fixture(scope="module")
@@ -173,6 +102,9 @@ def test_declining_customers_rank_above_steady_ones(ms):
     assert min(by_group["F"]) > max(by_group["S"] + by_group["L"])
     # E and U have bought nothing for 197 days: riskier still.
     assert min(by_group["E"] + by_group["U"]) > max(by_group["F"])
+    # Everyone is 180 days older at T than at the cutoff the model learned from: that alone must not
+    # make the steady customers look at risk (tenure is capped at a year).
+    assert max(by_group["S"] + by_group["L"]) < 0.5
     assert list(risk.churn_probability) == sorted(risk.churn_probability, reverse=True)
 
 
@@ -193,6 +125,22 @@ def test_at_risk_customers_are_those_above_the_threshold(ms):
     assert ms.churn.at_risk(AS_OF, threshold=1.0).empty
     with pytest.raises(ValueError, match="between 0 and 1"):
         ms.churn.at_risk(AS_OF, threshold=50)
+
+
+def test_the_at_risk_summary_adds_up_the_at_risk_customers_revenue(ms):
+    """Revenue of the last 365 days, (30 Jun 2025, 30 Jun 2026], by hand: each purchase of customer
+    n costs 90 + 10n; the schedules give the number of purchases in that year."""
+    at_risk = ms.churn.at_risk(AS_OF)
+    summary = ms.churn.at_risk_summary(AS_OF)
+
+    def revenue(customer_id: str) -> float:
+        days = GROUPS[customer_id[0]][1]
+        return sum(1 for d in days if dt.date(2025, 6, 30) < d <= T) * (90 + 10 * int(customer_id[1:]))
+
+    assert summary["at_risk_customers"] == len(at_risk) and summary["active_customers"] == 30
+    assert summary["at_risk_revenue"] == pytest.approx(sum(revenue(c) for c in at_risk.customer_id))
+    everyone = sum(revenue(c) for c in ms.churn.risk(AS_OF).customer_id)
+    assert summary["at_risk_revenue_share"] == pytest.approx(summary["at_risk_revenue"] / everyone)
 
 
 def test_a_scope_fits_on_its_own_customers_and_sees_no_other(ms):

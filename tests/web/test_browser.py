@@ -224,4 +224,29 @@ def test_the_insights_page_states_the_metrics_layers_findings_and_links_to_the_e
     page.tab.locator("#finding-0 .ms-finding-link").click()
     page.wait_for_view(first.url(search))
     assert urlsplit(page.tab.url).query == search.lstrip("?")
+
+
+def test_the_at_risk_table_shows_the_metrics_layers_churn_risk(page, expected):
+    f = filters_for(expected, "")
+    at_risk = expected.churn.at_risk(f)
+    summary, validation = expected.churn.at_risk_summary(f), expected.churn.validation(f)
+    assert validation.reason is None and len(at_risk) > 0  # the demo has history enough for a model
+    page.open("/customers")
+    assert page.text("#kpi-at_risk") == fmt.count(summary["at_risk_customers"])
+    assert page.text("#kpi-churn_auc") == fmt.decimal_number(validation.auc, 2)
+    page.tab.wait_for_selector("#panel-at-risk .ag-row[row-index='0']")
+    shown = page.tab.locator("#panel-at-risk .ag-row").count()
+    assert shown == min(len(at_risk), 10)  # a page of the grid
+    for index in range(shown):
+        row = page.tab.locator(f"#panel-at-risk .ag-row[row-index='{index}']")
+        cells = [row.locator(f"[col-id='{column}']").inner_text().strip()
+                 for column in ("customer_name", "owner_rep_name", "churn_probability", "recency_days")]
+        expected_row = at_risk.iloc[index]
+        assert cells == [expected_row.customer_name, expected_row.owner_rep_name,
+                         fmt.percent(expected_row.churn_probability), fmt.count(expected_row.recency_days)]
+    # A click on a customer opens its portrait, which shows the same probability.
+    first = at_risk.iloc[0]
+    page.tab.locator("#panel-at-risk .ag-row[row-index='0'] .ms-link").click()
+    page.wait_for_view(f"/customer/{first.customer_id}")
+    assert page.text("#kpi-churn_probability") == fmt.percent(first.churn_probability)
     assert page.errors == []

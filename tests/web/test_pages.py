@@ -194,3 +194,91 @@ def test_the_insights_page_shows_each_finding_with_its_evidence_and_customers(tm
         assert f"/customer/C5{search}" in theirs and "/customer/C4" not in theirs and "Umbrella" not in theirs
     finally:
         metrics.close()
+
+
+@pytest.fixture
+def churn_app(company):
+    """The app over the hand-worked churn company of tests/metrics/churn_company.py, and its metrics."""
+    from tests.metrics.churn_company import company_tables
+
+    metrics = company(**company_tables())
+    return create_app(metrics), metrics
+
+
+FIRST_HALF = "?start=2026-01-01&end=2026-06-30"
+
+
+def grid_rows(component, name: str) -> list[dict]:
+    """The rows of the grid called ``name`` in a rendered page."""
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if isinstance(props.get("id"), dict) and props["id"].get("type") == "grid" and props["id"]["name"] == name:
+                return props["rowData"]
+            children = list(node.values())
+        elif isinstance(node, list | tuple):
+            children = node
+        elif hasattr(node, "to_plotly_json"):
+            children = [node.to_plotly_json()]
+        else:
+            return None
+        return next((found for child in children if (found := walk(child)) is not None), None)
+
+    found = walk(component)
+    assert found is not None, f"no grid {name} on the page"
+    return found
+
+
+def test_the_customers_page_lists_the_customers_at_risk_with_the_validation(churn_app):
+    from marginscope.web import format as fmt
+
+    churn_app, metrics = churn_app
+    f = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+    shown = text_of(churn_app.render_page("/customers", FIRST_HALF))
+    at_risk, validation = metrics.churn.at_risk(f), metrics.churn.validation(f)
+    assert "At risk of churning (as of 30 Jun 2026)" in shown
+    rows = grid_rows(churn_app.render_page("/customers", FIRST_HALF), "at-risk")
+    assert [row["customer_name"] for row in rows] == [f"Customer {c}" for c in at_risk.customer_id]
+    assert [row["churn_probability"] for row in rows] == list(at_risk.churn_probability)
+    assert len(rows) > 0 and not any(row["customer_name"].startswith("Customer S") for row in rows)  # steady
+    assert f"'{fmt.decimal_number(validation.auc, 2)}'" in shown  # the AUC card
+    assert "'0-10%'" in shown or "'90-100%'" in shown  # the calibration table's bins
+    assert "Validation: fitted on 05 Jul 2025, tested on the next 180 days after 01 Jan 2026" in shown
+
+
+def test_without_enough_history_the_customers_page_says_why_there_is_no_churn_risk(minimal_app):
+    shown = text_of(minimal_app.render_page("/customers", "?start=2026-01-01&end=2026-03-31"))
+    assert "No churn risk for this selection: only 1 customer active on 05 Apr 2025" in shown
+
+
+def test_the_portrait_shows_churn_risk_and_lifetime_value(churn_app):
+    from marginscope.web import format as fmt
+
+    churn_app, metrics = churn_app
+    f = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+    risk = metrics.churn.risk(f).set_index("customer_id")
+    value = metrics.clv.customers(f).set_index("customer_id").loc["S8"]
+    shown = text_of(churn_app.render_page("/customer/S8", FIRST_HALF))
+    assert f"'{fmt.percent(risk.loc['S8', 'churn_probability'])}'" in shown
+    assert f"'{fmt.money(value.clv, 'EUR')}'" in shown and f"'{value.clv_to_cac:,.1f}×'" in shown
+    # D1 bought last on 20 Jun 2025: not active, so no churn risk, and the portrait says why.
+    assert "not an active customer: no purchase in the 365 days to 30 Jun 2026" in text_of(
+        churn_app.render_page("/customer/D1", FIRST_HALF))
+
+
+def test_the_segments_page_shows_lifetime_value_per_segment(churn_app):
+    from marginscope.web import format as fmt
+
+    churn_app, metrics = churn_app
+    f = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+    shown = text_of(churn_app.render_page("/segments", FIRST_HALF))
+    by_segment = metrics.clv.by_segment(f)
+    assert "Lifetime value by segment" in shown and len(by_segment) > 0
+    assert all(f"'{segment}'" in shown for segment in by_segment.segment)
+    assert "discounted at 10% a year" in shown and fmt.count(by_segment.customers.sum()) == str(
+        len(metrics.rfm.scores(f)))
+
+
+def test_without_enough_customers_the_segments_page_says_why_there_is_no_lifetime_value(minimal_app):
+    too_few = text_of(minimal_app.render_page("/segments", "?start=2026-01-01&end=2026-03-31"))
+    assert "No lifetime value for this selection: only 2 customers bought in this selection" in too_few

@@ -18,7 +18,10 @@ Definitions (horizon H = 180 days; churn window W = 365 days, as in :mod:`.custo
   both are 0. Revenue of the last 365 days is shown beside them; it is not a feature.
 - Label at c: **churned** = no purchase in (c, c + H].
 - Model: logistic regression of the label on log(1 + x) of the four day and order counts
-  and on the revenue trend, each standardised over the customers fitted, with a ridge
+  (tenure capped at 365 days: beyond a year its exact length says little, and every
+  customer is 180 days older when scored than when the model was fitted, so an uncapped
+  tenure would move them all out of the range the model learned from) and on the revenue
+  trend, each standardised over the customers fitted, with a ridge
   penalty: a standard normal prior on each standardised coefficient (scikit-learn's
   default; the intercept is not penalised). The penalty hardly moves the coefficients
   when there are hundreds of customers, and keeps the probabilities finite when a small
@@ -33,7 +36,8 @@ Definitions (horizon H = 180 days; churn window W = 365 days, as in :mod:`.custo
 - Scores: the model refitted on the latest labelled cutoff, T - H (labels up to T), and
   applied to the customers active at T.
 - At risk: churn probability above 50% (more likely than not to buy nothing in the next
-  180 days); the threshold is a parameter.
+  180 days); the threshold is a parameter. The at-risk summary counts them, sums their
+  revenue of the last 365 days, and gives its share of all active customers' revenue.
 - No score without its validation: when there are fewer than 20 active customers at
   either cutoff, or fewer than 5 churned or 5 staying ones, there is no model, and the
   ``reason`` says which cutoff lacks what.
@@ -52,6 +56,7 @@ from scipy.stats import mannwhitneyu
 
 from marginscope.metrics.customers import CHURN_WINDOW_DAYS
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
+from marginscope.metrics.rfm import default_as_of
 from marginscope.warehouse import Warehouse
 
 HORIZON_DAYS = 180
@@ -62,6 +67,8 @@ MIN_PER_CLASS = 5
 CALIBRATION_BINS = 10
 FEATURES = ("recency_days", "orders_last_180_days", "orders_prior_180_days", "tenure_days", "revenue_trend")
 _LOGGED = ("recency_days", "orders_last_180_days", "orders_prior_180_days", "tenure_days")
+TENURE_CAP_DAYS = 365
+_TRANSFORMS = ("log(1 + x)", "log(1 + x)", "log(1 + x)", f"log(1 + min(x, {TENURE_CAP_DAYS}))", "x")
 
 
 def cutoffs(as_of: dt.date) -> dict[str, dt.date]:
@@ -101,8 +108,6 @@ def panel(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, as_of: dt.
     One row per (``stage``, ``customer_id``); ``churned`` is missing at the score cutoff,
     whose horizon lies after T.
     """
-    from marginscope.metrics.rfm import default_as_of
-
     as_of = as_of or default_as_of(wh, filters)
     lines = sales_lines(wh, replace(filters, start=None, end=as_of), scope)
     stages = cutoffs(as_of)
@@ -126,7 +131,7 @@ def panel(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, as_of: dt.
     return table
 
 
-def _customers(count: int) -> str:
+def _count(count: int) -> str:
     return f"{count} customer{'' if count == 1 else 's'}"
 
 
@@ -136,11 +141,11 @@ def problem(panel: pd.DataFrame) -> str | None:
         rows = panel[panel.stage == stage]
         cutoff = panel.attrs[f"{stage}_cutoff"]
         if len(rows) < MIN_CUSTOMERS:
-            return (f"only {_customers(len(rows))} active on {cutoff:%d %b %Y}, too few to {role} (at least "
+            return (f"only {_count(len(rows))} active on {cutoff:%d %b %Y}, too few to {role} (at least "
                     f"{MIN_CUSTOMERS} needed): churn risk needs about two years of purchase history")
         churned = int(rows.churned.sum())
         if min(churned, len(rows) - churned) < MIN_PER_CLASS:
-            return (f"of the {_customers(len(rows))} active on {cutoff:%d %b %Y}, {churned} made no purchase in the "
+            return (f"of the {_count(len(rows))} active on {cutoff:%d %b %Y}, {churned} made no purchase in the "
                     f"next {HORIZON_DAYS} days and {len(rows) - churned} did: too few of one kind to {role} "
                     f"(at least {MIN_PER_CLASS} of each needed)")
     return None
@@ -162,13 +167,14 @@ class Model:
     def table(self) -> pd.DataFrame:
         """Coefficients per standardised feature: the change in log-odds of churning for one standard deviation."""
         return pd.DataFrame({"feature": ["intercept", *FEATURES],
-                             "transform": ["", *("log(1 + x)" if f in _LOGGED else "x" for f in FEATURES)],
+                             "transform": ["", *_TRANSFORMS],
                              "coefficient": [self.intercept, *self.coefficients]})
 
 
 def _design(rows: pd.DataFrame) -> np.ndarray:
-    return np.column_stack([np.log1p(rows[f].astype("float64")) if f in _LOGGED else rows[f].astype("float64")
-                            for f in FEATURES])
+    values = {f: rows[f].astype("float64").to_numpy() for f in FEATURES}
+    values["tenure_days"] = np.minimum(values["tenure_days"], TENURE_CAP_DAYS)
+    return np.column_stack([np.log1p(values[f]) if f in _LOGGED else values[f] for f in FEATURES])
 
 
 def fit(rows: pd.DataFrame) -> Model:
@@ -217,9 +223,9 @@ def calibration(table: pd.DataFrame, bins: int = CALIBRATION_BINS) -> pd.DataFra
 
     >>> calibration(pd.DataFrame({"churn_probability": [0.05, 0.15, 0.12, 0.95],
     ...                           "churned": [False, True, False, True]}))[["bin", "customers", "observed_rate"]]
-            bin  customers  observed_rate
-    0     0-10%          1            0.0
-    1    10-20%          2            0.5
+           bin  customers  observed_rate
+    0    0-10%          1            0.0
+    1   10-20%          2            0.5
     2  90-100%          1            1.0
     """
     scored = table.dropna(subset=["churn_probability"])
@@ -248,6 +254,7 @@ class Validation:
     train_churned: int
     test_customers: int
     test_churned: int
+    test_churn_rate: float | None  # test_churned / test_customers
     auc: float | None
     calibration: pd.DataFrame
     reason: str | None  # why there is no model (then auc is None and calibration empty)
@@ -263,6 +270,7 @@ def validation(held_out: pd.DataFrame, bins: int = CALIBRATION_BINS) -> Validati
     return Validation(as_of=a["as_of"], train_cutoff=a["train_cutoff"], test_cutoff=a["test_cutoff"],
                       train_customers=a["train_customers"], train_churned=a["train_churned"],
                       test_customers=a["test_customers"], test_churned=a["test_churned"],
+                      test_churn_rate=a["test_churned"] / a["test_customers"] if a["test_customers"] else None,
                       auc=None if a["reason"] else auc(held_out.churn_probability, held_out.churned),
                       calibration=calibration(held_out, bins), reason=a["reason"])
 
@@ -299,3 +307,16 @@ def at_risk(risk_table: pd.DataFrame, threshold: float = AT_RISK_THRESHOLD) -> p
     chosen = risk_table[risk_table.churn_probability > threshold].reset_index(drop=True)
     chosen.attrs.update(risk_table.attrs, threshold=threshold)
     return chosen
+
+
+def at_risk_summary(risk_table: pd.DataFrame, threshold: float = AT_RISK_THRESHOLD) -> dict:
+    """Active and at-risk customers of a :func:`risk` table, and the at-risk ones' revenue of the last 365 days.
+
+    >>> risk_table = pd.DataFrame({"churn_probability": [0.9, 0.6, 0.2], "revenue_last_365_days": [10.0, 30.0, 60.0]})
+    >>> at_risk_summary(risk_table)
+    {'active_customers': 3, 'at_risk_customers': 2, 'at_risk_revenue': 40.0, 'at_risk_revenue_share': 0.4}
+    """
+    chosen = at_risk(risk_table, threshold)
+    total, revenue = float(risk_table.revenue_last_365_days.sum()), float(chosen.revenue_last_365_days.sum())
+    return {"active_customers": len(risk_table), "at_risk_customers": len(chosen), "at_risk_revenue": revenue,
+            "at_risk_revenue_share": revenue / total if total > 0 else None}

@@ -48,7 +48,9 @@ Definitions
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import warnings
 from dataclasses import replace
 
@@ -57,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, allocate_costs, cost_lines, sales_lines
+from marginscope.metrics.rfm import default_as_of
 from marginscope.warehouse import Warehouse
 
 with warnings.catch_warnings():  # lifetimes sets a pandas option that pandas 3 deprecates; harmless
@@ -110,8 +113,6 @@ def summary(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, as_of: d
     recency_weeks, age_weeks, contribution_after_first, margin_per_repeat_purchase,
     acquisition_cost. ``attrs["as_of"]`` is T.
     """
-    from marginscope.metrics.rfm import default_as_of
-
     as_of = as_of or default_as_of(wh, filters)
     history = replace(filters, start=None, end=as_of)
     lines = sales_lines(wh, history, scope)
@@ -198,7 +199,9 @@ def _fitted(fitter, *columns) -> tuple[object | None, float | None]:
     smallest penalty of :data:`PENALIZERS` that does; (None, None) when none does."""
     for penalizer in PENALIZERS:
         try:
-            return fitter(penalizer_coef=penalizer).fit(*columns), penalizer
+            # lifetimes prints the optimiser's report before raising; the reason says it all
+            with contextlib.redirect_stdout(io.StringIO()):
+                return fitter(penalizer_coef=penalizer).fit(*columns), penalizer
         except ConvergenceError:
             continue
     return None, None

@@ -359,6 +359,11 @@ class ChurnMetrics:
         """The customers of :meth:`risk` whose churn probability is above ``threshold``."""
         return churn.at_risk(self.risk(filters, scope, as_of), threshold)
 
+    def at_risk_summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
+                        threshold: float = churn.AT_RISK_THRESHOLD) -> dict:
+        """Active and at-risk customers, and the at-risk customers' revenue of the last 365 days with its share."""
+        return churn.at_risk_summary(self.risk(filters, scope, as_of), threshold)
+
     def holdout(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                 as_of: dt.date | None = None) -> pd.DataFrame:
         """The held-out test customers with the probability the earlier fit gave them and their label."""

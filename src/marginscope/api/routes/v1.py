@@ -10,6 +10,8 @@ from marginscope.api.routes import (
     budget,
     campaigns,
     catalog,
+    churn,
+    clv,
     customers,
     forecast,
     ingest,
@@ -31,7 +33,7 @@ from marginscope.api.routes import (
 
 def router() -> APIRouter:
     v1 = APIRouter()
-    for module in (me, sales, budget, forecast, customers, profitability, pipeline, team, rfm, products,
+    for module in (me, sales, budget, forecast, customers, profitability, pipeline, team, rfm, churn, clv, products,
                    receivables, campaigns, nps, insights, catalog, quality, tokens, views, audit, ingest, alerts):
         v1.include_router(module.router)
     return v1

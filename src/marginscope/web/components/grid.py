@@ -87,10 +87,11 @@ class Column:
 
 
 def grid(name: str, frame: pd.DataFrame, columns: list[Column], *, title: str | None = None,
-         entity: str | None = None, page_size: int = 10) -> html.Div:
+         entity: str | None = None, page_size: int = 10, note: str | None = None) -> html.Div:
     """A titled grid of ``frame``'s ``columns`` with a CSV download button.
 
-    ``entity`` (customer, rep, product or campaign) names what a click on a linked column opens.
+    ``entity`` (customer, rep, product or campaign) names what a click on a linked column opens;
+    ``note`` is a line under the table saying what its figures are.
     """
     shown = frame.head(MAX_ROWS)
     fields = [c.field for c in columns]
@@ -126,6 +127,8 @@ def grid(name: str, frame: pd.DataFrame, columns: list[Column], *, title: str | 
                     className="ms-button ms-small", n_clicks=0),
     ])
     children = [header, table]
+    if note:
+        children.append(html.P(note, className="ms-note"))
     if len(frame) > MAX_ROWS:
         children.append(html.P(f"Showing the first {MAX_ROWS:,} of {len(frame):,} rows; narrow the filters to see the "
                                "rest.", className="ms-note"))

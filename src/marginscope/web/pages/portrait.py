@@ -7,6 +7,7 @@ from dataclasses import replace
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from marginscope.metrics.churn import AT_RISK_THRESHOLD
 from marginscope.web import format as fmt
 from marginscope.web.components import charts
 from marginscope.web.components.cards import kpi, kpi_row, status_of
@@ -49,6 +50,30 @@ def receivables_chart(history, currency: str) -> html.Div:
     return charts.graph("portrait-receivables", fig, title="Receivables at each month end")
 
 
+def outlook(churn: dict, value: dict, currency: str) -> html.Div:
+    """Churn risk and lifetime value, each with what it rests on or why it is missing."""
+    probability, clv = fmt.number(churn["churn_probability"]), fmt.number(value["clv"])
+    risk_detail = (f"no purchase in the next {churn['horizon_days']} days · model AUC "
+                   f"{fmt.decimal_number(churn['auc'], 2)} on held-out customers") if probability is not None \
+        else churn["reason"]
+    horizon = f"{value['horizon_months']} months, discounted at {fmt.percent(value['annual_discount_rate'], 0)} a year"
+    ratio, expected = fmt.number(value["clv_to_cac"]), fmt.number(value["expected_purchases"])
+    return kpi_row(
+        kpi("churn_probability", "Churn risk", fmt.percent(probability), detail=risk_detail,
+            status="bad" if probability is not None and probability > AT_RISK_THRESHOLD else None),
+        kpi("clv", "Lifetime value (contribution)", fmt.money(clv, currency),
+            exact=fmt.money_exact(clv, currency), detail=horizon if clv is not None else value["reason"],
+            status="bad" if clv is not None and clv < 0 else None),
+        kpi("clv_to_cac", "CLV / acquisition cost", "n/a" if ratio is None else f"{ratio:,.1f}×",
+            detail=f"acquired for {fmt.money(value['acquisition_cost'], currency)}"
+            if fmt.number(value["acquisition_cost"]) else "no acquisition cost loaded",
+            status="bad" if ratio is not None and ratio < 1 else None),
+        kpi("p_alive", "Still a customer (P alive)", fmt.percent(value["p_alive"]),
+            detail=f"BG/NBD · {fmt.decimal_number(expected)} purchases expected in {value['horizon_months']} months"
+            if expected is not None else None),
+    )
+
+
 def render(ctx: PageContext) -> list:
     c = ctx.currency
     p = ctx.metrics.customers.portrait(ctx.args["customer_id"], ctx.filters, ctx.scope)
@@ -78,6 +103,7 @@ def render(ctx: PageContext) -> list:
                 detail=f"{fmt.money(receivable.overdue_amount, c)} overdue · {p.late_deliveries} late deliveries",
                 status="bad" if (fmt.number(receivable.overdue_amount) or 0) > 0 else None),
         ),
+        outlook(p.churn, p.lifetime_value, c),
         html.Div([trend_chart(p.trend, c), receivables_chart(p.receivables_history, c)], className="ms-row"),
         html.Div([
             grid("portrait-products", p.products, [

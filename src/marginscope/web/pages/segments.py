@@ -93,6 +93,27 @@ def nps_section(ctx: PageContext) -> html.Div:
     ], id="section-nps")
 
 
+def lifetime_value(ctx: PageContext) -> html.Div:
+    """CLV per segment (BG/NBD + Gamma-Gamma), or why there is none."""
+    values = ctx.metrics.clv.by_segment(ctx.filters, ctx.scope)
+    if values.attrs.get("reason"):
+        return notices.empty(f"No lifetime value for this selection: {values.attrs['reason']}.")
+    months = values.attrs["horizon_months"]
+    terms = (f"Expected contribution margin of the next {months} months, discounted at "
+             f"{values.attrs['annual_discount_rate']:.0%} a year (BG/NBD and Gamma-Gamma, as of "
+             f"{values.attrs['as_of']:%d %b %Y}). P(alive): the mean probability that a customer still buys; "
+             f"purchases expected in {months} months, per customer. CLV / acquisition cost over the customers "
+             "with a known acquisition cost.")
+    return grid("clv-segments", values, [
+        Column("segment", "Segment"), Column("customers", "Customers", "count"),
+        Column("clv", "Lifetime value", "money", signed=True),
+        Column("clv_per_customer", "Per customer", "money", signed=True),
+        Column("p_alive", "P(alive)", "percent"),
+        Column("expected_purchases", f"Purchases, {values.attrs['horizon_months']} mo", "number"),
+        Column("clv_to_cac", "CLV / acquisition cost", "number", signed=True)],
+        title="Lifetime value by segment", note=terms)
+
+
 def render(ctx: PageContext) -> list:
     m, f, s = ctx.metrics, ctx.filters, ctx.scope
     scores = m.rfm.scores(f, s)
@@ -115,6 +136,7 @@ def render(ctx: PageContext) -> list:
             Column("revenue_per_customer", "Revenue per customer", "money"),
             Column("share_of_gross_profit", "Share of GP", "percent"),
             Column("share_of_contribution_margin", "Share of contribution", "percent")], title="Segments"),
+        lifetime_value(ctx),
         nps_section(ctx),
         grid("rfm-slipping", slipping, [
             Column("customer_name", "Customer", link=True), Column("segment_before", "Was"),
