@@ -14,7 +14,8 @@ from pathlib import Path
 from marginscope.schema import TABLES, Column
 
 METRIC_MODULES = ("filters", "sales", "budget", "forecast", "products", "customers", "receivables", "portrait",
-                  "rfm", "profitability", "churn", "clv", "pipeline", "team", "campaigns", "nps", "catalog")
+                  "rfm", "profitability", "churn", "clv", "pipeline", "team", "campaigns", "nps", "insights",
+                  "catalog")
 
 
 def _column_notes(column: Column) -> str:

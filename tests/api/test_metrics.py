@@ -101,3 +101,27 @@ def test_bad_parameters_are_refused_with_a_clear_message(served, url, params, sa
     answer = served.as_user("boss").get(url, params=params)
     assert answer.status_code == 422
     assert says in answer.text
+
+
+def test_insights_state_the_metrics_findings_within_the_callers_scope(served):
+    # Q1 contribution margins: C1 303.50 - 106.00 - 30 = 167.50; C2 450 - 110 - 100 = 240; C3 only the
+    # credit note CN2, -200 + 40 - 10 = -170, its main driver the 200 returned; C4 30 - 18 = 12.
+    # One loser of four customers: 25%, at least 10%, so critical.
+    answer = served.as_user("boss").get("/api/v1/insights", params=Q1).json()
+    losers = [f for f in answer["items"] if f["kind"] == "negative_margin"]
+    assert len(losers) == 1 and losers[0]["severity"] == "critical"
+    assert losers[0]["numbers"]["contribution_margin"] == -170 and losers[0]["numbers"]["by_returns"] == 1
+    assert [(e["id"], e["path"]) for e in losers[0]["entities"]] == [("C3", "/customer/C3")]
+    assert losers[0]["link"] == "/profitability?start=2026-01-01&end=2026-03-31"
+    expected = served.metrics.insights.findings(Filters(dt.date(2026, 1, 1), dt.date(2026, 3, 31)), EVERYTHING)
+    assert [f["kind"] for f in answer["items"]] == [f.kind for f in expected]
+    # A higher bar for "critical" makes the same finding a warning.
+    relaxed = served.as_user("boss").get("/api/v1/insights", params={**Q1, "negative_share_critical": 0.3}).json()
+    assert [f["severity"] for f in relaxed["items"] if f["kind"] == "negative_margin"] == ["warning"]
+    assert relaxed["attrs"]["thresholds"]["negative_share_critical"] == 0.3
+    # Ann owns C1 only: no loser of hers, and no other customer named anywhere.
+    ann = served.as_user("ann").get("/api/v1/insights", params=Q1).json()["items"]
+    assert "negative_margin" not in [f["kind"] for f in ann]
+    assert {e["id"] for f in ann for e in f["entities"] if e["kind"] == "customer"} <= {"C1"}
+    refused = served.as_user("boss").get("/api/v1/insights", params={**Q1, "mover_share": -1})
+    assert refused.status_code == 422

@@ -130,3 +130,20 @@ def test_a_reps_pdf_shows_their_customers_only(server, expected, app_db):
     everyone = expected.sales.top_customers(10, filters_for(expected, ""))
     others = [name for name in everyone.customer_name if not any(name in mine for mine in theirs)]
     assert others and not [name for name in others if name in text]
+
+
+def test_the_insights_page_prints_its_findings(server, expected):
+    """The findings report is the Insights page printed like every page: each finding's text is in the PDF."""
+
+    f = filters_for(expected, "")
+    with client_of(server, *ADMIN) as admin:
+        answer = admin.get("/export/pdf?page=/insights")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-disposition"].startswith('attachment; filename="marginscope-insights-')
+    text = " ".join(text_of(pdfium.PdfDocument(answer.content)).split())
+    assert "marginscope · Insights" in text
+    found = expected.insights.findings(f, currency="EUR")
+    assert found
+    for finding in found:
+        assert finding.title in text
+        assert " ".join(finding.text.split())[:60] in text  # the text wraps; its start is on one line

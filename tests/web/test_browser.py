@@ -210,6 +210,22 @@ def test_a_bad_date_in_the_url_is_reported_not_ignored(page):
     assert re.search(r"ignored start=soon", page.text("#page"))
 
 
+def test_the_insights_page_states_the_metrics_layers_findings_and_links_to_the_evidence(page, expected):
+    search = "?region=" + expected.catalog.attribute_values("region")[0]
+    page.tab.goto(f"{page.base}/insights{search}")
+    # The first draw of the findings fits the outlook's forecasts: longer than a page's usual wait.
+    page.tab.wait_for_selector(f'[data-view="/insights{search}"]', timeout=180_000)
+    found = expected.insights.findings(filters_for(expected, search), currency="EUR")
+    assert found and page.tab.locator(".ms-finding").count() == len(found)
+    for index, finding in enumerate(found):
+        card = page.tab.locator(f"#finding-{index}")
+        assert finding.text in card.inner_text() and card.get_attribute("data-kind") == finding.kind
+    first = found[0]
+    page.tab.locator("#finding-0 .ms-finding-link").click()
+    page.wait_for_view(first.url(search))
+    assert urlsplit(page.tab.url).query == search.lstrip("?")
+
+
 def test_the_at_risk_table_shows_the_metrics_layers_churn_risk(page, expected):
     f = filters_for(expected, "")
     at_risk = expected.churn.at_risk(f)

@@ -167,6 +167,35 @@ def test_a_range_that_ends_before_it_starts_is_dropped_with_a_notice():
     assert state.notices == ["ignored the date range 2026-03-01 to 2026-02-01: it ends before it starts"]
 
 
+def test_the_insights_page_shows_each_finding_with_its_evidence_and_customers(tmp_path):
+    """The rich company of the insights tests: C4 and C5 lose money (a critical finding, 2 of 6 customers)."""
+    from marginscope.auth import Role, User
+    from marginscope.metrics import Scope
+    from tests.conftest import open_with
+    from tests.metrics import test_insights as rich
+
+    metrics = open_with(tmp_path, dict(reps=rich.REPS, customers=rich.CUSTOMERS, products=rich.PRODUCTS,
+                                       invoice_lines=rich.LINES, costs_to_serve=rich.COSTS,
+                                       opportunities=rich.OPPORTUNITIES, budgets=rich.BUDGETS))
+    try:
+        app = create_app(metrics)
+        search = "?start=2026-01-01&end=2026-03-31"
+        page = app.render_page("/insights", search)
+        shown = text_of(page)
+        found = metrics.insights.findings(rich.Q1)
+        for finding in found:
+            assert finding.text in shown and finding.url(search) in shown
+        assert "Critical (2)" in shown  # the losers (33% of customers) and the budget (72.5%)
+        assert "2 customers (33.3% of customers) have a negative contribution margin" in shown
+        assert f"/customer/C4{search}" in shown and f"/customer/C5{search}" in shown
+        # Ann (R1) sees her customers only: C5 loses money, C4 (Bob's) is not named.
+        ann = User("ann", Role.REP, rep_id="R1")
+        theirs = text_of(app.render_page("/insights", search, ann, Scope({"C1", "C3", "C5"})))
+        assert f"/customer/C5{search}" in theirs and "/customer/C4" not in theirs and "Umbrella" not in theirs
+    finally:
+        metrics.close()
+
+
 @pytest.fixture
 def churn_app(company):
     """The app over the hand-worked churn company of tests/metrics/churn_company.py, and its metrics."""

@@ -18,8 +18,9 @@ from threading import Lock, RLock
 import pandas as pd
 
 from marginscope.config import get_settings
-from marginscope.metrics import (budget, campaigns, catalog, churn, clv, customers, nps, pipeline, portrait,
-                                 products, profitability, quality, receivables, rfm, sales, team, templates)
+from marginscope.metrics import (budget, campaigns, catalog, churn, clv, customers, insights, nps, pipeline,
+                                 portrait, products, profitability, quality, receivables, rfm, sales, team,
+                                 templates)
 from marginscope.metrics import forecast as forecasting
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.warehouse import Warehouse
@@ -524,6 +525,28 @@ class NpsMetrics:
         return self._m._cached(("nps.by", dimension), filters, scope, compute)
 
 
+class InsightMetrics:
+    """Findings written from the other metrics; definitions in :mod:`marginscope.metrics.insights`."""
+
+    def __init__(self, metrics: "Metrics"):
+        self._m = metrics
+
+    def findings(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+                 thresholds: insights.Thresholds = insights.DEFAULTS, currency: str | None = None,
+                 as_of: dt.date | None = None) -> list[insights.Finding]:
+        """Every finding the data supports under ``thresholds``, critical first.
+
+        ``currency`` (default: the settings') formats the amounts in the text; ``as_of`` (default: the end
+        of the range, never after today) dates the budget finding.
+        """
+        currency = currency or get_settings().currency
+        # One data version for the key and for every figure the findings read; the findings only read
+        # cached methods (which lock), so they are computed without holding the lock (forecasts are fitted).
+        with self._m.pinned():
+            return self._m._computed(("insights.findings", thresholds, currency, as_of), filters, scope,
+                                     lambda: insights.findings(self._m, filters, scope, thresholds, currency, as_of))
+
+
 class CatalogMetrics:
     """What there is to filter by; see :mod:`marginscope.metrics.catalog`."""
 
@@ -650,6 +673,7 @@ class Metrics:
         self.forecast = ForecastMetrics(self)
         self.churn = ChurnMetrics(self)
         self.clv = LifetimeValueMetrics(self)
+        self.insights = InsightMetrics(self)
 
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
         """``compute()`` once per (query, filters, scope, data version)."""

@@ -15,6 +15,7 @@ from marginscope.api.routes import (
     customers,
     forecast,
     ingest,
+    insights,
     me,
     nps,
     pipeline,
@@ -33,6 +34,6 @@ from marginscope.api.routes import (
 def router() -> APIRouter:
     v1 = APIRouter()
     for module in (me, sales, budget, forecast, customers, profitability, pipeline, team, rfm, churn, clv, products,
-                   receivables, campaigns, nps, catalog, quality, tokens, views, audit, ingest, alerts):
+                   receivables, campaigns, nps, insights, catalog, quality, tokens, views, audit, ingest, alerts):
         v1.include_router(module.router)
     return v1
