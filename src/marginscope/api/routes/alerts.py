@@ -76,24 +76,6 @@ class ConditionOut(BaseModel):
     values: dict[str, Any]
 
 
-class EventOut(BaseModel):
-    event_id: int
-    rule_id: int
-    rule_name: str
-    owner: str
-    fired_at: str
-    condition_key: str
-    subject: str
-    message: str
-    link: str
-    trigger: str
-    delivery: dict[str, str]
-
-    @classmethod
-    def of(cls, event: AlertEvent) -> EventOut:
-        return cls(**vars(event))
-
-
 class Evaluation(BaseModel):
     rule_id: int
     name: str
@@ -169,8 +151,8 @@ def rule_conditions(rule_id: RuleId, user: CurrentUser, evaluator: EvaluatorDep,
 @router.get("/events", summary="Alerts sent, newest first (yours; an admin's: everyone's)")
 def list_events(user: CurrentUser, evaluator: EvaluatorDep,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                offset: Annotated[int, Query(ge=0)] = 0) -> list[EventOut]:
-    return [EventOut.of(event) for event in evaluator.store.events(user, limit, offset)]
+                offset: Annotated[int, Query(ge=0)] = 0) -> list[AlertEvent]:
+    return evaluator.store.events(user, limit, offset)
 
 
 @router.post("/run", summary="Evaluate every rule now (admins)")
