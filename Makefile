@@ -20,8 +20,10 @@ demo: install
 	$(BIN)/marginscope status
 	$(BIN)/marginscope serve
 
+# Two workers: CI has two cores. Each worker starts its own demo server, browser and PostgreSQL.
+JOBS ?= 2
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS) --durations=25
 
 # Re-pin after changing dependencies in pyproject.toml (then run make test).
 lock: install
