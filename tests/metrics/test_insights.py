@@ -269,7 +269,7 @@ def test_slipping(opened, flat):
     assert (f.numbers["customers"], f.numbers["were_champions_or_loyal"], f.numbers["share"]) == (1, 2, 0.5)
     assert f.numbers["revenue"] == 0  # C1 bought nothing in Q1
     assert f.severity == "critical"  # 50% >= 20%
-    assert f.text == ("1 customers slipped from Champions or Loyal to At-Risk over the last quarter (50.0% of the 2 "
+    assert f.text == ("1 customer slipped from Champions or Loyal to At-Risk over the last quarter (50.0% of the 2 "
                       "who were Champions or Loyal); they bought €0 in the period.")
     assert insights.slipping(ms, Q1, Scope(), Thresholds(slipping_critical_share=0.6), "EUR").severity == "warning"
     assert insights.slipping(flat, Q1, Scope(), T, "EUR") is None  # every customer bought alike

@@ -194,7 +194,7 @@ def concentration(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, cur
     entities = [Entity("customer", row.customer_id, row.name, f"gross profit {fmt.money(row.gp, currency)}")
                 for row in top.itertuples()]
     severity = "warning" if share <= t.concentration_warning_share + 1e-12 else "info"
-    return Finding("concentration", f"{len(top)} customers make {fmt.percent(t.profit_share, 0)} of gross profit",
+    return Finding("concentration", f"{fmt.counted(len(top), 'customer')} make {fmt.percent(t.profit_share, 0)} of gross profit",
                    text, severity, numbers, "/profitability", entities)
 
 
@@ -209,7 +209,9 @@ def negative_margin(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, c
     numbers = {"customers": summary["customers"], "share_of_customers": summary["share_of_customers"],
                "contribution_margin": summary["total"], **{f"by_{d}": n for d, n in drivers.items()}}
     causes = [f"{DRIVER_NAMES[d]} for {n}" for d, n in sorted(drivers.items(), key=lambda kv: -kv[1]) if n]
-    text = (f"{summary['customers']} customers ({fmt.percent(summary['share_of_customers'])} of customers) have a "
+    one = summary["customers"] == 1
+    text = (f"{fmt.counted(summary['customers'], 'customer')} ({fmt.percent(summary['share_of_customers'])} of "
+            f"customers) {'has' if one else 'have'} a "
             f"negative contribution margin, {fmt.money(summary['total'], currency)} in all."
             + (f" The main cause is {_names(causes)}." if causes else ""))
     entities = [Entity("customer", row.customer_id, row.name,
@@ -217,7 +219,8 @@ def negative_margin(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, c
                        + (f", mostly {DRIVER_NAMES[row.main_driver]}" if isinstance(row.main_driver, str) else ""))
                 for row in losers.itertuples()]
     severity = "critical" if summary["share_of_customers"] >= t.negative_share_critical - 1e-12 else "warning"
-    return Finding("negative_margin", f"{summary['customers']} customers lose money", text, severity, numbers,
+    return Finding("negative_margin", f"{fmt.counted(summary['customers'], 'customer')} "
+                   f"{'loses' if one else 'lose'} money", text, severity, numbers,
                    "/profitability", entities)
 
 
@@ -327,7 +330,7 @@ def abc_products(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, curr
                  f"period: {_names(list(falling.name))}.")
     entities = [Entity("product", row.product_id, row.name, f"growth {_signed_percent(_float(g))}")
                 for row, g in zip(a.itertuples(), growth)]
-    return Finding("abc_products", f"{len(a)} products make {fmt.percent(A_SHARE, 0)} of revenue", text,
+    return Finding("abc_products", f"{fmt.counted(len(a), 'product')} {'makes' if len(a) == 1 else 'make'} {fmt.percent(A_SHARE, 0)} of revenue", text,
                    "warning" if len(falling) else "info", numbers, "/products", entities)
 
 
@@ -373,14 +376,14 @@ def slipping(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, currency
     names = customers["name"].reindex(ids)
     numbers = {"customers": len(ids), "were_champions_or_loyal": were_top, "share": share,
                "revenue": float(revenue.sum())}
-    text = (f"{len(ids)} customers slipped from Champions or Loyal to At-Risk over the last quarter "
+    text = (f"{fmt.counted(len(ids), 'customer')} slipped from Champions or Loyal to At-Risk over the last quarter "
             f"({fmt.percent(share)} of the {were_top} who were Champions or Loyal); they bought "
             f"{fmt.money(revenue.sum(), currency)} in the period.")
     entities = [Entity("customer", cid, str(names[cid]) if isinstance(names[cid], str) else cid,
                        f"was {before}, revenue {fmt.money(revenue[cid], currency)}")
                 for cid, before in zip(ids, slipped.segment_before)]
     severity = "critical" if share >= t.slipping_critical_share - 1e-12 else "warning"
-    return Finding("slipping", f"{len(ids)} customers slipping to At-Risk", text, severity, numbers, "/segments",
+    return Finding("slipping", f"{fmt.counted(len(ids), 'customer')} slipping to At-Risk", text, severity, numbers, "/segments",
                    entities)
 
 

@@ -66,6 +66,15 @@ def count(value) -> str:
     return MISSING if value is None else f"{value:,.0f}"
 
 
+def counted(value, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number.
+
+    >>> counted(1, "customer"), counted(1200, "customer"), counted(2, "company", "companies")
+    ('1 customer', '1,200 customers', '2 companies')
+    """
+    return f"{count(value)} {noun if number(value) == 1 else plural or noun + 's'}"
+
+
 def decimal_number(value, digits: int = 1) -> str:
     value = number(value)
     return MISSING if value is None else f"{value:,.{digits}f}"

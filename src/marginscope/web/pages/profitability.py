@@ -61,7 +61,7 @@ def render(ctx: PageContext) -> list:
     share = concentration["customer_share_for_profit_share"]
     body.append(kpi_row(
         kpi("customers", "Customers with sales", fmt.count(concentration["customers"])),
-        kpi("profit_concentration", "Customers making 70% of contribution", fmt.percent(share),
+        kpi("profit_concentration", "Customers making 70% of gross profit", fmt.percent(share),
             detail="of customers"),
         kpi("top_share", "Gross profit of the top 20%", fmt.percent(concentration["gp_share_of_top"])),
         kpi("negative_customers", "Customers losing money", fmt.count(loss["customers"]),
