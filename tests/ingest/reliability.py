@@ -43,27 +43,33 @@ def assert_refused_cleanly(message: str, source: str, before: dict, after: dict)
     assert after == before
 
 
-def assert_validated_cleanly(result, rows_in_source: int, first_row: int, before: dict, after: dict) -> None:
+def assert_validated_cleanly(report: dict, rows_in_source: int, first_row: int, before: dict, after: dict) -> None:
     """Rows read add up; problems point at real rows; a rejected load changes no canonical table and only
-    logs itself."""
-    assert result.rows_read == rows_in_source
-    assert result.rows_read == result.rows_loaded + result.rows_rejected
-    for problem in result.problems.to_pylist():
+    logs itself. ``report`` holds a load's status, row counts, load id and problems (a list of dicts)."""
+    assert report["rows_read"] == rows_in_source
+    assert report["rows_read"] == report["rows_loaded"] + report["rows_rejected"]
+    for problem in report["problems"]:
         assert first_row <= problem["row"] < first_row + rows_in_source, problem
         assert problem["column"] and problem["reason"], problem
     new_log = [row for row in after[LOAD_LOG] if row not in before[LOAD_LOG]]
     assert len(after[LOAD_LOG]) == len(before[LOAD_LOG]) + 1 and len(new_log) == 1
     logged = dict(new_log[0])
     assert (logged["status"], logged["rows_read"], logged["rows_loaded"]) == (
-        result.status, result.rows_read, result.rows_loaded)
+        report["status"], report["rows_read"], report["rows_loaded"])
     kept = [dict(row) for row in after[QUARANTINE] if row not in before[QUARANTINE]]
-    assert {row["load_id"] for row in kept} <= {result.load_id}
+    assert {row["load_id"] for row in kept} <= {report["load_id"]}
     # The quarantine keeps the rows with problems (a rejected file's other rows were fine).
-    assert sorted(row["row_number"] for row in kept) == sorted({p["row"] for p in result.problems.to_pylist()})
-    if result.status == "rejected":
-        assert result.rows_loaded == 0
+    assert sorted(row["row_number"] for row in kept) == sorted({p["row"] for p in report["problems"]})
+    if report["status"] == "rejected":
+        assert report["rows_loaded"] == 0
         assert {name: after[name] for name in TABLES} == {name: before[name] for name in TABLES}
         assert logged["data_version"] == max([0, *(dict(r)["data_version"] for r in before[LOAD_LOG])])
+
+
+def report_of(result) -> dict:
+    """A loader's result as the fields :func:`assert_validated_cleanly` reads."""
+    return {"status": result.status, "rows_read": result.rows_read, "rows_loaded": result.rows_loaded,
+            "rows_rejected": result.rows_rejected, "load_id": result.load_id, "problems": result.problems.to_pylist()}
 
 
 ROW_IN_MESSAGE = re.compile(r"\brow (\d+)\b")

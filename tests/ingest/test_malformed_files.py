@@ -22,8 +22,15 @@ import pytest
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 from tests.conftest import CUSTOMERS_CSV, PRODUCTS_CSV, REPS_CSV, rows_of
-from tests.ingest.reliability import (FUZZ, FUZZ_LOADS, assert_refused_cleanly, assert_validated_cleanly, row_named,
-                                      snapshot)
+from tests.ingest.reliability import (
+    FUZZ,
+    FUZZ_LOADS,
+    assert_refused_cleanly,
+    assert_validated_cleanly,
+    report_of,
+    row_named,
+    snapshot,
+)
 
 from marginscope.ingest import IngestError, Mapping, load_file
 from marginscope.ingest.readers import read_source
@@ -64,7 +71,7 @@ def load_checked(warehouse: Warehouse, table: str, path: Path, mapping: Mapping 
         return str(refused)
     source_rows = result.rows_read
     first_row = 1 if path.suffix == ".parquet" else 2
-    assert_validated_cleanly(result, source_rows, first_row, before, snapshot(warehouse))
+    assert_validated_cleanly(report_of(result), source_rows, first_row, before, snapshot(warehouse))
     return result
 
 
