@@ -7,13 +7,18 @@ row and column the same way whichever format it came in.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as _dt
 import hashlib
-from collections.abc import Callable
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
@@ -40,8 +45,13 @@ class SourceTable:
     first_row: int
     """Row number, as the user sees it in the file, of the first data row."""
     sha256: str
+    rows: pa.Array | None = None
+    """Row number in the file of each data row, when they are not consecutive (blank lines were
+    skipped); ``None`` when data row ``i`` is row ``first_row + i``."""
 
     def row_numbers(self, indices) -> pa.Array:
+        if self.rows is not None:
+            return pc.take(self.rows, pa.array(indices, pa.int64()))
         return pc.add(pa.array(indices, pa.int64()), self.first_row)
 
 
@@ -68,8 +78,9 @@ def read_source(path: str | Path, mapping: Mapping, progress: Progress | None = 
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise IngestError(f"{path}: unknown file type {path.suffix!r}; use CSV, Excel (.xlsx) or Parquet")
+    rows = None
     if kind == "csv":
-        data = _read_csv(path, mapping, progress)
+        data, rows = _read_csv(path, mapping, progress)
     elif kind == "excel":
         data = _read_excel(path, mapping)
     else:
@@ -77,7 +88,7 @@ def read_source(path: str | Path, mapping: Mapping, progress: Progress | None = 
     check_header(path, data.column_names)
     # A header row is row 1 in CSV and Excel; Parquet has no header, so records count from 1.
     first_row = 1 if kind == "parquet" else 2
-    return SourceTable(path=path, data=data, first_row=first_row, sha256=file_sha256(path))
+    return SourceTable(path=path, data=data, first_row=first_row, sha256=file_sha256(path), rows=rows)
 
 
 def check_header(path: Path | str, names: list[str]) -> None:
@@ -92,42 +103,69 @@ def check_header(path: Path | str, names: list[str]) -> None:
         seen.add(name)
 
 
-def _read_header(path: Path, mapping: Mapping) -> list[str]:
-    with path.open("rb") as handle:
-        first_line = handle.readline()
+@contextmanager
+def _any_field_size() -> Iterator[None]:
+    """Python's csv module refuses fields over 128 KiB; Arrow reads them, so explaining a file must too."""
+    limit = csv.field_size_limit(sys.maxsize)
     try:
-        text = first_line.decode(_python_encoding(mapping.encoding))
-    except UnicodeDecodeError:
-        raise _encoding_error(path, mapping, 1) from None
-    return next(csv.reader([text], delimiter=mapping.delimiter), [])
+        yield
+    finally:
+        csv.field_size_limit(limit)
 
 
-def _encoding_error(path: Path, mapping: Mapping, line: int) -> IngestError:
+def _read_header(path: Path, mapping: Mapping) -> list[str]:
+    """The header record, read as the mapping's encoding and CSV dialect say (any line ending)."""
+    encoding = _python_encoding(mapping.encoding)
+    with path.open("rb") as raw:
+        start = raw.read(4)
+    if encoding == "utf-8-sig" and b"\x00" in start:
+        # UTF-16 and UTF-32 text without a byte-order mark is valid UTF-8 byte by byte, every other byte NUL.
+        raise _encoding_error(path, mapping, 1, "it looks like UTF-16 or UTF-32")
+    try:
+        with path.open(encoding=encoding, newline="") as handle, _any_field_size():
+            return next(csv.reader(handle, delimiter=mapping.delimiter), [])
+    except UnicodeError:
+        raise _encoding_error(path, mapping, _first_undecodable_row(path, mapping) or 1) from None
+    except csv.Error as err:
+        raise IngestError(f"{path}: row 1 (the header) is not readable CSV: {err}") from None
+
+
+def _encoding_error(path: Path, mapping: Mapping, line: int, hint: str = "") -> IngestError:
     return IngestError(
-        f"{path}: row {line} is not valid {mapping.encoding} text; "
-        "set 'encoding' in the mapping (e.g. latin-1, cp1252)"
+        f"{path}: row {line} is not valid {mapping.encoding} text{f' ({hint})' if hint else ''}; "
+        "set 'encoding' in the mapping (e.g. latin-1, cp1252, utf-16)"
     )
 
 
-def _first_undecodable_line(path: Path, encoding: str) -> int | None:
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            try:
-                line.decode(encoding)
-            except UnicodeDecodeError:
-                return number
-    return None
+def _first_undecodable_row(path: Path, mapping: Mapping) -> int | None:
+    """The row (a record, as everywhere else) holding the first bytes that are not the mapping's encoding."""
+    encoding = _python_encoding(mapping.encoding)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
+    with path.open("rb") as handle:  # a fast scan first: most files have no such bytes
+        clean = all(not _ESCAPED.search(decoder.decode(block)) for block in iter(lambda: handle.read(1 << 20), b""))
+    if clean and not _ESCAPED.search(decoder.decode(b"", final=True)):
+        return None
+    with path.open(encoding=encoding, errors="surrogateescape", newline="") as handle, _any_field_size():
+        for row, fields in enumerate(csv.reader(handle, delimiter=mapping.delimiter), start=1):
+            if _ESCAPED.search("".join(fields)):
+                return row
+    return 1
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")  # what the surrogateescape error handler makes of undecodable bytes
 
 
 def _python_encoding(encoding: str) -> str:
     return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
 
 
-def _read_csv(path: Path, mapping: Mapping, progress: Progress | None) -> pa.Table:
+def _read_csv(path: Path, mapping: Mapping, progress: Progress | None) -> tuple[pa.Table, pa.Array | None]:
+    """The file's cells as text, and the row number of each data row when blank lines were skipped."""
     header = _read_header(path, mapping)
     if not header:
         raise IngestError(f"{path}: the file is empty; expected a header row")
     check_header(path, header)
+    schema = pa.schema([(n, pa.string()) for n in header])
     total = path.stat().st_size
     batches = []
     with path.open("rb") as handle:
@@ -135,7 +173,10 @@ def _read_csv(path: Path, mapping: Mapping, progress: Progress | None) -> pa.Tab
             reader = pv.open_csv(
                 handle,
                 read_options=pv.ReadOptions(encoding=mapping.encoding, block_size=_CSV_BLOCK),
-                parse_options=pv.ParseOptions(delimiter=mapping.delimiter, newlines_in_values=True),
+                # Blank lines are read as rows of empty cells, so that row numbers count them as the user
+                # sees them in the file; they are dropped below.
+                parse_options=pv.ParseOptions(delimiter=mapping.delimiter, newlines_in_values=True,
+                                              ignore_empty_lines=False),
                 convert_options=pv.ConvertOptions(
                     column_types={name: pa.string() for name in header}, strings_can_be_null=False
                 ),
@@ -148,29 +189,91 @@ def _read_csv(path: Path, mapping: Mapping, progress: Progress | None) -> pa.Tab
                 parsed += batch.nbytes
                 if progress:
                     progress("read", min(parsed, total), total)
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        except (pa.ArrowInvalid, UnicodeError) as exc:
+            if "Empty CSV file" in str(exc) and _only_a_header(path, mapping):
+                return schema.empty_table(), None
             raise _explain_csv_error(path, mapping, exc) from None
     if progress:
         progress("read", total, total)
-    return pa.Table.from_batches(batches, schema=pa.schema([(n, pa.string()) for n in header]))
+    data = pa.Table.from_batches(batches, schema=schema)
+    _check_last_quote_closed(path, mapping, data)
+    return _without_blank_rows(data)
+
+
+def _only_a_header(path: Path, mapping: Mapping) -> bool:
+    """Arrow cannot parse a file that is a header without a line break after it."""
+    with path.open(encoding=_python_encoding(mapping.encoding), newline="") as handle, _any_field_size():
+        records = csv.reader(handle, delimiter=mapping.delimiter)
+        next(records, None)
+        return all(not fields for fields in records)
+
+
+def _check_last_quote_closed(path: Path, mapping: Mapping, data: pa.Table) -> None:
+    """Refuse a file whose last quoted cell is never closed: it would take every row after its opening
+    quote into one cell, silently. Such a cell is the file's last cell and runs to its very end."""
+    if not data.num_rows or not data.num_columns:
+        return
+    last = data.column(data.num_columns - 1)[data.num_rows - 1].as_py()
+    opened = '"' + last.replace('"', '""')  # as it would stand in the file, its quotes doubled
+    encoding = _byte_order_encoding(path, _python_encoding(mapping.encoding))
+    unit = 4 if encoding.startswith("utf-32") else 2 if encoding.startswith("utf-16") else 1
+    size = path.stat().st_size
+    wanted = len(opened.encode(encoding)) + 64
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - wanted - (size - wanted) % unit))
+        end = handle.read().decode(encoding, errors="ignore")
+    if not end.endswith(opened):
+        return
+    if last == "" and (len(end) - len(end.rstrip('"'))) % 2 == 0:
+        return  # '""' is a closed empty cell; only an odd run of quotes leaves one open
+    column = data.column_names[-1]
+    raise IngestError(f"{path}: row {data.num_rows + 1}, column {column!r}: a quoted cell is never closed (its "
+                      "closing quote is missing), so it would run to the end of the file")
+
+
+def _byte_order_encoding(path: Path, encoding: str) -> str:
+    """An encoding that writes no byte-order mark, in the byte order of the file's own mark."""
+    name = codecs.lookup(encoding).name
+    if name in ("utf-16", "utf-32"):
+        with path.open("rb") as handle:
+            start = handle.read(4)
+        little = start.startswith(codecs.BOM_UTF32_LE if name == "utf-32" else codecs.BOM_UTF16_LE)
+        return f"{name}-{'le' if little else 'be'}"
+    return "utf-8" if name == "utf-8-sig" else name
+
+
+def _without_blank_rows(data: pa.Table) -> tuple[pa.Table, pa.Array | None]:
+    """Drop the rows with no value in any cell; return the row number in the file of each row kept."""
+    if not data.num_rows:
+        return data, None
+    candidates = np.flatnonzero(pc.equal(data.column(0), "").to_numpy(zero_copy_only=False))
+    if not len(candidates):
+        return data, None
+    blank = np.ones(len(candidates), dtype=bool)
+    for column in data.columns[1:]:
+        blank &= pc.equal(column.take(pa.array(candidates)), "").to_numpy(zero_copy_only=False)
+    if not blank.any():
+        return data, None
+    keep = np.ones(data.num_rows, dtype=bool)
+    keep[candidates[blank]] = False
+    # Row 1 is the header: data row i is row i + 2 of the file.
+    return data.filter(pa.array(keep)), pa.array(np.flatnonzero(keep) + 2, pa.int64())
 
 
 def _explain_csv_error(path: Path, mapping: Mapping, exc: Exception) -> IngestError:
     """Find the row Arrow choked on, so the message can name it."""
-    bad_line = _first_undecodable_line(path, _python_encoding(mapping.encoding))
-    if bad_line is not None:
-        return _encoding_error(path, mapping, bad_line)
+    bad_row = _first_undecodable_row(path, mapping)
+    if bad_row is not None:
+        return _encoding_error(path, mapping, bad_row)
     width = None
     try:
-        with path.open(encoding=_python_encoding(mapping.encoding), newline="") as handle:
-            reader = csv.reader(handle, delimiter=mapping.delimiter)
-            for fields in reader:
+        with path.open(encoding=_python_encoding(mapping.encoding), newline="") as handle, _any_field_size():
+            # Rows are records, as a spreadsheet shows them: a cell's line breaks do not start a new row.
+            for row, fields in enumerate(csv.reader(handle, delimiter=mapping.delimiter), start=1):
                 if width is None:
                     width = len(fields)
                 elif fields and len(fields) != width:
-                    return IngestError(
-                        f"{path}: row {reader.line_num} has {len(fields)} fields, the header has {width}"
-                    )
+                    return IngestError(f"{path}: row {row} has {len(fields)} fields, the header has {width}")
     except csv.Error as err:
         return IngestError(f"{path}: not a readable CSV file: {err}")
     return IngestError(f"{path}: not a readable CSV file: {exc}")
@@ -225,9 +328,37 @@ def cell_text(value) -> str | None:
 def _read_parquet(path: Path) -> pa.Table:
     try:
         table = pq.read_table(path)
-    except (pa.ArrowInvalid, OSError) as exc:
+    except (pa.ArrowException, OSError) as exc:
         raise IngestError(f"{path}: not a readable Parquet file: {exc}") from None
-    return pa.table({name: as_text(table.column(name)) for name in table.column_names})
+    return text_columns(table, path)
+
+
+def text_columns(table: pa.Table, source: Path | str) -> pa.Table:
+    """Every column of a typed table (Parquet, a query's rows) as text; refuses, by name, a column that
+    holds no text, number or date (lists, structs, bytes that are not UTF-8)."""
+    columns = {}
+    for name in table.column_names:
+        column = table.column(name)
+        try:
+            columns[name] = as_text(column)
+        except pa.ArrowInvalid:
+            row = _first_non_utf8(column)
+            raise IngestError(f"{source}: row {row}, column {name!r} holds bytes that are not UTF-8 text") from None
+        except pa.ArrowNotImplementedError:
+            raise IngestError(f"{source}: column {name!r} holds {column.type} values; each cell must be "
+                              "text, a number or a date") from None
+    return pa.table(columns)
+
+
+def _first_non_utf8(column: pa.ChunkedArray) -> int:
+    """Row number (from 1, as rows of a typed source count) of the first cell that is not UTF-8."""
+    for row, value in enumerate(column.to_pylist(), start=1):
+        try:
+            if isinstance(value, bytes):
+                value.decode("utf-8")
+        except UnicodeDecodeError:
+            return row
+    return 1
 
 
 def as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:

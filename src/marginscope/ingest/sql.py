@@ -14,7 +14,7 @@ import ibis
 import pyarrow as pa
 
 from marginscope.ingest.errors import IngestError
-from marginscope.ingest.readers import SourceTable, as_text, check_header
+from marginscope.ingest.readers import SourceTable, check_header, text_columns
 
 
 def without_password(url: str) -> str:
@@ -55,7 +55,7 @@ def read_query(url: str, query: str) -> SourceTable:
         con.disconnect()
     label = f"{shown} query: {' '.join(query.split())}"
     check_header(label, rows.column_names)
-    data = pa.table({name: as_text(rows.column(name)) for name in rows.column_names})
+    data = text_columns(rows, label)
     digest = hashlib.sha256(query.encode())
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, data.schema) as stream:

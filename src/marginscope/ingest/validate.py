@@ -11,6 +11,7 @@ the source file's column name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,7 +36,9 @@ PROBLEM_SCHEMA = pa.schema(
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _INTEGER = r"^[+-]?\d+$"
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"  # a date, or a timestamp's date
-_CURRENCY_NOISE = r"[\s$€£¥]|^[A-Z]{3}|[A-Z]{3}$"  # symbols, spaces and ISO codes such as "EUR 12.00"
+_CURRENCY_NOISE = r"[$€£¥]|^[A-Z]{3}|[A-Z]{3}$"  # symbols and ISO codes such as "EUR 12.00"
+_MAX_INTEGER_DIGITS = 18  # int64 holds every whole number of 18 digits
+_TOO_MANY_DIGITS = r"^[+-]?0*\d{19,}$"
 
 
 @dataclass
@@ -197,8 +200,18 @@ def _parse(text: pa.Array, column: Column, mapping: Mapping, problems: _Problems
                  "not a whole number" if kind is Kind.INTEGER else "not a number")
     usable = pc.if_else(ok, cleaned, pa.scalar(None, pa.string()))
     if kind is Kind.INTEGER:
-        return pc.cast(usable, pa.int64())
-    return pc.round(pc.cast(usable, pa.float64()), kind.scale)
+        too_large = pc.match_substring_regex(usable, _TOO_MANY_DIGITS)
+        problems.add(too_large, label, text, f"too large: at most {_MAX_INTEGER_DIGITS} digits")
+        return pc.cast(pc.if_else(pc.fill_null(too_large, False), pa.scalar(None, pa.string()), usable), pa.int64())
+    value = pc.round(pc.cast(usable, pa.float64()), kind.scale)
+    # The column is decimal(18, scale): a larger value (or one beyond a float: infinity) cannot be stored.
+    whole_digits = 18 - kind.scale
+    too_large = pc.greater_equal(pc.abs(value), 10.0**whole_digits)
+    problems.add(too_large, label, text, f"too large: at most {whole_digits} digits before the decimal point")
+    value = pc.if_else(pc.fill_null(too_large, False), pa.scalar(None, pa.float64()), value)
+    # Arrow turns the float into the column's decimal exactly; DuckDB's own cast scales in floating point
+    # and would store 99999999999999.5 as 99999999999999.5008.
+    return pc.cast(value, pa.decimal128(18, kind.scale))
 
 
 def _clean_number(text: pa.Array, decimal: str, thousands: str, pattern: str) -> pa.Array:
@@ -218,13 +231,36 @@ def _clean_number(text: pa.Array, decimal: str, thousands: str, pattern: str) ->
 
 
 def _rewrite_number(text: pa.Array, decimal: str, thousands: str) -> pa.Array:
-    cleaned = pc.replace_substring_regex(text, _CURRENCY_NOISE, "")
+    """Plain numbers from accounting text; text whose separators do not group thousands becomes "" (not a
+    number): dropping the separator of "12,50" would make it 1250, a hundred times the amount meant."""
+    cleaned = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, _CURRENCY_NOISE, ""))
     if thousands:
-        cleaned = pc.replace_substring(cleaned, thousands, "")
+        # Spaces between digits group thousands too ("1 234,50"), whatever separator the mapping names; both
+        # become one mark, so that a wrong grouping ("12 50") is caught whichever was used.
+        if thousands.strip():
+            cleaned = pc.replace_substring(cleaned, thousands, _GROUP)
+        for _ in range(2):  # a digit closes one match and opens the next: two passes reach every gap
+            cleaned = pc.replace_substring_regex(cleaned, r"(\d)\s+(\d)", rf"\1{_GROUP}\2")
+    cleaned = pc.replace_substring_regex(cleaned, r"\s", "")
+    if thousands:
+        grouped = pc.fill_null(pc.match_substring_regex(cleaned, _grouping(decimal)), False)
+        has_group = pc.fill_null(pc.match_substring(cleaned, _GROUP), False)
+        cleaned = pc.if_else(pc.and_(has_group, pc.invert(grouped)), "", pc.replace_substring(cleaned, _GROUP, ""))
     if decimal != ".":
         cleaned = pc.replace_substring(cleaned, decimal, ".")
     cleaned = pc.replace_substring_regex(cleaned, r"^\((.*)\)$", r"-\1")
     return pc.replace_substring_regex(cleaned, r"^([^-].*)-$", r"-\1")
+
+
+_GROUP = "\x1f"  # stands for a thousands separator while a number is checked; no number holds it
+
+
+def _grouping(decimal: str) -> str:
+    """A number whose whole part is grouped (by :data:`_GROUP`) in threes (1,234,567) or the Indian way
+    (12,34,567), with an optional sign, parentheses or trailing minus."""
+    sep, point = _GROUP, re.escape(decimal)
+    return (rf"^[(+-]?(\d{{1,3}}({sep}\d{{3}})+|\d{{1,2}}({sep}\d{{2}})*{sep}\d{{3}})"
+            rf"({point}\d*)?([eE][+-]?\d+)?[)-]?$")
 
 
 def _parse_dates(text: pa.Array, fmt: str) -> pa.Array:
