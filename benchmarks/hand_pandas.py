@@ -12,7 +12,6 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-
 from figures import BUDGET_COLUMNS, BUDGET_LINE_COLUMNS, Selection
 
 MONEY_COLUMNS = {"quantity", "unit_price", "discount_amount", "net_amount", "cogs", "amount", "close_value", "cost",
@@ -40,7 +39,7 @@ class HandPandas:
         self.manager = tables["reps"].set_index("rep_id").manager
 
     @classmethod
-    def read(cls, con) -> "HandPandas":
+    def read(cls, con) -> HandPandas:
         """Every table the pages read, from a DuckDB connection, money as float64."""
         tables = {}
         for name in TABLES:

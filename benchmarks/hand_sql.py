@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-
 from figures import BUDGET_COLUMNS, BUDGET_LINE_COLUMNS, Selection
 
 
@@ -83,13 +82,13 @@ class HandSQL:
         """Sales measures per value of a customer attribute, product, category or rep (costs allocated)."""
         if dimension in ("product_id", "category", "rep_id"):
             # A customer's cost to serve is split over its lines by their share of its revenue.
-            cost_by = """
-                parts AS (SELECT customer_id, {d} AS key, sum(revenue) AS part FROM lines GROUP BY 1, 2),
+            cost_by = f"""
+                parts AS (SELECT customer_id, {dimension} AS key, sum(revenue) AS part FROM lines GROUP BY 1, 2),
                 wholes AS (SELECT customer_id, sum(revenue) AS whole FROM lines GROUP BY 1),
                 cost_by AS (SELECT p.key, sum(CAST(k.cost_to_serve * p.part::DOUBLE / nullif(w.whole, 0)::DOUBLE
                                                    AS DECIMAL(18, 4))) AS cost_to_serve
                             FROM parts p JOIN wholes w USING (customer_id) JOIN costs k USING (customer_id)
-                            GROUP BY 1)""".format(d=dimension)
+                            GROUP BY 1)"""
         else:
             cost_by = f"""cost_by AS (SELECT c.{dimension} AS key, sum(k.cost_to_serve) AS cost_to_serve
                                       FROM costs k JOIN customers c USING (customer_id) GROUP BY 1)"""

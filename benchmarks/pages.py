@@ -40,8 +40,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import figures  # noqa: E402
-from figures import Selection  # noqa: E402
+import figures
+from figures import Selection
 
 AS_OF = figures.Selection.__dataclass_fields__["as_of"].default
 
@@ -85,9 +85,9 @@ def prepare(metrics, page: str, s: Selection) -> None:
         metrics.budget.full_year_outlook(s.as_of.year, s.filters(), as_of=s.as_of)
 
 
-def timed(compute):
+def timed(compute, *args):
     started = time.perf_counter()
-    answer = compute()
+    answer = compute(*args)
     return time.perf_counter() - started, answer
 
 
@@ -121,11 +121,11 @@ def run_pages(metrics, con, pages: list[str], states: list[Selection], use_panda
         for index, s in enumerate([*shapes, *states]):
             prepare(metrics, page, s)
             clear_results(metrics)
-            seconds_engine, engine = timed(lambda: figures.ENGINE[page](metrics, s))
-            seconds_sql, by_sql = timed(lambda: figures.PAGES[page](sql, s))
+            seconds_engine, engine = timed(figures.ENGINE[page], metrics, s)
+            seconds_sql, by_sql = timed(figures.PAGES[page], sql, s)
             answers = {"hand SQL": by_sql}
             if frames is not None:
-                seconds_pandas, answers["pandas"] = timed(lambda: figures.PAGES[page](frames, s))
+                seconds_pandas, answers["pandas"] = timed(figures.PAGES[page], frames, s)
             check(page, s, engine, answers)
             if index >= len(shapes):
                 times.engine.append(seconds_engine)
@@ -183,10 +183,10 @@ def parse(argv=None):
 
 
 def main(argv=None) -> None:
+    import warehouses
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    import warehouses
     from marginscope.metrics.engine import Metrics
     from marginscope.warehouse import Warehouse
 
