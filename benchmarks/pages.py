@@ -98,7 +98,7 @@ def check(page: str, s: Selection, engine: dict, baselines: dict[str, dict]) -> 
 
 
 def run_pages(metrics, con, pages: list[str], states: list[Selection], use_pandas: bool, progress=None,
-              log=print) -> list[PageTimes]:
+              log=print, warm_up: bool = True) -> list[PageTimes]:
     """Check and time every page over every state; returns the times per page."""
     from hand_pandas import HandPandas
     from hand_sql import HandSQL
@@ -111,13 +111,13 @@ def run_pages(metrics, con, pages: list[str], states: list[Selection], use_panda
         frames = HandPandas.read(con)
         log(f"  read {len(frames.t['invoice_lines']):,} invoice lines in {time.perf_counter() - started:.1f} s")
     results = []
-    shapes = len({bool(s.regions) for s in states})
+    shapes = len({bool(s.regions) for s in states}) if warm_up else 0
     task = progress.add_task("pages", total=len(pages) * (len(states) + shapes)) if progress else None
     for page in pages:
         times = PageTimes(page)
         # First untimed runs, checked: they compile the engine's query templates for each filter shape
         # (every region, some regions), as a running server has, and prove that the answers agree.
-        shapes = list({bool(s.regions): s for s in states}.values())
+        shapes = list({bool(s.regions): s for s in states}.values()) if warm_up else []
         for index, s in enumerate([*shapes, *states]):
             prepare(metrics, page, s)
             clear_results(metrics)
@@ -135,7 +135,15 @@ def run_pages(metrics, con, pages: list[str], states: list[Selection], use_panda
             if progress:
                 progress.update(task, advance=1, description=f"{page}: {s.label}")
         results.append(times)
+        log(page_line(times))
     return results
+
+
+def page_line(times: PageTimes) -> str:
+    def ms(values):
+        return f"{statistics.median(values) * 1000:,.0f} ms" if values else "-"
+
+    return f"  {times.page}: marginscope {ms(times.engine)}, hand SQL {ms(times.sql)}, pandas {ms(times.pandas)}"
 
 
 def table_text(results: list[PageTimes], title: str) -> str:
@@ -179,6 +187,8 @@ def parse(argv=None):
     parser.add_argument("--warehouse", type=Path, help="an already loaded demo warehouse to use instead of building")
     parser.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder, deleted)")
     parser.add_argument("--chunk-lines", type=int, default=10_000_000, help="largest single load (10,000,000)")
+    parser.add_argument("--no-warm-up", action="store_true",
+                        help="time from the first state on (templates compiled while timed; for quick checks)")
     return parser.parse_args(argv)
 
 
@@ -216,7 +226,8 @@ def main(argv=None) -> None:
             console.print(f"{count:,} invoice lines, {customers:,} customers; {len(states)} filter states per page")
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           TimeElapsedColumn(), console=console, transient=True) as progress:
-                results = run_pages(metrics, con, pages, states, use_pandas, progress, log=console.print)
+                results = run_pages(metrics, con, pages, states, use_pandas, progress, log=console.print,
+                                    warm_up=not args.no_warm_up)
             metrics.close()
             title = (f"{count:,} invoice lines, {customers:,} customers: median over {len(states)} filter states "
                      "(the three answers agreed on every state)")
