@@ -166,6 +166,15 @@ def table_text(results: list[PageTimes], title: str) -> str:
     return "\n".join(lines)
 
 
+def limit_memory(con, limit: str) -> None:
+    """Cap DuckDB's memory (it spills to disk beyond it): the machine is shared."""
+    import re
+
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit):
+        raise SystemExit(f"--duckdb-memory {limit!r}: give a size such as 8GB")
+    con.execute(f"SET memory_limit = '{limit}'")
+
+
 def machine() -> str:
     import duckdb
     import pandas as pd
@@ -187,6 +196,7 @@ def parse(argv=None):
     parser.add_argument("--warehouse", type=Path, help="an already loaded demo warehouse to use instead of building")
     parser.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder, deleted)")
     parser.add_argument("--chunk-lines", type=int, default=10_000_000, help="largest single load (10,000,000)")
+    parser.add_argument("--duckdb-memory", default="8GB", help="DuckDB's memory limit (8GB; it spills beyond)")
     parser.add_argument("--no-warm-up", action="store_true",
                         help="time from the first state on (templates compiled while timed; for quick checks)")
     return parser.parse_args(argv)
@@ -217,6 +227,7 @@ def main(argv=None) -> None:
                 database = built.database
             metrics = Metrics(Warehouse.connect(f"duckdb://{database}"))
             con = metrics.warehouse.con.con  # the engine's own DuckDB connection, for the baselines too
+            limit_memory(con, args.duckdb_memory)
             count, customers = con.execute("SELECT (SELECT count(*) FROM invoice_lines), "
                                            "(SELECT count(*) FROM customers)").fetchone()
             regions = [r[0] for r in con.execute("SELECT DISTINCT region FROM customers WHERE region IS NOT NULL "

@@ -49,6 +49,7 @@ def run_size(lines: int, folder: Path, args, log) -> dict:
         f"{result['load_peak_mb']:,.0f} MB); duckdb read_csv {baseline.seconds:.0f} s")
     metrics = Metrics(Warehouse.connect(f"duckdb://{built.database}"))
     con = metrics.warehouse.con.con
+    pages.limit_memory(con, args.duckdb_memory)
     regions = [r[0] for r in con.execute("SELECT DISTINCT region FROM customers ORDER BY 1").fetchall()]
     use_pandas = not args.no_pandas and built.lines <= args.pandas_max_lines
     result["pages"] = pages.run_pages(metrics, con, args.page or list(figures.PAGES),
@@ -74,8 +75,9 @@ def growth_text(results: list[dict]) -> str:
 
     names = [p.page for p in first["pages"]]
     header = f"{'lines':>12} {'x lines':>8} {'load':>7} {'duckdb':>7} " + " ".join(f"{n[:9]:>9}" for n in names)
-    rows = ["growth against the smallest size (marginscope's time / its time there; hand SQL in brackets for "
-            "all pages)", header]
+    title = ("growth against the smallest size (marginscope's time / its time there; hand SQL in brackets "
+             "for all pages)")
+    rows = [title, header]
     for r in results:
         cells = []
         for page, base in zip(r["pages"], first["pages"]):
@@ -93,12 +95,13 @@ def main(argv=None) -> None:
     parser.add_argument("--lines", type=int, action="append", help="a size (repeatable; 1M, 10M and 50M)")
     parser.add_argument("--customers", type=int, help="customers of the demo company (default: the generator's)")
     parser.add_argument("--page", action="append", choices=list(figures.PAGES), help="a page (repeatable; all)")
-    parser.add_argument("--states", type=int, default=3, help="filter states timed per page (3)")
+    parser.add_argument("--states", type=int, default=2, help="filter states timed per page (2)")
     parser.add_argument("--chunk-lines", type=int, default=warehouses.DEFAULT_CHUNK_LINES,
                         help="largest single load (10,000,000)")
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
     parser.add_argument("--pandas-max-lines", type=int, default=10_000_000, help="skip pandas above (10,000,000)")
     parser.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder)")
+    parser.add_argument("--duckdb-memory", default="8GB", help="DuckDB's memory limit (8GB; it spills beyond)")
     parser.add_argument("--keep", type=Path, help="keep each size's warehouse in KEEP/<lines>/ (default: delete)")
     args = parser.parse_args(argv)
     sizes = sorted(args.lines or [1_000_000, 10_000_000, 50_000_000])

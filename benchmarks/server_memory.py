@@ -177,8 +177,8 @@ def measure(database: Path, port: int, states: int, timeout: float, warm_up: boo
 def report(result: dict, database: Path, lines: int) -> str:
     size = sum(f.stat().st_size for f in database.parent.glob(database.name + "*"))
     rows = [f"{lines:,} invoice lines; warehouse file {size / 2**30:.2f} GiB",
-            f"  server RSS after start {result['started_mb']:,.0f} MB, after warm-up {result['warmed_mb']:,.0f} MB "
-            f"(warm-up peak {result['warm_up_peak_mb']:,.0f} MB)",
+            (f"  server RSS after start {result['started_mb']:,.0f} MB, after warm-up {result['warmed_mb']:,.0f} MB "
+             f"(warm-up peak {result['warm_up_peak_mb']:,.0f} MB)"),
             f"  {'page':<34} {'views':>5} {'median s':>9} {'max s':>7} {'peak RSS MB':>12}"]
     for path, seconds in result["views"].items():
         rows.append(f"  {path:<34} {len(seconds):>5} {statistics.median(seconds):>9.1f} {max(seconds):>7.1f} "
@@ -190,7 +190,6 @@ def report(result: dict, database: Path, lines: int) -> str:
 def main(argv=None) -> None:
     import duckdb
     import psutil
-
     import warehouses
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

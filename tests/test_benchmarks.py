@@ -19,11 +19,11 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
-import figures  # noqa: E402
-import pages  # noqa: E402
-import scale  # noqa: E402
-import server_memory  # noqa: E402
-import warehouses  # noqa: E402
+import figures
+import pages
+import scale
+import server_memory
+import warehouses
 
 
 @pytest.fixture(scope="module")
