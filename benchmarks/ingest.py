@@ -28,7 +28,8 @@ STEP = textwrap.dedent("""
     if step == "generate":
         import datetime
         from marginscope.demo import generate
-        generate(__import__("pathlib").Path(out), lines=int(sys.argv[3]), as_of=datetime.date(2026, 11, 23))
+        size = {"customers": int(sys.argv[4])} if len(sys.argv) > 4 else {}
+        generate(__import__("pathlib").Path(out), lines=int(sys.argv[3]), as_of=datetime.date(2026, 11, 23), **size)
     elif step == "masters":
         from marginscope.ingest import Bundle, load_file
         from marginscope.warehouse import Warehouse
@@ -41,15 +42,26 @@ STEP = textwrap.dedent("""
         from marginscope.ingest import Bundle, load_file
         from marginscope.warehouse import Warehouse
         item = next(i for i in Bundle.from_yaml(out + "/demo.yaml").loads if i.mapping.table == "invoice_lines")
+        source = sys.argv[3] if len(sys.argv) > 3 else item.file  # a copy of the export, for chunked loads
         with Warehouse.connect("duckdb://" + out + "/ms.duckdb") as wh:
-            result = load_file(wh, "invoice_lines", item.file, item.mapping)
+            result = load_file(wh, "invoice_lines", source, item.mapping)
             assert result.ok, result.problems.slice(0, 5).to_pylist()
+    elif step == "rest":
+        from marginscope.ingest import Bundle, load_file
+        from marginscope.warehouse import Warehouse
+        done = ("reps", "customers", "products", "invoice_lines")
+        with Warehouse.connect("duckdb://" + out + "/ms.duckdb") as wh:
+            for item in Bundle.from_yaml(out + "/demo.yaml").loads:
+                if item.mapping.table not in done:
+                    result = load_file(wh, item.mapping.table, item.file, item.mapping)
+                    assert result.ok, (item.mapping.table, result.problems.slice(0, 5).to_pylist())
     elif step == "duckdb":
         import duckdb
         from marginscope.ingest import Bundle
         item = next(i for i in Bundle.from_yaml(out + "/demo.yaml").loads if i.mapping.table == "invoice_lines")
+        files = sys.argv[3:] or [str(item.file)]  # every chunk of a chunked load, read as one table
         con = duckdb.connect(out + "/baseline.duckdb")
-        con.execute("CREATE TABLE lines AS SELECT * FROM read_csv(?)", [str(item.file)])
+        con.execute("CREATE TABLE lines AS SELECT * FROM read_csv(?)", [files])
         con.close()
     elapsed = time.perf_counter() - started
     print(json.dumps({"seconds": elapsed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -73,3 +73,19 @@ def test_no_deals_at_all_is_one_row_of_zeros(company):
     row = pipeline.summary_expr(metrics.warehouse, Q1).execute()
     assert len(row) == 1 and (row.won.iloc[0], row.open.iloc[0], row.pipeline_revenue.iloc[0]) == (0, 0, 0)
     assert row.conversion_rate.isna().all()
+
+
+def test_a_managers_margin_is_rounded_once_not_summed_from_rounded_reps(company):
+    """Customer C1's cost to serve of 10.00 is split over three reps who sold it 100.00 each: 3.3333
+    each (money is carried at 4 decimals). Each rep's contribution margin shows as 100 - 40 - 3.33 =
+    56.67; their manager's is 300 - 120 - 9.9999 = 170.0001, i.e. 170.00, not 3 x 56.67 = 170.01."""
+    reps = "rep_id,name,manager\nR1,Ann,Mia\nR2,Bob,Mia\nR3,Cy,Mia\n"
+    lines = ("invoice_id,line_no,kind,invoice_date,customer_id,product_id,rep_id,quantity,unit_price,net_amount,cogs\n"
+             + "".join(f"I{k},1,invoice,2026-01-10,C1,P1,R{k},1,100.00,100.00,40.00\n" for k in (1, 2, 3)))
+    metrics = company(reps=reps, customers=CUSTOMERS, products=PRODUCTS, invoice_lines=lines,
+                      costs_to_serve="cost_id,customer_id,cost_date,category,amount\nK1,C1,2026-01-31,service,10.00\n")
+    per_rep = team.reps(metrics.warehouse, Q1).set_index("rep_id")
+    assert per_rep.contribution_margin.tolist() == [D("56.67")] * 3
+    manager = team.managers(metrics.warehouse, Q1).set_index("manager").loc["Mia"]
+    assert manager.contribution_margin == D("170.00")
+    assert (manager.revenue, manager.gross_profit) == (D("300.00"), D("180.00"))

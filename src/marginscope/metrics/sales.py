@@ -90,13 +90,19 @@ def _costs(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None,
     return allocated.group_by(dimension).aggregate(cost_to_serve=allocated.cost_to_serve.sum())
 
 
-def _finish(t: ir.Table, keys: list[str]) -> ir.Table:
-    """Derive profit and ratios; sums over no lines are 0, ratios over a 0 denominator missing."""
+def _finish(t: ir.Table, keys: list[str], rounded: bool = True) -> ir.Table:
+    """Derive profit and ratios; sums over no lines are 0, ratios over a 0 denominator missing.
+
+    ``rounded=False`` keeps money at the 4 decimals allocated costs carry, for callers that sum
+    the groups further and round once (a sum of rounded parts can be cents off the total)."""
     t = _fill_missing_line_totals(t)
     cost = t.cost_to_serve.fill_null(0)
     gp = t.revenue - t.cogs
     cm = gp - cost
-    money = lambda v: v.round(2).cast("decimal(18, 2)")  # noqa: E731 - a local formatter reads best inline
+
+    def money(value: ir.Value) -> ir.Value:
+        return value.round(2).cast("decimal(18, 2)") if rounded else value.cast("decimal(18, 4)")
+
     return t.select(
         *keys,
         gross_sales=money(t.gross_sales), discount=money(t.discount), returns=money(t.returns),
@@ -128,12 +134,14 @@ def labels_expr(wh: Warehouse, dimension: str) -> ir.Table | None:
 
 
 def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVERYTHING,
-            labelled: bool = False) -> ir.Table:
-    """Every measure per value of ``dimension``; ``labelled`` adds the names of :func:`labels_expr`."""
+            labelled: bool = False, rounded: bool = True) -> ir.Table:
+    """Every measure per value of ``dimension``; ``labelled`` adds the names of :func:`labels_expr`;
+    ``rounded=False`` leaves money at 4 decimals (see :func:`_finish`)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
     totals = _line_totals(sales_lines(wh, filters, scope), [dimension])
-    joined = _finish(_with_costs(totals, _costs(wh, filters, scope, dimension, None), dimension), [dimension])
+    joined = _finish(_with_costs(totals, _costs(wh, filters, scope, dimension, None), dimension), [dimension],
+                     rounded)
     labels = labels_expr(wh, dimension) if labelled else None
     if labels is not None:
         joined = joined.left_join(labels, dimension).drop(f"{dimension}_right")

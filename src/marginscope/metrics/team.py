@@ -8,7 +8,9 @@ Definitions
   rate of the customers they own (:func:`marginscope.metrics.customers.retention`),
   and the CRM figures of :mod:`marginscope.metrics.pipeline` for their deals.
 - Per manager: the same over the manager's reps; ratios are recomputed from the
-  manager's totals, not averaged over reps.
+  manager's totals, not averaged over reps. Money is summed over the reps' unrounded
+  figures and rounded once, so a manager's contribution margin (whose cost to serve is
+  allocated in fractions of a cent) is the total to the cent, not a sum of rounded parts.
 - Matrix: x = conversion rate, y = average sale, split at the company's values over
   the same selection (company CVR = all won / all closed; company average sale =
   all pipeline revenue / all won). A value equal to the company's counts as high.
@@ -57,11 +59,20 @@ def reps(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataF
     return _finish(table, wh, filters, scope)
 
 
+def _sales_by_manager(wh: Warehouse, filters: Filters, scope: Scope) -> pd.DataFrame:
+    """Revenue, GP and CM per manager of the reps on the roster, rounded once after summing the reps."""
+    per_rep = by_expr(wh, "rep_id", filters, scope, rounded=False)
+    joined = wh.table("reps").select("rep_id", "manager").join(per_rep, "rep_id")
+    money = {measure: joined[measure].sum().round(2).cast("decimal(18, 2)")
+             for measure in ("revenue", "gross_profit", "contribution_margin")}
+    return joined.group_by("manager").aggregate(**money).execute()
+
+
 def managers(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """One row per manager: totals over their reps, ratios recomputed, and quadrant."""
     per_rep = reps(wh, filters, scope)
-    sums = per_rep.groupby("manager", dropna=False)[["customers_owned", "revenue", "gross_profit",
-                                                      "contribution_margin"]].sum(min_count=1).reset_index()
+    sums = per_rep.groupby("manager", dropna=False)[["customers_owned"]].sum().reset_index()
+    sums = sums.merge(_sales_by_manager(wh, filters, scope), on="manager", how="left")
     sums["reps"] = per_rep.groupby("manager", dropna=False).size().to_numpy()
     if filters.start and filters.end:
         # Retention of the manager's team: their reps' customers pooled, not the reps' rates averaged.

@@ -1,0 +1,91 @@
+"""The benchmark scripts at a tiny size, so they cannot rot.
+
+``pages.py`` checks, for every page and filter state, that marginscope, the hand-written
+DuckDB SQL and pandas give the same figures (money to the cent) before it times them:
+run here on a small company, that check is a correctness test of the metrics layer
+against two independent implementations of METRICS.md.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import figures
+import pages
+import scale
+import server_memory
+import warehouses
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    """A demo company of about 3,000 invoice lines, loaded in two chunks (the path 50M lines take)."""
+    folder = tmp_path_factory.mktemp("bench")
+    built = warehouses.build(folder, 3_000, chunk_lines=1_500)
+    assert built.chunks == 2
+    lines = pd.read_csv(warehouses.invoice_lines_file(folder), sep=";")
+    assert built.lines == 2 * len(lines)  # the copy's lines are new lines, not replacements
+    warehouses.delete_sources(built)
+    return built.database
+
+
+@pytest.fixture
+def warehouse(tiny, tmp_path) -> Path:
+    copy = tmp_path / "ms.duckdb"
+    shutil.copy(tiny, copy)
+    return copy
+
+
+# Pages whose engine path compiles many queries: one state (every region) keeps the test short.
+ONE_STATE = {"overview", "insights", "team", "pipeline"}
+
+
+@pytest.mark.parametrize("page", list(figures.PAGES))
+def test_pages_agree_with_hand_sql_and_pandas(page, warehouse, capsys):
+    """Two filter states (every region; one region): the script stops at the first disagreement."""
+    states = "1" if page in ONE_STATE else "2"
+    pages.main(["--warehouse", str(warehouse), "--states", states, "--no-warm-up", "--page", page])
+    out = capsys.readouterr().out
+    assert "the three answers agreed on every state" in out
+    assert out.splitlines()[-1].startswith("all pages")
+
+
+def test_agreement_check_catches_a_cent_and_a_label():
+    engine = pd.DataFrame({"region": ["North", "South"], "revenue": [100.00, 250.10], "abc_class": ["A", "B"]})
+    figures.compare("p", "by region", engine, engine.iloc[::-1].copy(), "sql")  # rows matched by key
+    off_by_a_cent = engine.assign(revenue=[100.00, 250.11])
+    with pytest.raises(figures.Disagreement, match="revenue"):
+        figures.compare("p", "by region", engine, off_by_a_cent, "sql")
+    with pytest.raises(figures.Disagreement, match="abc_class"):
+        figures.compare("p", "by region", engine, engine.assign(abc_class=["A", "C"]), "sql")
+    with pytest.raises(figures.Disagreement, match="rows"):
+        figures.compare("p", "by region", engine, engine.head(1), "sql")
+
+
+def test_scale_loads_in_chunks_and_times_the_pages(tmp_path, capsys):
+    scale.main(["--lines", "2000", "--chunk-lines", "1000", "--page", "products",
+                "--states", "1", "--workdir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "(2 load(s))" in out
+    assert "growth against the smallest size" in out
+
+
+def test_server_memory_draws_a_page_and_samples_the_server(warehouse, capsys):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server_memory.main(["--warehouse", str(warehouse), "--states", "1", "--no-warm-up", "--page", "/products",
+                        "--port", str(port), "--timeout", "300"])
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.strip().startswith("/products "))
+    peak_mb = float(row.split()[-1].replace(",", ""))
+    assert 50 < peak_mb < 4000  # a Python server with DuckDB and Dash: tens to a few hundred MB here
