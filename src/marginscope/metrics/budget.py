@@ -38,7 +38,7 @@ import ibis
 import pandas as pd
 
 from marginscope.metrics import templates
-from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
+from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_source
 from marginscope.metrics.periods import month_end, month_start
 from marginscope.warehouse import Warehouse
 
@@ -92,7 +92,7 @@ def _actuals(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | Non
     keys = ["period"] + ([DIMENSIONS[dimension]] if dimension else [])
 
     def build(f: Filters, s: Scope):
-        lines = sales_lines(wh, f, s)
+        lines = sales_source(wh, f, s, keys=keys[1:], orders=False).rows
         lines = lines.mutate(period=lines.invoice_date.truncate("M").cast("date"))
         return lines.group_by(keys).aggregate(revenue=lines.revenue.sum(),
                                               gross_profit=(lines.revenue - lines.cogs_signed).sum())
