@@ -211,3 +211,30 @@ def test_a_warehouse_without_rollups_gets_them_when_opened(tmp_path):
         pd.testing.assert_frame_equal(reopened.sales.trend("month", Q1), expected, check_exact=True)
     finally:
         reopened.close()
+
+
+def test_the_rollups_on_postgresql(postgres_url, tmp_path):
+    """The rollups are plain Ibis: built by the same loads on PostgreSQL, read with the same answers."""
+    import uuid
+
+    import psycopg
+
+    database = f"rollups_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        con.execute(f"CREATE DATABASE {database}")  # a name of our own, not from input
+    wh = Warehouse.connect(postgres_url.rsplit("/", 1)[0] + "/" + database)
+    try:
+        assert wh.reads_rollups
+        for table, text in TABLES.items():
+            (tmp_path / f"{table}.csv").write_text(text)
+            assert load_file(wh, table, tmp_path / f"{table}.csv").ok
+        assert len(rows_of(wh, ROLLUPS.customer_month)) == 9
+        rolled, lines = Metrics(wh), Metrics(Warehouse(wh.con, wh.url))
+        part_months = Filters(start=dt.date(2026, 1, 15), end=dt.date(2026, 3, 10), regions={"South"})
+        assert rolled.sales.summary(part_months).orders.iloc[0] == 2  # O2 and O5 (both of its parts) for C2
+        for query in (lambda m: m.sales.summary(part_months),
+                      lambda m: m.budget.by_month(part_months, as_of=dt.date(2026, 3, 20)),
+                      lambda m: m.forecast.history("category", Q1, as_of=dt.date(2026, 4, 2))):
+            pd.testing.assert_frame_equal(query(rolled), query(lines), check_exact=True)
+    finally:
+        wh.close()

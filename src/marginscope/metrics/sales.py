@@ -147,8 +147,9 @@ def labels_expr(wh: Warehouse, dimension: str) -> ir.Table | None:
 
 
 def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVERYTHING,
-            labelled: bool = False) -> ir.Table:
-    """Every measure per value of ``dimension``; ``labelled`` adds the names of :func:`labels_expr`."""
+            labelled: bool = False, limit: int | None = None) -> ir.Table:
+    """Every measure per value of ``dimension``; ``labelled`` adds the names of :func:`labels_expr`;
+    ``limit`` keeps the first rows only (by revenue, then ``dimension``)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
     totals = _line_totals(sales_source(wh, filters, scope, keys=(dimension,)), [dimension])
@@ -156,7 +157,8 @@ def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVER
     labels = labels_expr(wh, dimension) if labelled else None
     if labels is not None:
         joined = joined.left_join(labels, dimension).drop(f"{dimension}_right")
-    return joined.order_by(ibis.desc("revenue"), dimension)
+    ordered = joined.order_by(ibis.desc("revenue"), dimension)
+    return ordered if limit is None else ordered.limit(limit)
 
 
 def outer_join_on(left: ir.Table, right: ir.Table, key: str) -> ir.Table:
