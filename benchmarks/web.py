@@ -15,6 +15,10 @@ For each size the demo company is generated and loaded, then:
    browser drew it.
 
 Prints p50 and p95 in milliseconds and the ratio of marginscope to the hand-written SQL.
+The sales figures come from the rollups (:mod:`marginscope.metrics.rollups`);
+``--compare-lines`` also measures the server side reading the invoice lines only (the
+path before the rollups, and still the fallback), on the same warehouse in the same run.
+``--keep DIR`` keeps the generated warehouse in DIR and reuses it in later runs.
 """
 
 from __future__ import annotations
@@ -108,6 +112,11 @@ def build(folder: Path, lines: int) -> Path:
     from marginscope.warehouse import Warehouse
 
     database = folder / "bench.duckdb"
+    if database.exists():  # kept by an earlier run (--keep); opening it builds rollups it lacks
+        with Warehouse.connect(f"duckdb://{database}") as wh:
+            count = wh.table("invoice_lines").count().execute()
+        print(f"  reused {count:,} invoice lines from {database}", flush=True)
+        return database
     started = time.perf_counter()
     generate(folder / "files", lines=lines, as_of=AS_OF)
     with Warehouse.connect(f"duckdb://{database}") as wh:
@@ -132,14 +141,24 @@ def states(regions: list[str], count: int) -> list[tuple[dt.date, dt.date, list[
     return result
 
 
-def server_side(database: Path, changes: int) -> dict:
+def rollup_sizes(database: Path) -> str:
+    from marginscope.metrics import rollups
+    from marginscope.warehouse import Warehouse
+
+    with Warehouse.connect(f"duckdb://{database}") as wh:
+        return ", ".join(f"{name} {wh.table(name).count().execute():,}" for name in rollups.SCHEMAS)
+
+
+def server_side(database: Path, changes: int, rollups: bool = True) -> dict:
     from marginscope.metrics.engine import Metrics
     from marginscope.warehouse import Warehouse
     from marginscope.web.app import create_app
     from marginscope.web.state import to_search
     from marginscope.metrics import Filters
 
-    metrics = Metrics(Warehouse.connect(f"duckdb://{database}"))
+    warehouse = Warehouse.connect(f"duckdb://{database}")
+    warehouse.reads_rollups = rollups
+    metrics = Metrics(warehouse)
     app = create_app(metrics)
     app.render_page("/", "")  # first view: catalog lookups, imports
     regions = metrics.catalog.attribute_values("region")
@@ -158,10 +177,9 @@ def server_side(database: Path, changes: int) -> dict:
     return {"ours": ours, "baseline": baseline, "regions": regions}
 
 
-def in_browser(database: Path, regions: list[str], changes: int) -> list[float]:
+def in_browser(database: Path, regions: list[str], changes: int, port: int = 8093) -> list[float]:
     from playwright.sync_api import sync_playwright
 
-    port = 8093
     server = subprocess.Popen([str(Path(sys.executable).parent / "marginscope"), "serve", "--host", "127.0.0.1",
                                "--port", str(port), "--warehouse", f"duckdb://{database}"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -214,18 +232,29 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=20, help="filter changes measured server side")
     parser.add_argument("--browser-changes", type=int, default=10, help="filter changes measured in the browser")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser measurement")
+    parser.add_argument("--compare-lines", action="store_true",
+                        help="also measure the server side reading the invoice lines instead of the rollups")
+    parser.add_argument("--port", type=int, default=8093, help="port of the server the browser measures")
+    parser.add_argument("--keep", type=Path, help="keep (and reuse) each size's warehouse in this folder")
     args = parser.parse_args()
     print(f"marginscope web benchmark on {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     for lines in args.lines or [1_000_000]:
         print(f"\n{lines:,} invoice lines", flush=True)
-        with tempfile.TemporaryDirectory(dir=ROOT / "benchmarks") as folder:
-            database = build(Path(folder), lines)
+        with tempfile.TemporaryDirectory(dir=ROOT / "benchmarks") as scratch:
+            folder = args.keep / str(lines) if args.keep else Path(scratch)
+            folder.mkdir(parents=True, exist_ok=True)
+            database = build(folder, lines)
+            print(f"  rollup rows: {rollup_sizes(database)}", flush=True)
             server = server_side(database, args.changes)
             print(report("overview, server side", server["ours"], server["baseline"]), flush=True)
+            if args.compare_lines:
+                lines_only = server_side(database, args.changes, rollups=False)
+                print(report("overview, server side, lines only", lines_only["ours"], lines_only["baseline"]),
+                      flush=True)
             if not args.no_browser:
                 print(report("overview, in the browser", in_browser(database, server["regions"],
-                                                                   args.browser_changes)), flush=True)
+                                                                   args.browser_changes, args.port)), flush=True)
 
 
 if __name__ == "__main__":

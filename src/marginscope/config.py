@@ -47,6 +47,9 @@ class Settings(BaseSettings):
                                                          "only; never a default).")
     chromium: str = Field("/usr/bin/chromium", description="The Chromium (or Chrome) program that prints PDF "
                                                            "exports of pages; launched headless for each export.")
+    rollups: bool = Field(True, description="Read sales figures from the pre-aggregated daily and monthly rollups "
+                                            "where they give the same answer as the invoice lines (much faster on "
+                                            "large warehouses); off reads the lines always.")
     warm_up: bool = Field(True, description="Render the common views when the server starts, so that the first "
                                             "visitors do not wait for queries to compile.")
 

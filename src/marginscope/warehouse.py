@@ -90,9 +90,14 @@ class Warehouse:
         The URL it was opened from, for messages.
     """
 
-    def __init__(self, con, url: str):
+    ROLLUP_DIALECTS = ("duckdb", "postgres")
+    """Backends that keep the rollups of :mod:`marginscope.metrics.rollups` (SQL with transactions)."""
+
+    def __init__(self, con, url: str, reads_rollups: bool = False):
         self.con = con
         self.url = url
+        self.reads_rollups = reads_rollups
+        """Whether metrics read the rollups where they can (else always the invoice lines)."""
 
     @classmethod
     def connect(cls, url: str | None = None, *, create: bool = True) -> "Warehouse":
@@ -108,7 +113,15 @@ class Warehouse:
         warehouse = cls(con, url)
         if create:
             warehouse.create_tables()
+        warehouse.reads_rollups = get_settings().rollups and warehouse.keeps_rollups
         return warehouse
+
+    @property
+    def keeps_rollups(self) -> bool:
+        """Whether this warehouse has the rollups (every load then maintains them)."""
+        from marginscope.metrics.rollups import SCHEMAS
+
+        return self.dialect in self.ROLLUP_DIALECTS and set(SCHEMAS) <= set(self.con.list_tables())
 
     def close(self) -> None:
         self.con.disconnect()
@@ -132,6 +145,10 @@ class Warehouse:
             if name not in existing:
                 self.con.create_table(name, schema=schema)
                 created.append(name)
+        if self.dialect in self.ROLLUP_DIALECTS:
+            from marginscope.metrics import rollups
+
+            created += rollups.create(self)
         return created
 
     def table(self, name: str) -> ir.Table:

@@ -99,3 +99,20 @@ def test_full_year_outlook_with_a_forecast(ms):
 def test_the_python_api_serves_the_same_table(ms):
     assert ms.budget.by_month(JAN_TO_APR, as_of=MID_MARCH).equals(budget.by_month(ms.warehouse, JAN_TO_APR,
                                                                                   as_of=MID_MARCH))
+
+
+def test_a_range_ending_before_the_first_budget_month(ms):
+    """Found by the rollup comparison: with no start the window opened at the first budget month
+    (January 2026), after an end in 2025, and the Filters refused the range."""
+    table = budget.by_month(ms.warehouse, Filters(end=dt.date(2025, 2, 20)), as_of=MID_MARCH)
+    # The window is 1-20 February 2025: no budget there; I4 (C2, 10 February 2025) sold 100, cogs 20.
+    assert list(table.period) == [dt.date(2025, 2, 1)] * 2 and table.budget.isna().all()
+    assert table.set_index("measure").actual.to_dict() == {"gross_profit": 80.0, "revenue": 100.0}
+
+
+def test_by_region_when_nothing_matches(ms):
+    """Found by the rollup comparison: no budget cell and no sale in a region with no customers made
+    pandas fail to merge two empty tables; the answer is an empty table."""
+    table = budget.by_dimension(ms.warehouse, "region", Filters(start=dt.date(2026, 1, 5), end=dt.date(2026, 3, 31),
+                                                                  regions={"West"}), as_of=MID_MARCH)
+    assert table.empty and {"region", "measure", "budget", "actual", "attainment"} <= set(table.columns)

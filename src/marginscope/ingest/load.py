@@ -40,6 +40,7 @@ from marginscope.ingest.mapping import Bundle, Mapping
 from marginscope.ingest.readers import Progress, SourceTable, read_source
 from marginscope.ingest.sql import read_query
 from marginscope.ingest.validate import Validated, validate
+from marginscope.metrics import rollups
 from marginscope.schema import TABLES, Table
 from marginscope.warehouse import LOAD_LOG, QUARANTINE, Warehouse
 
@@ -195,6 +196,8 @@ def load_source(
         inserted, updated, unchanged = counts
         if inserted or updated:
             version += 1
+            if schema.name == "invoice_lines" and warehouse.keeps_rollups:
+                rollups.rebuild(warehouse)  # in the load's transaction: the rollups never lag the lines
         _quarantine(warehouse, load_id, schema.name, source, checked)
         rows_loaded = 0 if rejected_file else rows_read - int(checked.bad.sum())
         result = LoadResult(

@@ -38,7 +38,7 @@ import ibis
 import pandas as pd
 
 from marginscope.metrics import templates
-from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
+from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_source
 from marginscope.metrics.periods import month_end, month_start
 from marginscope.warehouse import Warehouse
 
@@ -65,8 +65,10 @@ def _window(wh: Warehouse, filters: Filters, as_of: dt.date | None) -> tuple[dt.
     first, last = budgets.period.min().execute(), budgets.period.max().execute()
     if first is None or pd.isna(first):
         first = last = month_start(as_of)
-    start = filters.start or pd.Timestamp(first).date()
     end = filters.end or month_end(pd.Timestamp(last).date())
+    # Without a start the window opens with the first budget month, or with the end's month when
+    # the range ends before any budget.
+    start = filters.start or min(pd.Timestamp(first).date(), month_start(end))
     return start, end, as_of
 
 
@@ -92,7 +94,7 @@ def _actuals(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | Non
     keys = ["period"] + ([DIMENSIONS[dimension]] if dimension else [])
 
     def build(f: Filters, s: Scope):
-        lines = sales_lines(wh, f, s)
+        lines = sales_source(wh, f, s, keys=keys[1:], orders=False).rows
         lines = lines.mutate(period=lines.invoice_date.truncate("M").cast("date"))
         return lines.group_by(keys).aggregate(revenue=lines.revenue.sum(),
                                               gross_profit=(lines.revenue - lines.cogs_signed).sum())
@@ -126,7 +128,13 @@ def _coverage(months: pd.Series, start: dt.date, end: dt.date, as_of: dt.date) -
 
 def _compare(cells: pd.DataFrame, actuals: pd.DataFrame, keys: list[str], start, end, as_of,
              comparable: bool) -> pd.DataFrame:
-    table = cells.merge(actuals, on=keys, how="outer")
+    if cells.empty or actuals.empty:
+        # Nothing to match; and pandas cannot outer-merge an empty frame of Arrow-backed strings.
+        columns = list(dict.fromkeys([*cells.columns, *actuals.columns]))
+        table = pd.concat([frame for frame in (cells, actuals) if not frame.empty] or [cells],
+                          ignore_index=True).reindex(columns=columns)
+    else:
+        table = cells.merge(actuals, on=keys, how="outer")
     months = pd.Series(sorted(set(table.period)), dtype=object)
     coverage = _coverage(months, start, end, as_of) if len(months) else pd.DataFrame(
         columns=["period", "days_in_month", "days_covered", "future", "partial"])

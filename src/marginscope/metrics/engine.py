@@ -62,13 +62,14 @@ class SalesMetrics:
                             lambda f, s: sales.summary_expr(self._m.warehouse, f, s))
 
     def by(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING,
-           labelled: bool = False) -> pd.DataFrame:
+           labelled: bool = False, limit: int | None = None) -> pd.DataFrame:
         """One row per value of ``dimension`` (e.g. region, tier, category, rep_id), by revenue descending.
 
-        ``labelled`` adds the names (and region, tier or category) of customers, products and reps.
+        ``labelled`` adds the names (and region, tier or category) of customers, products and reps;
+        ``limit`` keeps the first rows only.
         """
-        return self._m._run(("sales.by", dimension, labelled), filters, scope,
-                            lambda f, s: sales.by_expr(self._m.warehouse, dimension, f, s, labelled))
+        return self._m._run(("sales.by", dimension, labelled, limit), filters, scope,
+                            lambda f, s: sales.by_expr(self._m.warehouse, dimension, f, s, labelled, limit))
 
     def trend(self, grain: str = "month", filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """One row per day, week, month, quarter or year with sales, in date order."""
@@ -88,11 +89,12 @@ class SalesMetrics:
 
     def top_customers(self, n: int = 10, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """The ``n`` customers with the highest revenue (ties: by customer id), with name, region and tier."""
-        return self.by("customer_id", filters, scope, labelled=True).head(n).reset_index(drop=True)
+        # Limited in the warehouse: tens of thousands of customers would cost more to convert than to rank.
+        return self.by("customer_id", filters, scope, labelled=True, limit=n)
 
     def top_products(self, n: int = 10, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """The ``n`` products with the highest revenue (ties: by product id), with name and category."""
-        return self.by("product_id", filters, scope, labelled=True).head(n).reset_index(drop=True)
+        return self.by("product_id", filters, scope, labelled=True, limit=n)
 
 
 class BudgetMetrics:

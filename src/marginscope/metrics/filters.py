@@ -1,7 +1,9 @@
 """Filters and scope, applied where metrics read the base tables.
 
 Every metric reads invoice lines and customer costs through :func:`sales_lines`
-and :func:`customer_costs`, so no metric can forget the user's filters or scope.
+(or :func:`sales_source`, which reads the same sums from the rollups of
+:mod:`marginscope.metrics.rollups` when it can) and :func:`customer_costs`, so no
+metric can forget the user's filters or scope.
 
 Definitions
 -----------
@@ -148,7 +150,7 @@ def _lines_with_attributes(wh: Warehouse) -> ir.Table:
         .left_join(products, "product_id").drop("product_id_right")
 
 
-def _with_measures(t: ir.Table) -> ir.Table:
+def with_line_measures(t: ir.Table) -> ir.Table:
     """Signed per-line measures: each line contributes to the sums of METRICS.md."""
     is_invoice = t.kind == "invoice"
     zero = ibis.literal(0).cast("decimal(18, 4)")
@@ -170,7 +172,114 @@ def sales_lines(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> i
     product attributes and the signed measures every sales metric sums."""
     t = _lines_with_attributes(wh)
     predicates = selection_predicates(t, filters, scope) + date_predicates(t.invoice_date, filters)
-    return _with_measures(t.filter(predicates) if predicates else t)
+    return with_line_measures(t.filter(predicates) if predicates else t)
+
+
+@dataclass(frozen=True)
+class RollupNames:
+    """The tables of :mod:`marginscope.metrics.rollups`."""
+
+    sales_day: str = "ms_sales_day"
+    sales_month: str = "ms_sales_month"
+    customer_day: str = "ms_customer_day"
+    customer_month: str = "ms_customer_month"
+    split_orders: str = "ms_split_orders"
+
+
+ROLLUPS = RollupNames()
+ROLLUP_MEASURES = ("gross_sales", "discount", "invoiced", "returns", "revenue", "cogs_signed")
+"""The line measures the rollups sum (every measure of :func:`with_line_measures` but the order key)."""
+PRODUCT_COLUMNS = ("product_id", "product_name", "category")
+
+
+@dataclass(frozen=True)
+class SalesSource:
+    """What a sales query sums: invoice lines, or rollup cells holding the same sums.
+
+    Both carry the measures of :func:`with_line_measures` (``revenue``, ``cogs_signed``,
+    ...), ``invoice_date``, the customer, product and rep ids and the customer and product
+    attributes. Lines carry ``order_key`` (orders are its distinct count); cells carry
+    ``orders``, the simple orders they hold, and ``split_orders`` lists the other orders
+    with their cells (orders = sum of ``orders`` + distinct ``order_key`` of
+    ``split_orders``; see :mod:`marginscope.metrics.rollups`). A month cell's
+    ``invoice_date`` is the month's first day.
+    """
+
+    rows: ir.Table
+    cells: bool = False
+    split_orders: ir.Table | None = None
+
+
+def _first_full_month(start: dt.date) -> ir.Value:
+    """The first month starting on or after ``start``, computed in SQL so that a query
+    template binds ``start`` as a parameter (see :mod:`marginscope.metrics.templates`)."""
+    day_before = ibis.literal(start) - ibis.interval(days=1)
+    return (day_before.truncate("M") + ibis.interval(months=1)).cast("date")
+
+
+def _last_full_month_end(end: dt.date) -> ir.Value:
+    """The last day of the last month ending on or before ``end``, in SQL."""
+    return ((ibis.literal(end) + ibis.interval(days=1)).truncate("M") - ibis.interval(days=1)).cast("date")
+
+
+def _dated_cells(wh: Warehouse, day_table: str, month_table: str, filters: Filters, daily: bool) -> ir.Table:
+    """Cells covering exactly the date range: month cells for the months wholly inside it, day
+    cells for the part-months at its edges (only day cells when ``daily``)."""
+    day = wh.table(day_table)
+    if daily:
+        predicates = date_predicates(day.invoice_date, filters)
+        return day.filter(predicates) if predicates else day
+    month = wh.table(month_table)
+    if filters.start is None and filters.end is None:
+        return month
+    month_predicates, edges = [], []
+    if filters.start is not None:
+        first = _first_full_month(filters.start)
+        month_predicates.append(month.invoice_date >= first)
+        edges.append(day.invoice_date < first)
+    if filters.end is not None:
+        last = _last_full_month_end(filters.end)
+        month_predicates.append(month.invoice_date <= last)
+        edges.append(day.invoice_date > last)
+    edge_days = day.filter([*date_predicates(day.invoice_date, filters), ibis.or_(*edges)])
+    return month.filter(month_predicates).union(edge_days)
+
+
+def _with_attributes(wh: Warehouse, t: ir.Table, products: bool) -> ir.Table:
+    t = t.left_join(customer_attributes(wh), "customer_id").drop("customer_id_right")
+    if products:
+        p = wh.table("products")
+        t = t.left_join(p.select("product_id", "category", product_name=p.name), "product_id") \
+            .drop("product_id_right")
+    return t
+
+
+def sales_source(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, *, keys=(), daily: bool = False,
+                 orders: bool = True) -> SalesSource:
+    """The rows a sales query over ``filters`` and ``scope`` sums, grouped by ``keys``.
+
+    Rollup cells when they can answer exactly: the warehouse keeps rollups, and either
+    orders are not counted, or no product is involved (no product or category filter,
+    no product key), or the query counts the orders of each ``product_id`` (the orders of
+    one product add up; those of several do not). The customer tables serve queries
+    without a product. ``daily`` asks for day cells only (day and week periods). The
+    invoice lines otherwise. The choice depends only on which filters are set, never on
+    their values, as query templates require.
+    """
+    product = bool(filters.categories or filters.products) or any(k in PRODUCT_COLUMNS for k in keys)
+    if not wh.reads_rollups or (orders and product and tuple(keys) != ("product_id",)):
+        return SalesSource(sales_lines(wh, filters, scope))
+    day_table, month_table = ((ROLLUPS.sales_day, ROLLUPS.sales_month) if product
+                              else (ROLLUPS.customer_day, ROLLUPS.customer_month))
+    cells = _with_attributes(wh, _dated_cells(wh, day_table, month_table, filters, daily), product)
+    predicates = selection_predicates(cells, filters, scope)
+    cells = cells.filter(predicates) if predicates else cells
+    split = None
+    if orders:
+        split = _with_attributes(wh, wh.table(ROLLUPS.split_orders), product)
+        predicates = selection_predicates(split, filters, scope) + date_predicates(split.invoice_date, filters)
+        split = split.filter(predicates) if predicates else split
+    return SalesSource(cells, cells=True, split_orders=split)
 
 
 def cost_lines(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
@@ -192,7 +301,8 @@ def customer_costs(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -
     if not filters.splits_customers:
         return per_customer
     unsplit = replace(filters, categories=frozenset(), products=frozenset(), reps=frozenset())
-    return allocate_costs(per_customer, sales_lines(wh, filters, scope), sales_lines(wh, unsplit, scope))
+    return allocate_costs(per_customer, sales_source(wh, filters, scope, orders=False).rows,
+                          sales_source(wh, unsplit, scope, orders=False).rows)
 
 
 def ratio(numerator: ir.Value, denominator: ir.Value) -> ir.Value:

@@ -86,7 +86,7 @@ import numpy as np
 import pandas as pd
 
 from marginscope.metrics import templates
-from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
+from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_source
 from marginscope.metrics.periods import add_months, month_end, month_start
 from marginscope.warehouse import Warehouse
 
@@ -144,9 +144,9 @@ def last_complete_month(as_of: dt.date) -> dt.date:
 def history_expr(wh: Warehouse, series: str, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
     """Revenue and gross profit per month (and per value of the series' dimension)."""
     _check_series(series)
-    lines = sales_lines(wh, filters, scope)
-    lines = lines.mutate(period=lines.invoice_date.truncate("M").cast("date"))
     keys = ["period"] + ([] if series == "company" else [series])
+    lines = sales_source(wh, filters, scope, keys=keys[1:], orders=False).rows
+    lines = lines.mutate(period=lines.invoice_date.truncate("M").cast("date"))
     return lines.group_by(keys).aggregate(revenue=lines.revenue.sum(),
                                           gross_profit=(lines.revenue - lines.cogs_signed).sum())
 

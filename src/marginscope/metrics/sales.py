@@ -32,8 +32,8 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from marginscope.metrics import templates
-from marginscope.metrics.filters import (EVERYTHING, Filters, Scope, allocate_costs, cost_lines,
-                                         customer_attributes, customer_costs, ratio, sales_lines)
+from marginscope.metrics.filters import (EVERYTHING, Filters, SalesSource, Scope, allocate_costs, cost_lines,
+                                         customer_attributes, customer_costs, ratio, sales_source)
 from marginscope.warehouse import Warehouse
 
 MONEY = ("gross_sales", "discount", "returns", "revenue", "cogs", "gross_profit", "cost_to_serve",
@@ -55,21 +55,40 @@ def _period(column: ir.Column, grain: str) -> ir.Value:
     return column.truncate(unit).cast("date")
 
 
-def _line_totals(lines: ir.Table, keys: list) -> ir.Table:
+def _line_totals(source: SalesSource, keys: list, derive: Callable[[ir.Table], ir.Table] | None = None) -> ir.Table:
+    """Sums, orders and active customers per ``keys`` group of the source's rows (``derive``
+    adds derived keys, such as the period, to the rows and to the split orders)."""
+    lines = derive(source.rows) if derive else source.rows
     customer_revenue = lines.group_by(list(dict.fromkeys([*keys, "customer_id"]))).aggregate(rev=lines.revenue.sum())
     active = customer_revenue.group_by(keys).aggregate(active_customers=(customer_revenue.rev > 0).sum()) \
         if keys else customer_revenue.aggregate(active_customers=(customer_revenue.rev > 0).sum())
     metrics = dict(
         gross_sales=lines.gross_sales.sum(), discount=lines.discount.sum(), invoiced=lines.invoiced.sum(),
         returns=lines.returns.sum(), revenue=lines.revenue.sum(), cogs=lines.cogs_signed.sum(),
-        orders=lines.order_key.nunique(),
+        orders=lines.orders.sum() if source.cells else lines.order_key.nunique(),
     )
     totals = lines.group_by(keys).aggregate(**metrics) if keys else lines.aggregate(**metrics)
+    if source.cells:
+        totals = _with_split_orders(totals, derive(source.split_orders) if derive else source.split_orders, keys)
     if not keys:
         return totals.cross_join(active)
+    return _join_null_safe(totals, active, keys)
+
+
+def _join_null_safe(left: ir.Table, right: ir.Table, keys: list[str], how: str = "inner") -> ir.Table:
     # Null-safe: customers without a region (say) are one group, not dropped.
-    joined = totals.join(active, [totals[k].identical_to(active[k]) for k in keys])
+    joined = left.join(right, [left[k].identical_to(right[k]) for k in keys], how=how)
     return joined.drop(*[f"{k}_right" for k in keys])
+
+
+def _with_split_orders(totals: ir.Table, split: ir.Table, keys: list[str]) -> ir.Table:
+    """Add the distinct orders that span cells (see :mod:`marginscope.metrics.rollups`) to the cells' orders."""
+    counted = dict(split_orders=split.order_key.nunique())
+    if keys:
+        joined = _join_null_safe(totals, split.group_by(keys).aggregate(**counted), keys, how="left")
+    else:
+        joined = totals.cross_join(split.aggregate(**counted))
+    return joined.mutate(orders=joined.orders.fill_null(0) + joined.split_orders.fill_null(0)).drop("split_orders")
 
 
 def _costs(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None, grain: str | None) -> ir.Table:
@@ -85,7 +104,7 @@ def _costs(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None,
         joined = per_customer.join(customer_attributes(wh), "customer_id")
         return joined.group_by(dimension).aggregate(cost_to_serve=joined.cost_to_serve.sum())
     # A product, category or rep gets each customer's cost in proportion to its share of that customer's revenue.
-    lines = sales_lines(wh, filters, scope)
+    lines = sales_source(wh, filters, scope, keys=(dimension,), orders=False).rows
     allocated = allocate_costs(per_customer, lines, lines, (dimension,))
     return allocated.group_by(dimension).aggregate(cost_to_serve=allocated.cost_to_serve.sum())
 
@@ -115,7 +134,7 @@ def _finish(t: ir.Table, keys: list[str], rounded: bool = True) -> ir.Table:
 
 
 def summary_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
-    totals = _line_totals(sales_lines(wh, filters, scope), [])
+    totals = _line_totals(sales_source(wh, filters, scope), [])
     return _finish(totals.cross_join(_costs(wh, filters, scope, None, None)), [])
 
 
@@ -134,18 +153,20 @@ def labels_expr(wh: Warehouse, dimension: str) -> ir.Table | None:
 
 
 def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVERYTHING,
-            labelled: bool = False, rounded: bool = True) -> ir.Table:
+            labelled: bool = False, rounded: bool = True, limit: int | None = None) -> ir.Table:
     """Every measure per value of ``dimension``; ``labelled`` adds the names of :func:`labels_expr`;
-    ``rounded=False`` leaves money at 4 decimals (see :func:`_finish`)."""
+    ``rounded=False`` leaves money at 4 decimals (see :func:`_finish`); ``limit`` keeps the first rows only
+    (by revenue, then ``dimension``)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
-    totals = _line_totals(sales_lines(wh, filters, scope), [dimension])
+    totals = _line_totals(sales_source(wh, filters, scope, keys=(dimension,)), [dimension])
     joined = _finish(_with_costs(totals, _costs(wh, filters, scope, dimension, None), dimension), [dimension],
                      rounded)
     labels = labels_expr(wh, dimension) if labelled else None
     if labels is not None:
         joined = joined.left_join(labels, dimension).drop(f"{dimension}_right")
-    return joined.order_by(ibis.desc("revenue"), dimension)
+    ordered = joined.order_by(ibis.desc("revenue"), dimension)
+    return ordered if limit is None else ordered.limit(limit)
 
 
 def outer_join_on(left: ir.Table, right: ir.Table, key: str) -> ir.Table:
@@ -160,9 +181,8 @@ def _with_costs(totals: ir.Table, costs: ir.Table, key: str) -> ir.Table:
 
 
 def trend_expr(wh: Warehouse, grain: str, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
-    lines = sales_lines(wh, filters, scope)
-    lines = lines.mutate(period=_period(lines.invoice_date, grain))
-    totals = _line_totals(lines, ["period"])
+    source = sales_source(wh, filters, scope, keys=("period",), daily=grain in ("day", "week"))
+    totals = _line_totals(source, ["period"], lambda t: t.mutate(period=_period(t.invoice_date, grain)))
     if filters.splits_customers:
         # Cost to serve is dated by its own GL date and belongs to customers; under a product
         # or rep filter there is no defensible monthly split, so it is left out of the trend.
