@@ -116,3 +116,11 @@ def test_by_region_when_nothing_matches(ms):
     table = budget.by_dimension(ms.warehouse, "region", Filters(start=dt.date(2026, 1, 5), end=dt.date(2026, 3, 31),
                                                                   regions={"West"}), as_of=MID_MARCH)
     assert table.empty and {"region", "measure", "budget", "actual", "attainment"} <= set(table.columns)
+
+
+def test_a_range_starting_after_the_last_budget_month(ms):
+    """Found by the rollup comparison: with no end the window closed at the last budget month (April
+    2026), before a start in May, and the Filters refused the range."""
+    table = budget.by_month(ms.warehouse, Filters(start=dt.date(2026, 5, 10)), as_of=dt.date(2026, 6, 30))
+    # The window is 10-31 May 2026: no budget and no sale there, so no row.
+    assert table.empty and {"period", "measure", "budget", "actual"} <= set(table.columns)

@@ -65,9 +65,10 @@ def _window(wh: Warehouse, filters: Filters, as_of: dt.date | None) -> tuple[dt.
     first, last = budgets.period.min().execute(), budgets.period.max().execute()
     if first is None or pd.isna(first):
         first = last = month_start(as_of)
-    end = filters.end or month_end(pd.Timestamp(last).date())
-    # Without a start the window opens with the first budget month, or with the end's month when
-    # the range ends before any budget.
+    # Without an end the window closes with the last budget month, or with the start's month when the
+    # range starts after every budget; without a start it opens with the first budget month, or with
+    # the end's month when the range ends before any budget.
+    end = filters.end or month_end(max(pd.Timestamp(last).date(), filters.start or dt.date.min))
     start = filters.start or min(pd.Timestamp(first).date(), month_start(end))
     return start, end, as_of
 

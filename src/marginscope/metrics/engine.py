@@ -69,7 +69,8 @@ class SalesMetrics:
         ``limit`` keeps the first rows only.
         """
         return self._m._run(("sales.by", dimension, labelled, limit), filters, scope,
-                            lambda f, s: sales.by_expr(self._m.warehouse, dimension, f, s, labelled, limit))
+                            lambda f, s: sales.by_expr(self._m.warehouse, dimension, f, s,
+                                                          labelled=labelled, limit=limit))
 
     def trend(self, grain: str = "month", filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """One row per day, week, month, quarter or year with sales, in date order."""

@@ -153,7 +153,7 @@ def labels_expr(wh: Warehouse, dimension: str) -> ir.Table | None:
 
 
 def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVERYTHING,
-            labelled: bool = False, rounded: bool = True, limit: int | None = None) -> ir.Table:
+            labelled: bool = False, *, rounded: bool = True, limit: int | None = None) -> ir.Table:
     """Every measure per value of ``dimension``; ``labelled`` adds the names of :func:`labels_expr`;
     ``rounded=False`` leaves money at 4 decimals (see :func:`_finish`); ``limit`` keeps the first rows only
     (by revenue, then ``dimension``)."""
