@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 
 import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
 from marginscope.metrics.filters import EVERYTHING, Scope
@@ -36,8 +37,10 @@ def _customers(wh: Warehouse, scope: Scope):
     return c.filter(c.customer_id.isin(sorted(scope.customers))) if scope.customers is not None else c
 
 
-def _distinct(column) -> list[str]:
-    values = column.name("value").as_table().distinct().order_by("value").execute()["value"]
+def _distinct(table: ir.Table, column: str) -> list[str]:
+    # A select of the table, not ``column.as_table()``: on PostgreSQL the latter lost the DISTINCT of a
+    # filtered table (the parity suite found every row's value).
+    values = table.select(value=table[column]).distinct().order_by("value").execute()["value"]
     return [str(v) for v in values if v is not None and not pd.isna(v) and str(v) != ""]
 
 
@@ -52,11 +55,11 @@ def attribute_values(wh: Warehouse, attribute: str, scope: Scope = EVERYTHING) -
     """
     if attribute not in CUSTOMER_ATTRIBUTES:
         raise ValueError(f"unknown customer attribute {attribute!r}; use one of {', '.join(CUSTOMER_ATTRIBUTES)}")
-    return _distinct(_customers(wh, scope)[attribute])
+    return _distinct(_customers(wh, scope), attribute)
 
 
 def categories(wh: Warehouse) -> list[str]:
-    return _distinct(wh.table("products").category)
+    return _distinct(wh.table("products"), "category")
 
 
 def products(wh: Warehouse) -> pd.DataFrame:

@@ -169,10 +169,30 @@ def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVER
     return ordered if limit is None else ordered.limit(limit)
 
 
+def _stand_in(dtype) -> ir.Scalar:
+    """A value of ``dtype`` standing in for a missing one in a join key (told apart by a flag beside it)."""
+    if dtype.is_string():
+        return ibis.literal("")
+    if dtype.is_date():
+        return ibis.literal(dt.date(1, 1, 1))
+    if dtype.is_boolean():
+        return ibis.literal(False)
+    return ibis.literal(0).cast(dtype)
+
+
 def outer_join_on(left: ir.Table, right: ir.Table, key: str) -> ir.Table:
-    """Full outer join on ``key`` where a missing key matches a missing key (a group of its own)."""
-    joined = left.outer_join(right, left[key].identical_to(right[key]))
-    return joined.mutate(**{key: joined[key].fill_null(joined[f"{key}_right"])}).drop(f"{key}_right")
+    """Full outer join on ``key`` where a missing key matches a missing key (a group of its own).
+
+    The key is compared as (is it missing, its value or a stand-in) with plain equalities rather than
+    IS NOT DISTINCT FROM: PostgreSQL runs a full join only on conditions it can hash or merge.
+    """
+    def keyed(t: ir.Table, suffix: str) -> ir.Table:
+        return t.mutate(**{f"_missing{suffix}": t[key].isnull(),
+                           f"_key{suffix}": t[key].fill_null(_stand_in(t[key].type()))})
+    left, right = keyed(left, "_l"), keyed(right, "_r")
+    joined = left.outer_join(right, [left._missing_l == right._missing_r, left._key_l == right._key_r])
+    joined = joined.mutate(**{key: joined[key].fill_null(joined[f"{key}_right"])})
+    return joined.drop(f"{key}_right", "_missing_l", "_key_l", "_missing_r", "_key_r")
 
 
 def _with_costs(totals: ir.Table, costs: ir.Table, key: str) -> ir.Table:
