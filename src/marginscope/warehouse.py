@@ -204,6 +204,7 @@ class Warehouse:
         self.url = url
         self._engine = _ENGINES.get(con.name, _Engine())
         self.capabilities = capabilities or self._engine.capabilities
+        self._tables: dict[str, ir.Table] = {}
 
     @classmethod
     def connect(cls, url: str | None = None, *, create: bool = True) -> "Warehouse":
@@ -251,6 +252,7 @@ class Warehouse:
 
     def create_tables(self) -> list[str]:
         """Create every canonical and bookkeeping table that does not exist yet; return their names."""
+        self._tables.clear()
         existing = set(self.con.list_tables())
         wanted = {name: t.ibis_schema for name, t in TABLES.items()} | _META_SCHEMAS
         created = []
@@ -261,7 +263,12 @@ class Warehouse:
         return created
 
     def table(self, name: str) -> ir.Table:
-        return self.con.table(name)
+        """The table ``name``, its schema read from the engine once: a metric reads a dozen tables, and
+        asking the engine for each schema again is a round trip (a catalog query on PostgreSQL)."""
+        found = self._tables.get(name)
+        if found is None:
+            found = self._tables[name] = self.con.table(name)
+        return found
 
     @property
     def data_version(self) -> int:
