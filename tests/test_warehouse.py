@@ -44,3 +44,34 @@ def test_unreachable_warehouse_is_a_clear_error(tmp_path):
 
     with pytest.raises(WarehouseError, match="cannot open warehouse"):
         Warehouse.connect("nosuchengine://x")
+
+
+def test_engines_say_what_they_can_do(warehouse):
+    import dataclasses
+
+    import pytest
+
+    from marginscope.warehouse import WarehouseError
+
+    assert warehouse.engine == "duckdb"
+    assert warehouse.supports_transactions and warehouse.supports_query_templates
+    plain = Warehouse(warehouse.con, warehouse.url, dataclasses.replace(warehouse.capabilities, transactions=False))
+    assert not plain.supports_transactions and plain.supports_query_templates
+    with pytest.raises(WarehouseError, match="runs no transactions"):
+        with plain.transaction():
+            pass
+
+
+def test_a_warehouse_without_transactions_refuses_loads_before_reading(warehouse, write):
+    import dataclasses
+
+    import pytest
+
+    from marginscope.ingest import IngestError, load_file
+
+    plain = Warehouse(warehouse.con, "spark://example:7077", dataclasses.replace(warehouse.capabilities,
+                                                                                 transactions=False))
+    with pytest.raises(IngestError, match="cannot load into spark://example:7077: the duckdb engine runs no "
+                                          "transactions.*Running on PostgreSQL or Spark"):
+        load_file(plain, "reps", write("r.csv", "rep_id,name\nR1,Ann\n"))
+    assert warehouse.row_counts()["reps"] == 0 and len(warehouse.load_log()) == 0

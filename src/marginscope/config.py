@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     warehouse: str = Field(
         DEFAULT_WAREHOUSE,
         description="Warehouse URL: duckdb://PATH (default, a file in the working directory), "
-        "postgres://user:password@host/db, or any Ibis backend URL.",
+        "postgresql://user:password@host/db, spark://local[N] or spark://host:7077 (query parameters are "
+        "Spark settings), or any Ibis backend URL.",
     )
     user: str | None = Field(None, description="Name recorded in the load log; defaults to the OS user.")
     fiscal_year_start_month: int = Field(1, ge=1, le=12, description="First month of the fiscal year.")

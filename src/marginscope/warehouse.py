@@ -1,5 +1,18 @@
 """The warehouse: one Ibis connection, the canonical tables, the load log and the data version.
 
+A URL picks the engine for the whole application:
+
+- ``duckdb://PATH`` (or a bare ``*.duckdb`` path; ``duckdb://:memory:`` in memory): the default.
+- ``postgresql://user:password@host:5432/db``: PostgreSQL, through Ibis's postgres backend.
+- ``spark://local[2]`` (local mode, two threads; ``local[*]`` every core), ``spark://host:7077``
+  (a standalone cluster's master) or ``spark://`` (the master spark-submit or the Spark defaults
+  give). Query parameters are Spark settings, e.g.
+  ``spark://host:7077?spark.sql.catalogImplementation=hive&spark.executor.memory=4g``.
+- any other Ibis URL (``trino://...``, ``snowflake://...``), passed to ``ibis.connect``.
+
+Engines differ in what they can do for marginscope; :class:`Capabilities` says what, and
+code asks the warehouse's ``supports_*`` flags instead of the engine's name.
+
 Examples
 --------
 >>> wh = Warehouse.connect("duckdb://:memory:")
@@ -14,7 +27,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import ibis
 import ibis.expr.types as ir
@@ -67,6 +82,31 @@ class WarehouseError(Exception):
     """The warehouse cannot be reached or used."""
 
 
+SPARK_DEFAULTS = {
+    "spark.app.name": "marginscope",
+    "spark.sql.session.timeZone": "UTC",  # timestamps are UTC (the data contract), whatever the JVM's zone
+    "spark.ui.showConsoleProgress": "false",  # progress bars would garble the CLI's output
+}
+"""Spark settings a ``spark://`` URL starts from; its query parameters override them."""
+
+
+def spark_session(url: str):
+    """The SparkSession a ``spark://`` URL describes (see the module docstring).
+
+    Spark allows one session per process: when one is running already, it is reused
+    and the URL's settings are applied to it where Spark allows.
+    """
+    from pyspark.sql import SparkSession
+
+    address, _, query = url.removeprefix("spark://").partition("?")
+    builder = SparkSession.builder
+    if address:
+        builder = builder.master(address if address.startswith("local") else f"spark://{address}")
+    for key, value in {**SPARK_DEFAULTS, **dict(parse_qsl(query))}.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
 def _backend_for(url: str):
     """Connect to ``url``; DuckDB paths are taken relative to the working directory."""
     if url.startswith("duckdb://"):
@@ -76,7 +116,73 @@ def _backend_for(url: str):
         return ibis.duckdb.connect(path)
     if url.endswith((".duckdb", ".ddb")) and "://" not in url:
         return ibis.duckdb.connect(url)
+    if url.startswith("spark://"):
+        return ibis.pyspark.connect(spark_session(url))
     return ibis.connect(url)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an engine can do for marginscope, in the manner of Ibis's ``supports_*`` flags.
+
+    Attributes
+    ----------
+    transactions
+        Several statements commit together or not at all. Loads need it (they are
+        atomic), and they also delete the rows an upsert replaces.
+    query_templates
+        Queries may be compiled once and run with the filter values bound as
+        parameters (:mod:`marginscope.metrics.templates` writes DuckDB's SQL).
+    """
+
+    transactions: bool = False
+    query_templates: bool = False
+
+
+class _Engine:
+    """How marginscope drives one kind of Ibis backend; unknown engines get this cautious default."""
+
+    capabilities = Capabilities()
+
+    def execute(self, con, statement: str) -> None:
+        con.raw_sql(statement)
+
+    def transaction(self, con):
+        raise NotImplementedError  # never called: Warehouse.transaction checks the capability first
+
+
+class _DuckDB(_Engine):
+    capabilities = Capabilities(transactions=True, query_templates=True)
+
+    @contextmanager
+    def transaction(self, con) -> Iterator[None]:
+        con.raw_sql("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            con.raw_sql("ROLLBACK")
+            raise
+        con.raw_sql("COMMIT")
+
+
+class _PostgreSQL(_Engine):
+    """Ibis's postgres backend runs each statement in a transaction of its own on an autocommit
+    connection; inside psycopg's ``transaction()`` those become savepoints of one outer transaction."""
+
+    capabilities = Capabilities(transactions=True)
+
+    def execute(self, con, statement: str) -> None:
+        # Not raw_sql: on an error it calls rollback(), which psycopg forbids inside transaction().
+        with con.con.cursor() as cursor:
+            cursor.execute(statement)
+
+    @contextmanager
+    def transaction(self, con) -> Iterator[None]:
+        with con.con.transaction():
+            yield
+
+
+_ENGINES = {"duckdb": _DuckDB(), "postgres": _PostgreSQL()}
 
 
 class Warehouse:
@@ -88,14 +194,20 @@ class Warehouse:
         An Ibis backend.
     url
         The URL it was opened from, for messages.
+    capabilities
+        What marginscope may ask of the engine (default: what is known of it); give fewer to
+        turn a feature off, e.g. ``replace(wh.capabilities, query_templates=False)``.
     """
 
     ROLLUP_DIALECTS = ("duckdb", "postgres")
     """Backends that keep the rollups of :mod:`marginscope.metrics.rollups` (SQL with transactions)."""
 
-    def __init__(self, con, url: str, reads_rollups: bool = False):
+    def __init__(self, con, url: str, capabilities: Capabilities | None = None, reads_rollups: bool = False):
         self.con = con
         self.url = url
+        self._engine = _ENGINES.get(con.name, _Engine())
+        self.capabilities = capabilities or self._engine.capabilities
+        self._tables: dict[str, ir.Table] = {}
         self.reads_rollups = reads_rollups
         """Whether metrics read the rollups where they can (else always the invoice lines)."""
 
@@ -133,11 +245,27 @@ class Warehouse:
         self.close()
 
     @property
+    def engine(self) -> str:
+        """The Ibis backend's name: ``duckdb``, ``postgres``, ``pyspark``, ..."""
+        return self.con.name
+
+    @property
+    def supports_transactions(self) -> bool:
+        """Whether :meth:`transaction` (and so loading, see :mod:`marginscope.ingest.load`) works."""
+        return self.capabilities.transactions
+
+    @property
+    def supports_query_templates(self) -> bool:
+        """Whether queries may run as parameterised templates (:mod:`marginscope.metrics.templates`)."""
+        return self.capabilities.query_templates
+
+    @property
     def dialect(self) -> str:
         return self.con.dialect if isinstance(self.con.dialect, str) else self.con.name
 
     def create_tables(self) -> list[str]:
         """Create every canonical and bookkeeping table that does not exist yet; return their names."""
+        self._tables.clear()
         existing = set(self.con.list_tables())
         wanted = {name: t.ibis_schema for name, t in TABLES.items()} | _META_SCHEMAS
         created = []
@@ -152,7 +280,12 @@ class Warehouse:
         return created
 
     def table(self, name: str) -> ir.Table:
-        return self.con.table(name)
+        """The table ``name``, its schema read from the engine once: a metric reads a dozen tables, and
+        asking the engine for each schema again is a round trip (a catalog query on PostgreSQL)."""
+        found = self._tables.get(name)
+        if found is None:
+            found = self._tables[name] = self.con.table(name)
+        return found
 
     @property
     def data_version(self) -> int:
@@ -178,18 +311,21 @@ class Warehouse:
 
     def execute_sql(self, statement: str) -> None:
         """Run a statement built from schema identifiers (never from user input)."""
-        self.con.raw_sql(statement)
+        self._engine.execute(self.con, statement)
 
     def temp_name(self, stem: str) -> str:
         return f"ms_tmp_{stem}_{uuid.uuid4().hex[:12]}"
 
     @contextmanager
     def transaction(self) -> Iterator["Warehouse"]:
-        """Run a block in one transaction: everything in it commits, or nothing does."""
-        self.execute_sql("BEGIN TRANSACTION")
-        try:
+        """Run a block in one transaction: everything in it commits, or nothing does.
+
+        Raises
+        ------
+        WarehouseError
+            The engine runs no transactions (``supports_transactions`` is false).
+        """
+        if not self.supports_transactions:
+            raise WarehouseError(f"the {self.engine} engine runs no transactions in marginscope")
+        with self._engine.transaction(self.con):
             yield self
-        except BaseException:
-            self.execute_sql("ROLLBACK")
-            raise
-        self.execute_sql("COMMIT")

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from marginscope.metrics import profitability as pf
-from tests.metrics.conftest import Q1
+from tests.metrics.conftest import PRODUCTS, Q1
 
 
 @pytest.fixture
@@ -69,3 +69,20 @@ def test_contribution_by_region(ms):
 def test_the_python_api(ms, table):
     assert ms.profitability.customers(Q1).equals(table)
     assert ms.profitability.negative_margin(Q1)[1]["customers"] == 2
+
+
+def test_customers_without_a_tier_are_not_a_tier(company):
+    """C9 has no tier: it is neither compared with the tiers nor, as a missing value, with itself.
+
+    Gold: C1, one order of 100.00; Bronze: C2, one order of 50.00; C9: two orders of 300.00 each.
+    """
+    ms = company(customers="customer_id,name,tier\nC1,Acme,Gold\nC2,Globex,Bronze\nC9,Hooli,\n",
+                 products=PRODUCTS, invoice_lines="""invoice_id,line_no,kind,invoice_date,customer_id,product_id,quantity,unit_price,net_amount,cogs
+I1,1,invoice,2026-01-10,C1,P1,10,10.00,100.00,60.00
+I2,1,invoice,2026-01-11,C2,P1,5,10.00,50.00,30.00
+I3,1,invoice,2026-01-12,C9,P1,30,10.00,300.00,180.00
+I4,1,invoice,2026-01-13,C9,P1,30,10.00,300.00,180.00
+""")
+    multiples = ms.profitability.tier_multiples(Q1)
+    assert list(zip(multiples.tier, multiples.versus)) == [("Bronze", "Gold"), ("Gold", "Bronze")]
+    assert multiples.revenue_multiple.tolist() == [0.5, 2.0]

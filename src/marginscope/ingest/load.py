@@ -6,6 +6,12 @@ changes nothing (and does not bump the data version). Every load, accepted or
 rejected, gets a row in the load log; rejected rows are kept in the quarantine
 table with their reasons.
 
+Loads need an engine that runs transactions (``Warehouse.supports_transactions``:
+DuckDB and PostgreSQL). Elsewhere (Spark, and Ibis engines marginscope has not been
+tested on) a load is refused before anything is read, rather than written half-way:
+load such a warehouse's tables with the engine's own tools (see the README, "Running
+on PostgreSQL or Spark").
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -36,6 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from marginscope.config import get_settings
+from marginscope.ingest.errors import IngestError
 from marginscope.ingest.mapping import Bundle, Mapping
 from marginscope.ingest.readers import Progress, SourceTable, read_source
 from marginscope.ingest.sql import read_query
@@ -128,6 +135,7 @@ def _read_and_load(warehouse: Warehouse, table: str, mapping: Mapping | None, re
                    user: str | None, progress: Progress | None) -> LoadResult:
     """Check the mapping fits ``table``, ``read(mapping, progress)`` the source, and load it."""
     mapping = mapping or Mapping.identity(table)
+    require_transactions(warehouse)
     if mapping.table != table:
         raise ValueError(f"the mapping {mapping.origin} is for {mapping.table}, not {table}")
     started = time.perf_counter()
@@ -135,6 +143,21 @@ def _read_and_load(warehouse: Warehouse, table: str, mapping: Mapping | None, re
         progress = _labelled(progress, table)
     source = read(mapping, progress)
     return load_source(warehouse, source, mapping, policy=policy, user=user, progress=progress, started=started)
+
+
+def require_transactions(warehouse: Warehouse) -> None:
+    """Refuse to load into an engine that cannot make a load atomic.
+
+    Raises
+    ------
+    IngestError
+        The warehouse's engine runs no transactions.
+    """
+    if not warehouse.supports_transactions:
+        raise IngestError(
+            f"cannot load into {warehouse.url}: the {warehouse.engine} engine runs no transactions, so a load "
+            "could be left half-written; load its tables with the engine's own tools (the README's "
+            "\"Running on PostgreSQL or Spark\" says how), or load into DuckDB or PostgreSQL")
 
 
 def _labelled(progress: Progress, table: str) -> Progress:
@@ -175,7 +198,14 @@ def load_source(
     progress: Progress | None = None,
     started: float | None = None,
 ) -> LoadResult:
-    """Validate rows already read and load them in one transaction."""
+    """Validate rows already read and load them in one transaction.
+
+    Raises
+    ------
+    IngestError
+        The warehouse's engine runs no transactions (see :func:`require_transactions`).
+    """
+    require_transactions(warehouse)
     started = time.perf_counter() if started is None else started
     started_at = datetime.now(timezone.utc).replace(tzinfo=None)
     user = user or get_settings().user or getpass.getuser()

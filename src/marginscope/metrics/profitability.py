@@ -119,9 +119,11 @@ def tier_multiples(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, t
     """Orders and revenue per active customer of each tier, and every tier as a multiple of every other.
 
     Rows are (tier, versus); columns the multiples of orders and of revenue per active customer.
+    Customers without a tier belong to no tier, so they are left out (rather than compared, as a
+    group of unknowns, with the tiers and with themselves).
     """
     per_tier = by_expr(wh, tier, filters, scope).execute()
-    per_tier = per_tier[per_tier.active_customers > 0]
+    per_tier = per_tier[(per_tier.active_customers > 0) & per_tier[tier].notna()]
     orders = per_tier.orders / per_tier.active_customers
     revenue = per_tier.revenue.astype("float64") / per_tier.active_customers
     stats = pd.DataFrame({tier: per_tier[tier], "orders_per_customer": orders, "revenue_per_customer": revenue})

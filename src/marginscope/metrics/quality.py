@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import ibis
 import pandas as pd
 
 from marginscope.schema import TABLES
@@ -45,18 +46,22 @@ def tables(wh: Warehouse, now: dt.datetime | None = None, refresh_hours: float =
     log = log.filter(log.status == "loaded")
     loaded = log.group_by("table_name").aggregate(last_load=log.started_at.max(), loads=log.count()) \
         .execute().set_index("table_name")
-    rows = []
+    # One query for every table's rows and span: engines such as Spark pay per query, not per row.
+    spans = []
     for name in TABLES:
         t = wh.table(name)
-        row = {"table_name": name, "rows": int(t.count().execute()), "first_date": None, "last_date": None}
         column = DATE_COLUMNS.get(name)
-        if column:
-            span = t.aggregate(first=t[column].min(), last=t[column].max()).execute().iloc[0]
-            row["first_date"] = None if pd.isna(span["first"]) else pd.Timestamp(span["first"]).date()
-            row["last_date"] = None if pd.isna(span["last"]) else pd.Timestamp(span["last"]).date()
-        row["last_load"] = loaded.last_load.get(name)
-        row["loads"] = int(loaded.loads.get(name, 0))
-        rows.append(row)
+        first, last = (t[column].min(), t[column].max()) if column else (ibis.null("date"), ibis.null("date"))
+        spans.append(t.aggregate(rows=t.count(), first_date=first.cast("date"), last_date=last.cast("date"))
+                     .mutate(table_name=ibis.literal(name)))
+    counted = ibis.union(*spans).execute().set_index("table_name")
+    rows = []
+    for name in TABLES:
+        span = counted.loc[name]
+        rows.append({"table_name": name, "rows": int(span["rows"]),
+                     "first_date": None if pd.isna(span.first_date) else pd.Timestamp(span.first_date).date(),
+                     "last_date": None if pd.isna(span.last_date) else pd.Timestamp(span.last_date).date(),
+                     "last_load": loaded.last_load.get(name), "loads": int(loaded.loads.get(name, 0))})
     table = pd.DataFrame(rows)
     now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)  # the log is in UTC
     since = (pd.Timestamp(now) - pd.to_datetime(table.last_load)).dt.total_seconds() / 3600

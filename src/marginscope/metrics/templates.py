@@ -16,7 +16,8 @@ how many values each has), not on their values, so it is compiled once per shape
    always built and compiled afresh instead: correct, only slower.
 
 Filter values are bound by the database driver, never written into SQL text.
-Only DuckDB runs templates; other backends compile each time.
+Only engines whose ``supports_query_templates`` flag is set (DuckDB) run templates; the
+others build and compile every query afresh.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ class QueryTemplates:
         self.warehouse = warehouse
         self.entries: dict[tuple, object] = {}
         self.lock = Lock()
-        self.enabled = warehouse.dialect == "duckdb"
+        self.enabled = warehouse.supports_query_templates
 
     def execute(self, key: tuple, build: Build, filters: Filters, scope: Scope) -> pd.DataFrame:
         """``build(filters, scope).execute()``, from a template when the query allows one."""
