@@ -38,10 +38,13 @@ import ibis.expr.types as ir
 
 from marginscope.metrics.filters import ROLLUP_MEASURES, ROLLUPS, with_line_measures
 
+CELL_MONEY = "decimal(18, 4)"
+"""The lines' own measure type: a cell's sum fits it (a cast that overflowed would fail, never round),
+and DuckDB sums 64-bit decimals several times faster than the 128-bit ones a plain sum would give."""
 SCHEMAS = {
     name: ibis.schema({"invoice_date": "date", "customer_id": "string",
                        **({"product_id": "string"} if name in (ROLLUPS.sales_day, ROLLUPS.sales_month) else {}),
-                       "rep_id": "string", **{m: "decimal(38, 4)" for m in ROLLUP_MEASURES}, "orders": "int64"})
+                       "rep_id": "string", **{m: CELL_MONEY for m in ROLLUP_MEASURES}, "orders": "int64"})
     for name in (ROLLUPS.sales_day, ROLLUPS.sales_month, ROLLUPS.customer_day, ROLLUPS.customer_month)
 } | {
     ROLLUPS.split_orders: ibis.schema({"order_key": "string", "invoice_date": "date", "customer_id": "string",
@@ -69,7 +72,7 @@ def create(warehouse) -> list[str]:
 
 
 def _sums(t: ir.Table) -> dict:
-    return {m: t[m].sum().cast("decimal(38, 4)") for m in ROLLUP_MEASURES}
+    return {m: t[m].sum().cast(CELL_MONEY) for m in ROLLUP_MEASURES}
 
 
 def expressions(warehouse) -> dict[str, ir.Table]:
