@@ -224,7 +224,13 @@ def _last_full_month_end(end: dt.date) -> ir.Value:
 
 def _dated_cells(wh: Warehouse, day_table: str, month_table: str, filters: Filters, daily: bool) -> ir.Table:
     """Cells covering exactly the date range: month cells for the months wholly inside it, day
-    cells for the part-months at its edges (only day cells when ``daily``)."""
+    cells for the part-months at its edges (only day cells when ``daily``).
+
+    Each part is one plain date interval, so that DuckDB skips the blocks outside it: days
+    from the start to the first whole month, the whole months, days after the last whole
+    month to the end (not before the first whole month, so that a range inside one month
+    is read once).
+    """
     day = wh.table(day_table)
     if daily:
         predicates = date_predicates(day.invoice_date, filters)
@@ -232,17 +238,23 @@ def _dated_cells(wh: Warehouse, day_table: str, month_table: str, filters: Filte
     month = wh.table(month_table)
     if filters.start is None and filters.end is None:
         return month
-    month_predicates, edges = [], []
+    in_range = date_predicates(day.invoice_date, filters)
+    whole_months, edges = [], []
     if filters.start is not None:
         first = _first_full_month(filters.start)
-        month_predicates.append(month.invoice_date >= first)
-        edges.append(day.invoice_date < first)
+        whole_months.append(month.invoice_date >= first)
+        edges.append(day.filter([*in_range, day.invoice_date < first]))
     if filters.end is not None:
         last = _last_full_month_end(filters.end)
-        month_predicates.append(month.invoice_date <= last)
-        edges.append(day.invoice_date > last)
-    edge_days = day.filter([*date_predicates(day.invoice_date, filters), ibis.or_(*edges)])
-    return month.filter(month_predicates).union(edge_days)
+        whole_months.append(month.invoice_date <= last)
+        after = [*in_range, day.invoice_date > last]
+        if filters.start is not None:
+            after.append(day.invoice_date >= _first_full_month(filters.start))
+        edges.append(day.filter(after))
+    cells = month.filter(whole_months)
+    for edge in edges:
+        cells = cells.union(edge)
+    return cells
 
 
 def _with_attributes(wh: Warehouse, t: ir.Table, products: bool) -> ir.Table:
