@@ -76,6 +76,25 @@ def _attachment(request: Request, auth: Auth, view: View, content: bytes, media_
                     headers={"Content-Disposition": f'attachment; filename="{view.filename(extension)}"'})
 
 
+def own_address(request: Request) -> str:
+    """Where the printing browser reaches this server: the address the request came in on.
+
+    Never the request's ``Host`` header, which the client writes: a browser sent to it would carry the
+    user's session to any server the client names, and print what that server shows. ``marginscope serve``
+    speaks plain HTTP (TLS ends at a proxy in front of it), so the browser does too.
+
+    Examples
+    --------
+    >>> from starlette.requests import Request
+    >>> own_address(Request({"type": "http", "server": ("10.0.0.5", 8050), "headers": [(b"host", b"evil.example")]}))
+    'http://10.0.0.5:8050'
+    >>> own_address(Request({"type": "http", "server": ("::1", 8050), "headers": []}))
+    'http://[::1]:8050'
+    """
+    host, port = request.scope["server"]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 @router.get("/csv", summary="One table of a page as CSV (headers as on screen, raw numbers)", response_class=Response,
             responses={**_file(csv_export.MEDIA_TYPE, "The table"),
                        422: {"model": Refusal, "description": "A parameter is not valid, the page could not be "
@@ -111,7 +130,7 @@ async def export_pdf(request: Request, principal: CurrentPrincipal, metrics: Met
                      filters: FiltersDep, page: PageParam = "/") -> Response:
     view = await _view(request, principal, metrics, page, filters)
     try:
-        content = await pdf_export.to_pdf(view, str(request.base_url), auth, get_settings().chromium)
+        content = await pdf_export.to_pdf(view, own_address(request), auth, get_settings().chromium)
     except pdf_export.PrintError as exc:
         raise HTTPException(504 if isinstance(exc, pdf_export.PrintTimeout) else 503, str(exc)) from None
     return _attachment(request, auth, view, content, pdf_export.MEDIA_TYPE, "pdf")
