@@ -6,6 +6,20 @@ import re
 
 from tests.api.conftest import Q1
 
+# Who owns which customer (tests/api/conftest.py): C1 is Ann's (R1); C2 and C3 Bob's (R2), so Mia's team
+# (R1 and R2) has C1 to C3; C4 is Cy's (R3).
+CUSTOMER_NAMES = {"C1": "Acme", "C2": "Globex", "C3": "Initech", "C4": "Umbrella"}
+SEES = {"ann": {"C1"}, "cy": {"C4"}, "mia": {"C1", "C2", "C3"}}
+# Links back to the dashboard carry the caller's own filters (customer=C2): an echo, not a leak.
+ECHOED_FILTER = re.compile(r"[?&]customer=[^&\"]*")
+
+
+def outside_scope(username: str) -> re.Pattern:
+    """The ids and names of the customers ``username`` (a manager or a rep) may not see, as whole words."""
+    hidden = sorted(set(CUSTOMER_NAMES) - SEES[username])
+    return re.compile(r"\b(" + "|".join(hidden + [CUSTOMER_NAMES[c] for c in hidden]) + r")\b")
+
+
 FILTERS = {"start", "end", "region", "industry", "rep", "tier", "type", "category", "customer", "product", "limit",
            "offset"}
 # The filters that point at another rep's customer: C2 by id, and R1's own sale to C2 (line I5) by rep.

@@ -1,33 +1,11 @@
-"""Who may call what: sign-in, roles, CSRF, API tokens, saved views and the audit log."""
+"""Who may call what: tokens, roles, CSRF, saved views and the audit log (every route's rule, anonymous
+callers and CSRF route by route: test_every_route.py)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
-
-from tests.api.conftest import BASE_URL, Q1, csrf_header
-
-
-def api_routes(app) -> list[tuple[str, str]]:
-    """(method, path) of every route under /api/v1, path parameters filled in.
-
-    FastAPI keeps included routers as such in ``app.routes``; ``iter_route_contexts`` walks into them.
-    """
-    found = [(method, re.sub(r"{[^}]+}", "x", route.path)) for route in iter_route_contexts(app.routes)
-             if (route.path or "").startswith("/api/v1") for method in route.methods or ()]
-    assert len(found) > 40  # every metric, token, view, audit and ingest route
-    return found
-
-
-def test_every_api_route_refuses_anonymous_callers(served):
-    anonymous = TestClient(served.client.app, base_url=BASE_URL)
-    for method, path in api_routes(served.client.app) + [("GET", "/openapi.json"), ("GET", "/docs")]:
-        answer = anonymous.request(method, path, params=Q1)
-        assert answer.status_code == 401, (method, path, answer.status_code)
-        assert answer.headers["www-authenticate"] == "Bearer"
+from tests.api.conftest import BASE_URL, csrf_header
 
 
 def test_a_wrong_token_is_refused(served):

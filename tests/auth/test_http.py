@@ -1,37 +1,17 @@
-"""Sign-in, sessions, CSRF and scope over HTTP, against the server's real routes (in process)."""
+"""Sign-in, sessions, CSRF and scope over HTTP, against the server's real routes (in process).
+
+Who may call each route (anonymous callers, roles, CSRF on every change) is tested route by route in
+``tests/api/test_every_route.py``."""
 
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
-
-from marginscope.api.middleware import OPEN_PATHS, SESSION_COOKIE
+from fastapi.testclient import TestClient
 from tests.auth.conftest import PASSWORD, sign_in
 
-
-def concrete(path: str) -> str:
-    """A route's path with its parameters filled in."""
-    return re.sub(r"\{[^}]+\}", "x", path)
-
-
-def test_every_route_refuses_anonymous_access(app, client):
-    checked = 0
-    for route in app.server.routes:
-        path, methods = getattr(route, "path", None), getattr(route, "methods", None) or set()
-        if path is None or path in OPEN_PATHS:
-            continue
-        for method in sorted(methods - {"HEAD", "OPTIONS"}):
-            response = client.request(method, concrete(path), follow_redirects=False)
-            assert response.status_code == 401, (method, path, response.status_code)
-            page = client.request(method, concrete(path), headers={"accept": "text/html"}, follow_redirects=False)
-            if method == "GET" and not path.startswith(("/api/", "/export/")):
-                assert page.status_code == 303 and page.headers["location"].startswith("/login?next="), path
-            else:
-                assert page.status_code == 401, (method, path)
-            checked += 1
-    assert checked >= 10  # the Dash routes, the API and the exports are all there
+from marginscope.api.middleware import SESSION_COOKIE
 
 
 def test_signing_in_sets_a_new_http_only_session_and_a_csrf_cookie(client, auth):
@@ -61,12 +41,53 @@ def test_the_sign_in_form_needs_its_csrf_token(client):
 
 def test_a_session_id_planted_before_sign_in_is_never_used(client, auth):
     client.cookies.set(SESSION_COOKIE, "chosen-by-an-attacker", domain="127.0.0.1")
+    assert client.get("/api/v1/me").status_code == 401  # a value the server did not make is no session
     sign_in(client, "ann")
     assert client.cookies.get(SESSION_COOKIE) != "chosen-by-an-attacker"
+    planted = TestClient(client.app, base_url="http://127.0.0.1", cookies={SESSION_COOKIE: "chosen-by-an-attacker"})
+    assert planted.get("/api/v1/me").status_code == 401  # nor did signing in make it one
     first = client.cookies.get(SESSION_COOKIE)
     sign_in(client, "ann")  # signing in again replaces the session
     assert auth.sessions.lookup(first) is None
     assert auth.sessions.lookup(client.cookies.get(SESSION_COOKIE)).user.username == "ann"
+
+
+def test_an_attackers_own_session_planted_in_a_browser_ends_when_the_victim_signs_in(app, client, auth):
+    attacker = TestClient(app.server, base_url="http://127.0.0.1")
+    sign_in(attacker, "cy")
+    planted = attacker.cookies.get(SESSION_COOKIE)
+    client.cookies.set(SESSION_COOKIE, planted, domain="127.0.0.1")
+    sign_in(client, "ann")
+    assert client.cookies.get(SESSION_COOKIE) != planted
+    assert client.get("/api/v1/me").json()["username"] == "ann"
+    assert auth.sessions.lookup(planted) is None  # and the attacker's browser cannot follow Ann's
+
+
+def test_the_sign_in_forms_csrf_token_is_not_the_sessions(client, auth):
+    """The form's token is readable before sign-in (an attacker who planted the cookie knows it): the session
+    gets a token of its own, and the form's is worth nothing after."""
+    client.get("/login")
+    form_token = client.cookies.get("_csrf_token")
+    sign_in_form = {"username": "ann", "password": PASSWORD, "csrf_token": form_token, "next": "/"}
+    assert client.post("/login", data=sign_in_form, follow_redirects=False).status_code == 303
+    session = auth.sessions.lookup(client.cookies.get(SESSION_COOKIE))
+    assert client.cookies.get("_csrf_token") == session.csrf_token != form_token
+    view = {"name": "North", "path": "/", "search": "?region=North"}
+    assert client.post("/api/v1/views", json=view, headers={"X-CSRFToken": form_token}).status_code == 403
+
+
+def test_a_new_password_or_removal_ends_every_session_over_http(app, client, auth):
+    other_browser = TestClient(app.server, base_url="http://127.0.0.1")
+    sign_in(client, "ann")
+    sign_in(other_browser, "ann")
+    token = auth.tokens.create("mia", "script")[1]
+    sign_in(mia := TestClient(app.server, base_url="http://127.0.0.1"), "mia")
+    auth.users.set_password("ann", "another long password")
+    assert client.get("/api/v1/me").status_code == other_browser.get("/api/v1/me").status_code == 401
+    assert mia.get("/api/v1/me").status_code == 200  # only Ann's sessions ended
+    auth.users.remove("mia")
+    script = TestClient(app.server, base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {token}"})
+    assert mia.get("/api/v1/me").status_code == script.get("/api/v1/me").status_code == 401
 
 
 def test_wrong_passwords_are_rate_limited(client, auth):
@@ -92,12 +113,15 @@ def test_state_changing_requests_need_the_csrf_header(client):
 
 def test_signing_out_ends_the_session(client, auth):
     sign_in(client, "ann")
-    session = client.cookies.get(SESSION_COOKIE)
-    response = client.post("/logout", data={"csrf_token": client.cookies.get("_csrf_token")}, follow_redirects=False)
+    session, csrf = client.cookies.get(SESSION_COOKIE), client.cookies.get("_csrf_token")
+    response = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login"
     assert auth.sessions.lookup(session) is None
     client.cookies.set(SESSION_COOKIE, session, domain="127.0.0.1")
     assert client.get("/api/v1/me").status_code == 401
+    # Nor does the old session change anything with its old CSRF token.
+    refused = client.post("/api/v1/views", json={"name": "x", "path": "/"}, headers={"X-CSRFToken": csrf})
+    assert refused.status_code == 401 and auth.views.visible(auth.users.get("ann")) == []
 
 
 def test_a_user_lands_on_their_default_view(client, auth):
@@ -109,9 +133,9 @@ def test_a_user_lands_on_their_default_view(client, auth):
     assert client.get("/?tier=Silver", headers={"accept": "text/html"}, follow_redirects=False).status_code == 200
 
 
-def show_page(client, pathname: str, search: str = "") -> str:
-    """The text of the page the dashboard's page callback draws for this client's user."""
-    payload = {
+def page_callback(pathname: str, search: str = "") -> dict:
+    """The request Dash's renderer sends for the page callback, as a browser opening ``pathname?search``."""
+    return {
         "output": "..page.children...page-version.data..",
         "outputs": [{"id": "page", "property": "children"}, {"id": "page-version", "property": "data"}],
         "inputs": [{"id": "url", "property": "pathname", "value": pathname},
@@ -120,7 +144,11 @@ def show_page(client, pathname: str, search: str = "") -> str:
         "changedPropIds": ["url.pathname"],
         "state": [{"id": "page-version", "property": "data", "value": None}],
     }
-    response = client.post("/_dash-update-component", json=payload,
+
+
+def show_page(client, pathname: str, search: str = "") -> str:
+    """The text of the page the dashboard's page callback draws for this client's user."""
+    response = client.post("/_dash-update-component", json=page_callback(pathname, search),
                            headers={"X-CSRFToken": client.cookies.get("_csrf_token")})
     assert response.status_code == 200, response.text
     return json.dumps(response.json()["response"]["page"]["children"])

@@ -98,7 +98,15 @@ def test_one_default_view_per_user(auth):
     assert auth.views.default(ann) is None
 
 
-@pytest.mark.parametrize("path", ["https://evil.example/", "//evil.example", "team"])
+# A backslash reads as a slash in a browser ("/\\evil.example" is //evil.example), and the landing redirect to a
+# default view cannot carry a line break in its Location header.
+@pytest.mark.parametrize("path", ["https://evil.example/", "//evil.example", "team", "/\\evil.example",
+                                  "/team\r\nSet-Cookie: ms_session=planted"])
 def test_a_view_cannot_point_outside_the_site(auth, path):
     with pytest.raises(ViewError, match="page of this site"):
         auth.views.save(auth.users.get("ann"), "x", path, "")
+
+
+def test_a_views_filters_cannot_carry_a_line_break(auth):
+    with pytest.raises(ViewError, match="query string"):
+        auth.views.save(auth.users.get("ann"), "x", "/", "?region=North\r\nLocation: //evil.example")

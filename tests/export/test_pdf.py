@@ -7,7 +7,9 @@ rendered to pixels to check that the charts were drawn before the page was print
 
 from __future__ import annotations
 
+import http.server
 import struct
+import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,14 +19,14 @@ import httpx2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from tests.export.conftest import PASSWORD, sign_in
+from tests.live_server import ADMIN
 
 from marginscope.auth import Auth, Role
 from marginscope.metrics import EVERYTHING, Scope
 from marginscope.web import format as fmt
 from marginscope.web import state as url_state
 from marginscope.web.components.charts import YEAR_COLOURS
-from tests.export.conftest import PASSWORD, sign_in
-from tests.live_server import ADMIN
 
 pytestmark = pytest.mark.browser
 
@@ -147,3 +149,29 @@ def test_the_insights_page_prints_its_findings(server, expected):
     for finding in found:
         assert finding.title in text
         assert " ".join(finding.text.split())[:60] in text  # the text wraps; its start is on one line
+
+
+def test_the_printing_browser_goes_to_this_server_whatever_host_the_request_names(server):
+    """The browser that prints is sent to the server's own address, with a session of the user. It was sent to
+    the request's Host header, which the client writes: a Host naming another server sent the browser there,
+    with the user's session cookie, and printed whatever that server showed (a page of the internal network)."""
+    visits = []
+
+    class Trap(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            visits.append((self.path, self.headers.get("cookie")))
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trap) as trap:
+        threading.Thread(target=trap.serve_forever, daemon=True).start()
+        with client_of(server, *ADMIN) as admin:
+            answer = admin.get("/export/pdf", params={"page": "/alerts"},
+                               headers={"host": f"127.0.0.1:{trap.server_address[1]}"})
+        trap.shutdown()
+    assert visits == []
+    assert answer.status_code == 200, answer.text
+    assert "marginscope · Alerts" in text_of(pdfium.PdfDocument(answer.content))

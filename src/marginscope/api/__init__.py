@@ -20,6 +20,7 @@ def install(server: FastAPI, metrics: Metrics, auth: Auth, render_page=None) -> 
 
     ``render_page(path, search, user, scope)`` draws a dashboard page server side (exports use it).
     """
+    from marginscope.api import openapi
     from marginscope.api.routes import export, login, v1
 
     settings = get_settings()
@@ -29,3 +30,4 @@ def install(server: FastAPI, metrics: Metrics, auth: Auth, render_page=None) -> 
     server.include_router(v1.router(), prefix="/api/v1")
     server.include_router(export.router)
     server.add_middleware(AuthMiddleware, auth=auth)
+    openapi.install(server)

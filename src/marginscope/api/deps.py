@@ -12,9 +12,10 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 
 from marginscope.api.principal import Principal, current
+from marginscope.api.results import Refusal
 from marginscope.auth import Auth, User
 from marginscope.metrics.engine import Metrics
-from marginscope.metrics.filters import Filters, Scope
+from marginscope.metrics.filters import Filters, Scope, text_value
 
 
 def get_metrics(request: Request) -> Metrics:
@@ -39,6 +40,16 @@ def get_user(principal: Annotated[Principal, Depends(get_principal)]) -> User:
 def get_scope(principal: Annotated[Principal, Depends(get_principal)],
               metrics: Annotated[Metrics, Depends(get_metrics)]) -> Scope:
     return principal.scope(metrics)
+
+
+def refused(reason: str) -> dict[int | str, dict]:
+    """The 403 of a route that refuses some roles, for its ``responses`` (so the spec lists it)."""
+    return {403: {"model": Refusal, "description": reason}}
+
+
+FOR_LOADERS = refused("A manager or a rep: loading data is for admins and analysts")
+FOR_EVERYTHING_ROLES = refused("A manager or a rep: this shows the whole warehouse, for admins and analysts")
+FOR_ADMINS = refused("Not an admin: this is for admins")
 
 
 def require_loader(user: Annotated[User, Depends(get_user)]) -> User:
@@ -74,6 +85,14 @@ def get_filters(
     """The global filters, with the same parameter names as the dashboard's URLs."""
     if start and end and start > end:
         raise HTTPException(422, f"start ({start}) is after end ({end})")
+    given = {"region": region, "industry": industry, "rep": rep, "tier": tier, "type": type, "category": category,
+             "customer": customer, "product": product}
+    try:
+        for name, values in given.items():  # refused by Filters too; here the message names the parameter
+            for value in values:
+                text_value(value, name)
+    except ValueError as problem:
+        raise HTTPException(422, str(problem)) from None
     return Filters(start=start, end=end, regions=region, industries=industry, reps=rep, tiers=tier,
                    customer_types=type, categories=category, customers=customer, products=product)
 

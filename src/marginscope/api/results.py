@@ -29,10 +29,13 @@ from typing import Annotated, Any, Generic, TypeVar
 import numpy as np
 import pandas as pd
 from fastapi import Depends, HTTPException, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
+# The application database (SQLite) holds integers in 8 bytes: a larger id or offset matches nothing, and
+# does not even fit the statement's parameter (a server error, before these bounds).
+MAX_ROW_NUMBER = 2**63 - 1
 
 Item = TypeVar("Item")
 
@@ -116,6 +119,22 @@ class Page(BaseModel, Generic[Item]):
 MetricPage = Page[dict[str, Any]]
 
 
+class ParameterProblem(BaseModel):
+    """One parameter that did not parse, as FastAPI reports it."""
+
+    model_config = ConfigDict(extra="allow")
+    loc: list[str | int] = Field(description="Where: the part of the request, then the parameter's name")
+    msg: str
+    type: str
+
+
+class Refusal(BaseModel):
+    """Why a request was refused (every 4xx answer but a rejected load, which has its own report)."""
+
+    detail: str | list[ParameterProblem] = Field(description=(
+        "One sentence saying why; for parameters that do not parse, the list of each one's problem"))
+
+
 @dataclass(frozen=True)
 class PageRequest:
     """Which rows of a list a request wants."""
@@ -141,7 +160,8 @@ class PageRequest:
 
 def get_page_request(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Most rows to answer")] = DEFAULT_LIMIT,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip from the start of the list")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_NUMBER, description="Rows to skip from the start of the list")]
+    = 0,
 ) -> PageRequest:
     return PageRequest(limit, offset)
 

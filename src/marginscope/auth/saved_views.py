@@ -47,12 +47,20 @@ def _clean_name(name: str) -> str:
 
 
 def _clean_location(path: str, search: str) -> tuple[str, str]:
-    if not path.startswith("/") or path.startswith("//"):
+    # Browsers read a backslash as a slash ("/\\evil.example" is another site), and a user lands on their
+    # default view by a redirect, whose Location header cannot hold a line break.
+    if not path.startswith("/") or path.startswith("//") or "\\" in path or _has_control(path):
         raise ViewError("a view's path must be a page of this site, starting with /")
     search = search or ""
+    if "\\" in search or _has_control(search):
+        raise ViewError("a view's filters must be a query string of this site")
     if search and not search.startswith("?"):
         search = f"?{search}"
     return path, search
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(character) < 32 or ord(character) == 127 for character in text)
 
 
 class SavedViews:

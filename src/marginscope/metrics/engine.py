@@ -22,7 +22,7 @@ from marginscope.metrics import (budget, campaigns, catalog, churn, clv, custome
                                  portrait, products, profitability, quality, receivables, rfm, sales, team,
                                  templates)
 from marginscope.metrics import forecast as forecasting
-from marginscope.metrics.filters import EVERYTHING, Filters, Scope
+from marginscope.metrics.filters import EVERYTHING, Filters, Scope, text_value
 from marginscope.warehouse import Warehouse
 
 CACHE_SIZE = 512
@@ -230,6 +230,7 @@ class CustomerMetrics:
 
     def portrait(self, customer_id: str, filters: Filters, scope: Scope = EVERYTHING) -> portrait.Portrait:
         """Everything about one customer (raises ``CustomerNotFound`` outside the scope)."""
+        customer_id = text_value(customer_id, "customer_id")
         with self._m.lock:
             return portrait.portrait(
                 self._m.warehouse, customer_id, filters, scope, self._m.fiscal_year_start_month,
@@ -471,11 +472,13 @@ class CampaignMetrics:
 
     def campaign(self, campaign_id: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """The :meth:`summary` row of one campaign, whatever the date range (empty if there is no such campaign)."""
+        campaign_id = text_value(campaign_id, "campaign_id")
         return self._m._run(("campaigns.one", campaign_id), filters, scope,
                             lambda f, s: campaigns.summary_expr(self._m.warehouse, f, s, campaign_id))
 
     def customers(self, campaign_id: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """The customers the campaign reached: attributed revenue, GP and orders, won deals, in the target or not."""
+        campaign_id = text_value(campaign_id, "campaign_id")
         return self._m._run(("campaigns.customers", campaign_id), filters, scope,
                             lambda f, s: campaigns.customers_expr(self._m.warehouse, campaign_id, f, s))
 
@@ -578,16 +581,19 @@ class CatalogMetrics:
 
     def owned_customers(self, reps: list[str] | None = None, manager: str | None = None) -> frozenset[str]:
         """The customers owned by ``reps`` or by the team of ``manager`` (a user's scope is built from it)."""
+        reps = [text_value(rep, "owner_rep") for rep in reps or ()]
+        manager = None if manager is None else text_value(manager, "manager")
         frame = self._lookup(("owned", tuple(sorted(reps or ())), manager), EVERYTHING, lambda: pd.DataFrame(
             {"customer_id": catalog.owned_customers(self._m.warehouse, list(reps or ()), manager)}, dtype=object))
         return frozenset(frame["customer_id"])
 
     def find_customers(self, text: str, scope: Scope = EVERYTHING, limit: int = catalog.SEARCH_LIMIT) -> pd.DataFrame:
+        text = text_value(text, "text")
         return self._lookup(("find", text, limit), scope,
                             lambda: catalog.find_customers(self._m.warehouse, text, scope, limit))
 
     def customer_names(self, customer_ids, scope: Scope = EVERYTHING) -> pd.DataFrame:
-        ids = tuple(sorted(set(customer_ids)))
+        ids = tuple(sorted({text_value(customer_id, "customer_id") for customer_id in customer_ids}))
         return self._lookup(("names", ids), scope, lambda: catalog.customer_names(self._m.warehouse, list(ids), scope))
 
     def data_span(self, scope: Scope = EVERYTHING) -> tuple[dt.date | None, dt.date | None]:

@@ -31,8 +31,30 @@ from marginscope.metrics.periods import add_months
 from marginscope.warehouse import Warehouse
 
 
-def _frozen(values) -> frozenset[str]:
-    return frozenset(str(v) for v in values or ())
+def text_value(value, what: str = "a value") -> str:
+    """``value`` as the text a query compares with; ``ValueError`` when it holds a NUL character.
+
+    SQL text cannot carry a NUL: a query that writes the value into its SQL (on every backend
+    but DuckDB's templates, which bind it, see :mod:`marginscope.metrics.templates`) would fail
+    in the database instead of matching nothing.
+
+    Examples
+    --------
+    >>> text_value("North")
+    'North'
+    >>> text_value("No\x00rth", "region")
+    Traceback (most recent call last):
+    ...
+    ValueError: region 'No\x00rth' holds a NUL character, which no value may
+    """
+    text = str(value)
+    if "\x00" in text:
+        raise ValueError(f"{what} {text!r} holds a NUL character, which no value may")
+    return text
+
+
+def _frozen(values, what: str = "a value") -> frozenset[str]:
+    return frozenset(text_value(v, what) for v in values or ())
 
 
 @dataclass(frozen=True)
@@ -64,7 +86,7 @@ class Filters:
     def __post_init__(self) -> None:
         for name in ("regions", "industries", "reps", "tiers", "customer_types", "categories", "customers",
                      "products"):
-            object.__setattr__(self, name, _frozen(getattr(self, name)))
+            object.__setattr__(self, name, _frozen(getattr(self, name), name))
         if self.start and self.end and self.start > self.end:
             raise ValueError(f"the date range starts ({self.start}) after it ends ({self.end})")
 

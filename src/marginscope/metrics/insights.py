@@ -110,6 +110,9 @@ class Thresholds:
 
 
 DEFAULTS = Thresholds()
+# The thresholds that are shares of a whole (of customers, of gross profit, of revenue): from 0 to 1.
+SHARES = ("profit_share", "top_share", "concentration_share", "concentration_warning_share",
+          "negative_share_critical", "mover_share", "slipping_critical_share")
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,17 @@ def concentration(table: pd.DataFrame, profit_share: float = 0.70, top_share: fl
     >>> gp = pd.DataFrame({"customer_id": list("abcde"), "gross_profit": [50, 30, 10, 6, 4]})
     >>> concentration(gp)
     {'customers': 5, 'profit_share': 0.7, 'customer_share_for_profit_share': 0.4, 'top_share': 0.2, 'gp_share_of_top': 0.5}
+
+    A share is of a whole: above 1, no share of customers could reach it.
+
+    >>> concentration(gp, profit_share=1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: profit_share must be a share from 0 to 1, not 1.5
     """
+    for name, share in (("profit_share", profit_share), ("top_share", top_share)):
+        if not 0 <= share <= 1:
+            raise ValueError(f"{name} must be a share from 0 to 1, not {share}")
     gp = table.gross_profit.astype("float64").sort_values(ascending=False).to_numpy()
     total, n = gp.sum(), len(gp)
     result = {"customers": n, "profit_share": profit_share, "customer_share_for_profit_share": None,

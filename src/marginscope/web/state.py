@@ -68,8 +68,11 @@ def parse(search: str | None) -> PageState:
     if "start" in dates and "end" in dates and dates["start"] > dates["end"]:
         notices.append(f"ignored the date range {dates['start']} to {dates['end']}: it ends before it starts")
         dates = {}
-    values = {attribute: frozenset(v for v in query.get(parameter, []) if v)
-              for parameter, attribute in PARAMETERS.items()}
+    values = {}
+    for parameter, attribute in PARAMETERS.items():
+        given = [v for v in query.get(parameter, []) if v]
+        notices.extend(f"ignored {parameter}={v!r}: it holds a NUL character" for v in given if "\x00" in v)
+        values[attribute] = frozenset(v for v in given if "\x00" not in v)
     return PageState(Filters(start=dates.get("start"), end=dates.get("end"), **values), notices, bool(dates))
 
 

@@ -14,13 +14,14 @@ from pydantic import BaseModel, Field
 
 from marginscope.alerts import KINDS, AlertEvaluator, Channels, RuleError
 from marginscope.alerts.store import NAME_LENGTH, AlertEvent, Rule
-from marginscope.api.deps import AdminUser, CurrentUser
+from marginscope.api.deps import FOR_ADMINS, AdminUser, CurrentUser
+from marginscope.api.results import MAX_ROW_NUMBER
 from marginscope.api.routes.audit import record
 from marginscope.web.state import parse, to_search
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
-RuleId = Annotated[int, Path(description="The rule's id")]
+RuleId = Annotated[int, Path(ge=1, le=MAX_ROW_NUMBER, description="The rule's id")]
 KindName = Literal[tuple(KINDS)]  # type: ignore[valid-type]
 
 
@@ -151,11 +152,11 @@ def rule_conditions(rule_id: RuleId, user: CurrentUser, evaluator: EvaluatorDep,
 @router.get("/events", summary="Alerts sent, newest first (yours; an admin's: everyone's)")
 def list_events(user: CurrentUser, evaluator: EvaluatorDep,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                offset: Annotated[int, Query(ge=0)] = 0) -> list[AlertEvent]:
+                offset: Annotated[int, Query(ge=0, le=MAX_ROW_NUMBER)] = 0) -> list[AlertEvent]:
     return evaluator.store.events(user, limit, offset)
 
 
-@router.post("/run", summary="Evaluate every rule now (admins)")
+@router.post("/run", summary="Evaluate every rule now (admins)", responses=FOR_ADMINS)
 def run_now(_admin: AdminUser, evaluator: EvaluatorDep,
             as_of: Annotated[dt.date | None, Query(description="Default: the latest invoice date")] = None,
             ) -> list[Evaluation]:

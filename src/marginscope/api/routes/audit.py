@@ -7,13 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel
 
-from marginscope.api.deps import AuthDep, CurrentUser
+from marginscope.api.deps import FOR_ADMINS, AuthDep, CurrentUser
 from marginscope.api.middleware import client_address
 from marginscope.api.params import AuditAction
 from marginscope.api.results import Page, PageDep
 from marginscope.auth import Auth, User
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], responses=FOR_ADMINS)
 
 
 class AuditEvent(BaseModel):

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from marginscope.api.deps import CurrentScope, MetricsDep, require_everything
+from marginscope.api.deps import FOR_EVERYTHING_ROLES, CurrentScope, MetricsDep, require_everything
 from marginscope.api.params import CustomerAttribute
 from marginscope.api.results import MAX_LIMIT, MetricErrors, MetricPage, Page, PageDep
 from marginscope.metrics.catalog import SEARCH_LIMIT
@@ -75,7 +75,7 @@ def data_span(metrics: MetricsDep, scope: CurrentScope) -> DataSpan:
 
 
 @router.get("/owned-customers", summary="The customers owned by reps or by a manager's team",
-            dependencies=WHOLE_WAREHOUSE)
+            dependencies=WHOLE_WAREHOUSE, responses=FOR_EVERYTHING_ROLES)
 def owned_customers(metrics: MetricsDep, page: PageDep,
                     owner_rep: Annotated[list[str], Query(description="Owner rep id (repeatable)")] = [],  # noqa: B006
                     manager: Annotated[str | None, Query(description="Or: the reps of this manager")] = None,
@@ -84,6 +84,7 @@ def owned_customers(metrics: MetricsDep, page: PageDep,
     return page.of(sorted(metrics.catalog.owned_customers(reps=owner_rep, manager=manager)))
 
 
-@router.get("/table-counts", summary="Rows per warehouse table", dependencies=WHOLE_WAREHOUSE)
+@router.get("/table-counts", summary="Rows per warehouse table", dependencies=WHOLE_WAREHOUSE,
+            responses=FOR_EVERYTHING_ROLES)
 def table_counts(metrics: MetricsDep) -> dict[str, int]:
     return metrics.catalog.table_counts()

@@ -22,6 +22,7 @@ from fastapi.responses import Response
 
 from marginscope.api.deps import AuthDep, CurrentPrincipal, FiltersDep, MetricsDep
 from marginscope.api.principal import Principal
+from marginscope.api.results import Refusal
 from marginscope.auth import Auth
 from marginscope.config import get_settings
 from marginscope.export import PageError, View, capture
@@ -33,7 +34,10 @@ from marginscope.metrics import Filters
 from marginscope.metrics.engine import Metrics
 from marginscope.web.pages import all_pages, resolve
 
-router = APIRouter(prefix="/export", tags=["export"])
+router = APIRouter(prefix="/export", tags=["export"], responses={
+    403: {"model": Refusal, "description": "A page of the whole warehouse, asked for by a manager or a rep"},
+    404: {"model": Refusal, "description": "There is no page at this path"},
+    422: {"model": Refusal, "description": "A parameter is not valid, or the page could not be drawn"}})
 PAGES = all_pages()
 PageParam = Annotated[str, Query(description="The page's path, as in the browser: /, /team, /customer/C000042",
                                   examples=["/team"])]
@@ -57,6 +61,12 @@ async def _view(request: Request, principal: Principal, metrics: Metrics, page: 
         raise HTTPException(422, f"the page could not be exported: {exc}") from None
 
 
+def _file(media_type: str, what: str) -> dict:
+    """The 200 of an export: a file of ``media_type``."""
+    return {200: {"description": f"{what}, as an attachment",
+                  "content": {media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
 def _attachment(request: Request, auth: Auth, view: View, content: bytes, media_type: str, extension: str,
                 **detail) -> Response:
     auth.audit.record("export", view.username, request.client.host if request.client else None,
@@ -66,7 +76,30 @@ def _attachment(request: Request, auth: Auth, view: View, content: bytes, media_
                     headers={"Content-Disposition": f'attachment; filename="{view.filename(extension)}"'})
 
 
-@router.get("/csv", summary="One table of a page as CSV (headers as on screen, raw numbers)")
+def own_address(request: Request) -> str:
+    """Where the printing browser reaches this server: the address the request came in on.
+
+    Never the request's ``Host`` header, which the client writes: a browser sent to it would carry the
+    user's session to any server the client names, and print what that server shows. ``marginscope serve``
+    speaks plain HTTP (TLS ends at a proxy in front of it), so the browser does too.
+
+    Examples
+    --------
+    >>> from starlette.requests import Request
+    >>> own_address(Request({"type": "http", "server": ("10.0.0.5", 8050), "headers": [(b"host", b"evil.example")]}))
+    'http://10.0.0.5:8050'
+    >>> own_address(Request({"type": "http", "server": ("::1", 8050), "headers": []}))
+    'http://[::1]:8050'
+    """
+    host, port = request.scope["server"]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+@router.get("/csv", summary="One table of a page as CSV (headers as on screen, raw numbers)", response_class=Response,
+            responses={**_file(csv_export.MEDIA_TYPE, "The table"),
+                       422: {"model": Refusal, "description": "A parameter is not valid, the page could not be "
+                                                              "drawn, or it has several tables and table= names none "
+                                                              "of them (the answer lists them)"}})
 async def export_csv(request: Request, principal: CurrentPrincipal, metrics: MetricsDep, auth: AuthDep,
                      filters: FiltersDep, page: PageParam = "/",
                      table: Annotated[str | None, Query(description="The grid's name; needed when the page has "
@@ -80,7 +113,8 @@ async def export_csv(request: Request, principal: CurrentPrincipal, metrics: Met
                        table=chosen.name)
 
 
-@router.get("/xlsx", summary="Every table of a page as an Excel workbook, with a sheet describing the view")
+@router.get("/xlsx", summary="Every table of a page as an Excel workbook, with a sheet describing the view",
+            response_class=Response, responses=_file(xlsx_export.MEDIA_TYPE, "The workbook"))
 async def export_xlsx(request: Request, principal: CurrentPrincipal, metrics: MetricsDep, auth: AuthDep,
                       filters: FiltersDep, page: PageParam = "/") -> Response:
     view = await _view(request, principal, metrics, page, filters)
@@ -88,12 +122,15 @@ async def export_xlsx(request: Request, principal: CurrentPrincipal, metrics: Me
     return _attachment(request, auth, view, content, xlsx_export.MEDIA_TYPE, "xlsx")
 
 
-@router.get("/pdf", summary="A page printed as PDF (A4 landscape), exactly as on screen")
+@router.get("/pdf", summary="A page printed as PDF (A4 landscape), exactly as on screen", response_class=Response,
+            responses={**_file(pdf_export.MEDIA_TYPE, "The printed page"),
+                       503: {"model": Refusal, "description": "The browser that prints failed"},
+                       504: {"model": Refusal, "description": "The page did not finish drawing in time"}})
 async def export_pdf(request: Request, principal: CurrentPrincipal, metrics: MetricsDep, auth: AuthDep,
                      filters: FiltersDep, page: PageParam = "/") -> Response:
     view = await _view(request, principal, metrics, page, filters)
     try:
-        content = await pdf_export.to_pdf(view, str(request.base_url), auth, get_settings().chromium)
+        content = await pdf_export.to_pdf(view, own_address(request), auth, get_settings().chromium)
     except pdf_export.PrintError as exc:
         raise HTTPException(504 if isinstance(exc, pdf_export.PrintTimeout) else 503, str(exc)) from None
     return _attachment(request, auth, view, content, pdf_export.MEDIA_TYPE, "pdf")

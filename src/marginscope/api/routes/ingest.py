@@ -18,7 +18,7 @@ import pyarrow as pa
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 from pydantic import BaseModel, Field
 
-from marginscope.api.deps import LoaderUser, MetricsDep
+from marginscope.api.deps import FOR_LOADERS, LoaderUser, MetricsDep
 from marginscope.api.routes.audit import record
 from marginscope.ingest import IngestError, LoadResult, Mapping, Policy, load_source
 from marginscope.ingest.readers import SourceTable, cell_text, check_header
@@ -70,7 +70,8 @@ class LoadReport(BaseModel):
 
 
 @router.post("/{table}", summary="Load rows into invoice_lines, opportunities or payments (admins and analysts)",
-             responses={422: {"model": LoadReport, "description": "The rows were rejected; nothing was loaded"}})
+             responses={**FOR_LOADERS,
+                        422: {"model": LoadReport, "description": "The rows were rejected; nothing was loaded"}})
 def ingest(table: Annotated[PushTable, Path(description="The canonical table to load")], body: Rows,
            user: LoaderUser, metrics: MetricsDep, request: Request, response: Response) -> LoadReport:
     """Validate the rows against the data contract and load them in one transaction, upserting by the table's

@@ -19,7 +19,7 @@ from pydantic import ConfigDict, Field, create_model
 
 from marginscope.api.deps import CurrentScope, FiltersDep, MetricsDep
 from marginscope.api.results import MetricErrors, MetricPage, PageDep
-from marginscope.metrics.insights import DEFAULTS, Thresholds
+from marginscope.metrics.insights import DEFAULTS, SHARES, Thresholds
 from marginscope.web import state as url_state
 
 router = APIRouter(prefix="/insights", tags=["insights"], dependencies=[MetricErrors])
@@ -27,7 +27,8 @@ router = APIRouter(prefix="/insights", tags=["insights"], dependencies=[MetricEr
 # One query parameter per field of Thresholds, so a new threshold is a new parameter without more code.
 ThresholdParams = create_model(
     "ThresholdParams", __config__=ConfigDict(extra="ignore"),
-    **{f.name: ({"float": float, "int": int}[str(f.type)], Field(getattr(DEFAULTS, f.name), ge=0))
+    **{f.name: ({"float": float, "int": int}[str(f.type)],
+                Field(getattr(DEFAULTS, f.name), ge=0, le=1 if f.name in SHARES else None))
        for f in fields(Thresholds)})
 
 

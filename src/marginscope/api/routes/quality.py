@@ -10,11 +10,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from marginscope.api.deps import MetricsDep, require_everything
+from marginscope.api.deps import FOR_EVERYTHING_ROLES, MetricsDep, require_everything
 from marginscope.api.results import MetricErrors, MetricPage, PageDep
 from marginscope.metrics.quality import NEGATIVE_MARGIN_THRESHOLD
 
-router = APIRouter(prefix="/quality", tags=["data quality"], dependencies=[Depends(require_everything), MetricErrors])
+router = APIRouter(prefix="/quality", tags=["data quality"], dependencies=[Depends(require_everything), MetricErrors],
+                   responses=FOR_EVERYTHING_ROLES)
 
 Threshold = Annotated[float, Query(gt=0, description="Gross margin below minus this share flags a line")]
 

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Request, status
 from pydantic import BaseModel, Field
 
-from marginscope.api.deps import AuthDep, CurrentPrincipal, CurrentUser
+from marginscope.api.deps import AuthDep, CurrentPrincipal, CurrentUser, refused
 from marginscope.api.routes.audit import record
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
@@ -34,7 +34,8 @@ class NewToken(Token):
     token: str = Field(description="The token itself: shown only now, only its hash is kept")
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Make an API token (shown once)")
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Make an API token (shown once)",
+             responses=refused("Asked with an API token: a token cannot make tokens"))
 def create(body: TokenRequest, principal: CurrentPrincipal, auth: AuthDep, request: Request) -> NewToken:
     if principal.token_id is not None:
         raise HTTPException(403, "sign in with your password to make a token: a token cannot make tokens")

@@ -12,13 +12,14 @@ from fastapi import APIRouter, HTTPException, Path, Request, status
 from pydantic import BaseModel, Field
 
 from marginscope.api.deps import AuthDep, CurrentUser
+from marginscope.api.results import MAX_ROW_NUMBER
 from marginscope.api.routes.audit import record
 from marginscope.auth import Auth, SavedView, User, ViewError
 from marginscope.auth.saved_views import MAX_NAME
 
 router = APIRouter(prefix="/views", tags=["saved views"])
 
-ViewId = Annotated[int, Path(description="The view's id")]
+ViewId = Annotated[int, Path(ge=1, le=MAX_ROW_NUMBER, description="The view's id")]
 NOT_YOURS = {403: {"description": "The view is someone else's (shared with you)"},
              404: {"description": "There is no such view for you"}}
 
