@@ -38,10 +38,10 @@ def _customers(wh: Warehouse, scope: Scope):
 
 
 def _distinct(table: ir.Table, column: str) -> list[str]:
-    # A select of the table, not ``column.as_table()``: on PostgreSQL the latter lost the DISTINCT of a
-    # filtered table (the parity suite found every row's value).
-    values = table.select(value=table[column]).distinct().order_by("value").execute()["value"]
-    return [str(v) for v in values if v is not None and not pd.isna(v) and str(v) != ""]
+    # Sorted here, not in SQL: Ibis 12 compiles DISTINCT then ORDER BY for PostgreSQL and Spark as an
+    # ORDER BY over a DISTINCT of every column, which returns each row's value (found by the parity suite).
+    values = table.select(value=table[column]).distinct().execute()["value"]
+    return sorted(str(v) for v in values if v is not None and not pd.isna(v) and str(v) != "")
 
 
 def attribute_values(wh: Warehouse, attribute: str, scope: Scope = EVERYTHING) -> list[str]:
