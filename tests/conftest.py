@@ -39,6 +39,19 @@ def app_db_of_the_test(tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def wide_command_line_output(monkeypatch):
+    """The CLI's tables and messages 200 columns wide, so tests read whole cells whatever the terminal.
+
+    Rich fixes a console's width from ``COLUMNS`` when the console is made, at import; pytest-xdist
+    workers import it with ``COLUMNS=80``, so the ``env`` a test gives ``CliRunner`` comes too late.
+    """
+    from marginscope import cli
+
+    for console in (cli.console, cli.errors):
+        monkeypatch.setattr(console, "width", 200)
+
+
 @pytest.fixture
 def warehouse(tmp_path):
     """An empty warehouse in a DuckDB file of its own."""

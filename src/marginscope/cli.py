@@ -54,7 +54,8 @@ PolicyOption = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    # soft wrap: the terminal folds long lines, so a path in the message copies whole
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_FAILED)
 
 

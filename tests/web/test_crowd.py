@@ -8,6 +8,7 @@ import asyncio
 import importlib.util
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,10 @@ def test_fifty_users_on_the_dashboard_and_the_api_meet_no_error(demo_warehouse, 
     accounts, tokens, regions = load.accounts_for(tmp_path / "app.sqlite3", database)
     process, base = load.serve(database, tmp_path / "app.sqlite3", free_port(), warm_up=False)
     try:
-        crowd = asyncio.run(load.run_crowd(base, USERS, SECONDS, accounts, tokens, regions))
+        # A thread of its own: a session-wide Playwright of the browser tests keeps an event loop
+        # running in this worker's main thread, where asyncio.run would refuse to start.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            crowd = thread.submit(asyncio.run, load.run_crowd(base, USERS, SECONDS, accounts, tokens, regions)).result()
     finally:
         process.terminate()
         process.wait(timeout=30)

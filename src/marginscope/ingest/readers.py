@@ -287,15 +287,20 @@ def _read_excel(path: Path, mapping: Mapping) -> pa.Table:
     except Exception as exc:  # calamine raises its own error types for corrupt files
         raise IngestError(f"{path}: not a readable Excel workbook: {exc}") from None
     sheet_name = mapping.sheet
-    if sheet_name is None:
-        sheet = workbook.get_sheet_by_index(0)
-    elif isinstance(sheet_name, int):
-        sheet = workbook.get_sheet_by_index(sheet_name)
-    elif sheet_name in workbook.sheet_names:
-        sheet = workbook.get_sheet_by_name(sheet_name)
-    else:
+    if isinstance(sheet_name, str) and sheet_name not in workbook.sheet_names:
         raise IngestError(f"{path}: no sheet {sheet_name!r}; the sheets are {', '.join(workbook.sheet_names)}")
-    rows = sheet.to_python(skip_empty_area=False)
+    # calamine opens a workbook lazily: a corrupt sheet only shows when it is read
+    try:
+        if isinstance(sheet_name, str):
+            sheet = workbook.get_sheet_by_name(sheet_name)
+        else:
+            sheet = workbook.get_sheet_by_index(sheet_name or 0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except IndexError:
+        raise IngestError(f"{path}: no sheet number {sheet_name}; the workbook has "
+                          f"{len(workbook.sheet_names)}") from None
+    except Exception as exc:  # calamine's own error types (XmlError, ZipError, ...)
+        raise IngestError(f"{path}: not a readable Excel workbook: {exc}") from None
     if not rows:
         raise IngestError(f"{path}: sheet {sheet.name!r} is empty; expected a header row")
     header = [cell_text(v) or "" for v in rows[0]]

@@ -32,7 +32,7 @@ from marginscope.warehouse import Warehouse
 
 
 def text_value(value, what: str = "a value") -> str:
-    """``value`` as the text a query compares with; ``ValueError`` when it holds a NUL character.
+    r"""``value`` as the text a query compares with; ``ValueError`` when it holds a NUL character.
 
     SQL text cannot carry a NUL: a query that writes the value into its SQL (on every backend
     but DuckDB's templates, which bind it, see :mod:`marginscope.metrics.templates`) would fail
