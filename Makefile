@@ -20,10 +20,11 @@ demo: install
 	$(BIN)/marginscope status
 	$(BIN)/marginscope serve
 
-# Two workers: CI has two cores. Each worker starts its own demo server, browser and PostgreSQL.
+# Two workers: CI has two cores. Each worker starts its own demo server, browser and PostgreSQL;
+# the engine tests (tests/backends, one xdist group) run on one worker, which starts Spark.
 JOBS ?= 2
 test: install
-	$(BIN)/pytest -n $(JOBS) --durations=25
+	$(BIN)/pytest -n $(JOBS) --dist loadgroup --durations=25
 
 # Re-pin after changing dependencies in pyproject.toml (then run make test).
 lock: install

@@ -1,7 +1,7 @@
 """SQL injection through the filter parameters of every endpoint: a filter value is data, never SQL.
 
-Each GET of the REST API is called with injection attempts in two of its filter
-parameters (taken in turn, so that every parameter is tried on a quarter of the
+Each GET of the REST API is called with an injection attempt in one of its filter
+parameters (taken in turn, so that every parameter and payload is tried on several
 endpoints: each endpoint compiles a query per filter shape, and all eight on each would
 take minutes), and again with a harmless value that matches nothing; page exports get
 every parameter. The two
@@ -45,17 +45,16 @@ def test_filter_values_are_never_sql(served):
     admin = served.as_user("boss")
     calls = 0
     for number, (url, params) in enumerate(requests_of(admin.get("/openapi.json").json(), variants_too=False)):
-        for offset in (0, 1):
-            parameter = FILTER_PARAMETERS[(2 * number + offset) % len(FILTER_PARAMETERS)]
-            payload = PAYLOADS[(number + offset) % len(PAYLOADS)]
-            injected = admin.get(url, params={**params, parameter: payload})
-            literal = admin.get(url, params={**params, parameter: NOTHING})
-            assert injected.status_code == literal.status_code, (url, parameter, payload, injected.text)
-            assert injected.status_code < 500, (url, parameter, payload, injected.text)
-            if injected.status_code == 200 and not url.startswith(CHANGING):
-                assert _same(injected.json(), literal.json(), payload), (url, parameter, payload)
-            calls += 1
-    assert calls > 100  # every endpoint, two filters each
+        parameter = FILTER_PARAMETERS[number % len(FILTER_PARAMETERS)]
+        payload = PAYLOADS[number % len(PAYLOADS)]
+        injected = admin.get(url, params={**params, parameter: payload})
+        literal = admin.get(url, params={**params, parameter: NOTHING})
+        assert injected.status_code == literal.status_code, (url, parameter, payload, injected.text)
+        assert injected.status_code < 500, (url, parameter, payload, injected.text)
+        if injected.status_code == 200 and not url.startswith(CHANGING):
+            assert _same(injected.json(), literal.json(), payload), (url, parameter, payload)
+        calls += 1
+    assert calls > 50  # every endpoint
     assert _rows(served.metrics) == before
 
 

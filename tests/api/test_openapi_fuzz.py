@@ -52,7 +52,7 @@ from marginscope.export.xlsx import MEDIA_TYPE as XLSX
 from marginscope.export.xlsx import VIEW_SHEET
 from marginscope.web.app import create_app
 
-EXAMPLES = {GenerationMode.POSITIVE: 4, GenerationMode.NEGATIVE: 1}  # per operation and caller
+EXAMPLES = {GenerationMode.POSITIVE: 2, GenerationMode.NEGATIVE: 1}  # per operation and caller
 PINNED = FILTERS - {"limit", "offset"}
 # Each call prints the page with a fresh Chromium (about 10 s) from the server's own address, which an
 # in-process client has not got: tests/export/test_pdf.py prints through a real server, and

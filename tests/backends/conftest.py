@@ -40,6 +40,15 @@ SPARK_SETTINGS = {
 }
 
 
+def pytest_collection_modifyitems(items):
+    """One pytest-xdist worker runs every engine test (``make test`` distributes by group), so the
+    Spark session and the engines' warehouses are started and loaded once, not once per worker."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("engines"))
+
+
 @dataclass
 class Backend:
     """An engine's name and the metrics over its warehouse."""

@@ -159,7 +159,7 @@ QUERIES = {
 }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(selection=selections(), query=st.sampled_from(sorted(QUERIES)), data=st.data())
 def test_rollups_give_exactly_the_figures_of_the_lines(both, selection, query, data):
     rolled, lines = both

@@ -43,7 +43,7 @@ filters = st.builds(
 
 
 # The warehouse is only read, and the template cache is meant to carry over between examples.
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(chosen=filters, scoped=st.none() | st.sets(st.sampled_from(CUSTOMERS)))
 def test_templates_answer_like_a_fresh_compilation(ms, chosen, scoped):
     scope = Scope(scoped)

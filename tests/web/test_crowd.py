@@ -16,7 +16,7 @@ from tests.live_server import free_port
 
 pytestmark = pytest.mark.slow
 USERS = 50
-SECONDS = 15
+SECONDS = 10
 
 
 def load_benchmark():
