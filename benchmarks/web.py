@@ -28,6 +28,7 @@ import json
 import datetime as dt
 import os
 import platform
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -180,9 +181,15 @@ def server_side(database: Path, changes: int, rollups: bool = True) -> dict:
 def in_browser(database: Path, regions: list[str], changes: int, port: int = 8093) -> list[float]:
     from playwright.sync_api import sync_playwright
 
+    # Every page needs a signed-in user: the server is started with an admin of its own, in an app database
+    # of its own, and the browser signs in before it is timed.
+    admin = ("bench", secrets.token_urlsafe(16))
+    app_db = tempfile.TemporaryDirectory(prefix="ms-web-")
     server = subprocess.Popen([str(Path(sys.executable).parent / "marginscope"), "serve", "--host", "127.0.0.1",
                                "--port", str(port), "--warehouse", f"duckdb://{database}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "MARGINSCOPE_APP_DB": str(Path(app_db.name) / "app.sqlite3"),
+                                   "MARGINSCOPE_ADMIN_USER": admin[0], "MARGINSCOPE_ADMIN_PASSWORD": admin[1]})
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 900
@@ -197,6 +204,11 @@ def in_browser(database: Path, regions: list[str], changes: int, port: int = 809
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
             tab = browser.new_page(viewport={"width": 1366, "height": 768})
+            tab.goto(base + "/login")
+            tab.fill("#username", admin[0])
+            tab.fill("#password", admin[1])
+            tab.click("button[type=submit]")
+            tab.wait_for_url(lambda url: "/login" not in url, timeout=120_000)
             for i in range(changes):
                 # A fresh date range for each change, so that no figure comes from the cache.
                 start, end = dt.date(2026, 1 + i % 6, 1), dt.date(2026, 7 + i % 4, 15 + i % 10)
@@ -215,6 +227,7 @@ def in_browser(database: Path, regions: list[str], changes: int, port: int = 809
     finally:
         server.terminate()
         server.wait(timeout=30)
+        app_db.cleanup()
 
 
 def report(name: str, values: list[float], baseline: list[float] | None = None) -> str:
@@ -226,7 +239,7 @@ def report(name: str, values: list[float], baseline: list[float] | None = None) 
     return line
 
 
-def main() -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, action="append", help="invoice lines of a run (repeatable)")
     parser.add_argument("--changes", type=int, default=20, help="filter changes measured server side")
@@ -236,7 +249,7 @@ def main() -> None:
                         help="also measure the server side reading the invoice lines instead of the rollups")
     parser.add_argument("--port", type=int, default=8093, help="port of the server the browser measures")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) each size's warehouse in this folder")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     print(f"marginscope web benchmark on {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     for lines in args.lines or [1_000_000]:

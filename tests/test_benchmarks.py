@@ -23,6 +23,7 @@ import figures
 import pages
 import scale
 import server_memory
+import web
 import warehouses
 
 
@@ -80,10 +81,25 @@ def test_scale_loads_in_chunks_and_times_the_pages(tmp_path, capsys):
     assert "growth against the smallest size" in out
 
 
-def test_server_memory_draws_a_page_and_samples_the_server(warehouse, capsys):
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+def test_web_times_the_overview_server_side_and_in_the_browser(tiny, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MARGINSCOPE_WARM_UP", "false")  # the server it starts; warming every view takes minutes
+    kept = tmp_path / "keep" / "3000"  # web.py reuses a warehouse kept there
+    kept.mkdir(parents=True)
+    shutil.copy(tiny, kept / "bench.duckdb")
+    web.main(["--lines", "3000", "--keep", str(tmp_path / "keep"), "--changes", "2", "--browser-changes", "1",
+              "--compare-lines", "--port", str(free_port())])
+    timed = {line.split(" p50 ")[0].strip() for line in capsys.readouterr().out.splitlines() if " p95 " in line}
+    assert timed == {"overview, server side", "overview, server side, lines only", "overview, in the browser"}
+
+
+def test_server_memory_draws_a_page_and_samples_the_server(warehouse, capsys):
+    port = free_port()
     server_memory.main(["--warehouse", str(warehouse), "--states", "1", "--no-warm-up", "--page", "/products",
                         "--port", str(port), "--timeout", "300"])
     out = capsys.readouterr().out
