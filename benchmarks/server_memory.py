@@ -106,6 +106,15 @@ def serve(database: Path, app_db: Path, port: int, admin: tuple[str, str], warm_
              "MARGINSCOPE_ADMIN_PASSWORD": admin[1], "MARGINSCOPE_WARM_UP": "true" if warm_up else "false"})
 
 
+def sign_in(tab, base: str, account: tuple[str, str], timeout: float) -> None:
+    """Sign ``account`` (username, password) in on the browser ``tab``: every page needs a user."""
+    tab.goto(base + "/login")
+    tab.fill("#username", account[0])
+    tab.fill("#password", account[1])
+    tab.click("button[type=submit]")
+    tab.wait_for_url(lambda url: "/login" not in url, timeout=timeout * 1000)
+
+
 def health(base: str) -> dict | None:
     try:
         return json.load(urllib.request.urlopen(base + "/healthz", timeout=2))
@@ -143,11 +152,7 @@ def measure(database: Path, port: int, states: int, timeout: float, warm_up: boo
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
                 tab = browser.new_page(viewport={"width": 1366, "height": 768})
-                tab.goto(base + "/login")
-                tab.fill("#username", admin[0])
-                tab.fill("#password", admin[1])
-                tab.click("button[type=submit]")
-                tab.wait_for_url(lambda url: "/login" not in url, timeout=timeout * 1000)
+                sign_in(tab, base, admin, timeout)
                 for number, view in enumerate(all_views, 1):
                     path = view.split("?")[0]
                     sampler.new_phase()

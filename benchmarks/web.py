@@ -29,7 +29,6 @@ import datetime as dt
 import os
 import platform
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,9 +36,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import server_memory  # noqa: E402 - the server and the sign-in both benchmarks use
 AS_OF = dt.date(2026, 11, 23)
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"]
 
 # The overview's queries, written by hand. {regions} is a list of "?" placeholders, one per value.
 LINES = """
@@ -178,18 +178,15 @@ def server_side(database: Path, changes: int, rollups: bool = True) -> dict:
     return {"ours": ours, "baseline": baseline, "regions": regions}
 
 
-def in_browser(database: Path, regions: list[str], changes: int, port: int = 8093) -> list[float]:
+def in_browser(database: Path, regions: list[str], changes: int, port: int = 8093,
+               warm_up: bool = True) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     # Every page needs a signed-in user: the server is started with an admin of its own, in an app database
     # of its own, and the browser signs in before it is timed.
     admin = ("bench", secrets.token_urlsafe(16))
     app_db = tempfile.TemporaryDirectory(prefix="ms-web-")
-    server = subprocess.Popen([str(Path(sys.executable).parent / "marginscope"), "serve", "--host", "127.0.0.1",
-                               "--port", str(port), "--warehouse", f"duckdb://{database}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "MARGINSCOPE_APP_DB": str(Path(app_db.name) / "app.sqlite3"),
-                                   "MARGINSCOPE_ADMIN_USER": admin[0], "MARGINSCOPE_ADMIN_PASSWORD": admin[1]})
+    server = server_memory.serve(database, Path(app_db.name) / "app.sqlite3", port, admin, warm_up)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 900
@@ -202,13 +199,9 @@ def in_browser(database: Path, regions: list[str], changes: int, port: int = 809
             time.sleep(0.5)
         timings = []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=server_memory.CHROMIUM_FLAGS)
             tab = browser.new_page(viewport={"width": 1366, "height": 768})
-            tab.goto(base + "/login")
-            tab.fill("#username", admin[0])
-            tab.fill("#password", admin[1])
-            tab.click("button[type=submit]")
-            tab.wait_for_url(lambda url: "/login" not in url, timeout=120_000)
+            server_memory.sign_in(tab, base, admin, timeout=120)
             for i in range(changes):
                 # A fresh date range for each change, so that no figure comes from the cache.
                 start, end = dt.date(2026, 1 + i % 6, 1), dt.date(2026, 7 + i % 4, 15 + i % 10)
@@ -249,6 +242,8 @@ def main(argv=None) -> None:
                         help="also measure the server side reading the invoice lines instead of the rollups")
     parser.add_argument("--port", type=int, default=8093, help="port of the server the browser measures")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) each size's warehouse in this folder")
+    parser.add_argument("--no-warm-up", action="store_true",
+                        help="start the server without its warm-up (the first changes then compile queries)")
     args = parser.parse_args(argv)
     print(f"marginscope web benchmark on {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
@@ -267,7 +262,8 @@ def main(argv=None) -> None:
                       flush=True)
             if not args.no_browser:
                 print(report("overview, in the browser", in_browser(database, server["regions"],
-                                                                   args.browser_changes, args.port)), flush=True)
+                                                                   args.browser_changes, args.port,
+                                                                   not args.no_warm_up)), flush=True)
 
 
 if __name__ == "__main__":

@@ -9,12 +9,12 @@ against two independent implementations of METRICS.md.
 from __future__ import annotations
 
 import shutil
-import socket
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.live_server import free_port
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -81,19 +81,12 @@ def test_scale_loads_in_chunks_and_times_the_pages(tmp_path, capsys):
     assert "growth against the smallest size" in out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_web_times_the_overview_server_side_and_in_the_browser(tiny, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("MARGINSCOPE_WARM_UP", "false")  # the server it starts; warming every view takes minutes
+def test_web_times_the_overview_server_side_and_in_the_browser(tiny, tmp_path, capsys):
     kept = tmp_path / "keep" / "3000"  # web.py reuses a warehouse kept there
     kept.mkdir(parents=True)
     shutil.copy(tiny, kept / "bench.duckdb")
     web.main(["--lines", "3000", "--keep", str(tmp_path / "keep"), "--changes", "2", "--browser-changes", "1",
-              "--compare-lines", "--port", str(free_port())])
+              "--compare-lines", "--no-warm-up", "--port", str(free_port())])
     timed = {line.split(" p50 ")[0].strip() for line in capsys.readouterr().out.splitlines() if " p95 " in line}
     assert timed == {"overview, server side", "overview, server side, lines only", "overview, in the browser"}
 
