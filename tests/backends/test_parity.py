@@ -25,11 +25,9 @@ from tests.backends.company import Q1
 from tests.backends.compare import compare
 
 # What each engine runs: (selections, every variant under the first selection or only the main one).
-# PostgreSQL skips the middle selection (a region and a quarter): the scoped one filters a region's worth
-# of customers too, and each selection costs the suite about a minute on PostgreSQL.
 PLANS = {
     "duckdb": (SELECTIONS, True),
-    "postgres": ((SELECTIONS[0], SELECTIONS[2]), True),
+    "postgres": (SELECTIONS, True),
     "spark": ((SELECTIONS[2],), False),
 }
 
