@@ -86,8 +86,16 @@ def spark_url(folder: Path) -> str:
     return "spark://local[1]?" + "&".join(f"{key}={value}" for key, value in settings.items())
 
 
+SPARK = pytest.StashKey[Metrics]()
+
+
 @pytest.fixture(scope="session")
-def spark_metrics(duckdb_metrics, tmp_path_factory):
+def spark_metrics(duckdb_metrics, tmp_path_factory, request):
+    """Spark's warehouse, made once per process and closed when pytest ends: under pytest-xdist the
+    session fixture was torn down and rebuilt between the engine tests (half a minute each time)."""
+    metrics = request.config.stash.get(SPARK, None)
+    if metrics is not None:
+        return metrics
     warehouse = Warehouse.connect(spark_url(tmp_path_factory.mktemp("parity-spark")))
     session = warehouse.con._session
     source = duckdb_metrics.warehouse
@@ -96,9 +104,9 @@ def spark_metrics(duckdb_metrics, tmp_path_factory):
         if rows.num_rows:
             target = session.table(name)
             session.createDataFrame(rows, schema=target.schema).write.insertInto(name)
-    metrics = Metrics(warehouse)
-    yield metrics
-    metrics.close()
+    metrics = request.config.stash[SPARK] = Metrics(warehouse)
+    request.config.add_cleanup(metrics.close)
+    return metrics
 
 
 @pytest.fixture(scope="session")

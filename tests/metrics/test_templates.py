@@ -49,13 +49,15 @@ def test_templates_answer_like_a_fresh_compilation(ms, chosen, scoped):
     scope = Scope(scoped)
     queries = ((("sales.summary",), summary(ms.warehouse)), (("sales.by", "customer_id"), by_customer(ms.warehouse)))
     for key, build in queries:
-        got = templates.run(ms.warehouse, key, build, chosen, scope)
+        with templates.eagerly():  # a template at every shape's first sight, as a warmed-up server has
+            got = templates.run(ms.warehouse, key, build, chosen, scope)
         pd.testing.assert_frame_equal(got, fresh(build, chosen, scope))
 
 
 def test_filter_values_are_bound_not_written_into_the_sql(wh):
     north = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31), regions={"North"})
-    templates.run(wh, ("sales.summary",), summary(wh), north, EVERYTHING)
+    with templates.eagerly():
+        templates.run(wh, ("sales.summary",), summary(wh), north, EVERYTHING)
     (sql, used, _), = [entry for entry in templates._templates[wh].entries.values()]
     assert "North" not in sql and "2026" not in sql
     assert used == {"start", "end", "regions"}
@@ -73,7 +75,57 @@ def test_a_query_that_derives_a_value_in_python_is_compiled_afresh(wh):
         return lines.aggregate(revenue=lines.revenue.sum())
 
     q1 = Filters(start=dt.date(2027, 1, 1), end=dt.date(2027, 3, 31))
-    got = templates.run(wh, ("year-earlier",), a_year_earlier, q1, EVERYTHING)
+    with templates.eagerly():
+        got = templates.run(wh, ("year-earlier",), a_year_earlier, q1, EVERYTHING)
     assert list(templates._templates[wh].entries.values()) == [templates._NOT_TEMPLATABLE]
     pd.testing.assert_frame_equal(got, fresh(a_year_earlier, q1))
     assert float(got.revenue[0]) == pytest.approx(153.50)  # Q1 2026 of conftest's company
+
+
+def test_warehouses_with_the_same_tables_share_templates_and_answer_from_their_own_data(tmp_path, monkeypatch):
+    from tests.conftest import open_with
+    from tests.metrics.conftest import CUSTOMERS, LINES, PRODUCTS, REPS
+
+    compiled_for = []
+    compile_template = templates.QueryTemplates._template
+    monkeypatch.setattr(templates.QueryTemplates, "_template",
+                        lambda self, *args: compiled_for.append(self.warehouse) or compile_template(self, *args))
+    masters = dict(reps=REPS, customers=CUSTOMERS, products=PRODUCTS)
+    only_c2 = "\n".join(line for line in LINES.splitlines() if ",C1," not in line and ",C3," not in line)
+    opened = []
+    for name, lines in (("whole", LINES), ("only-c2", only_c2), ("extra-column", LINES)):
+        (tmp_path / name).mkdir()
+        opened.append(open_with(tmp_path / name, {**masters, "invoice_lines": lines}))
+    whole, c2, extra = (metrics.warehouse for metrics in opened)
+    extra.execute_sql("ALTER TABLE customers ADD COLUMN account_manager VARCHAR")
+    key = ("sales.summary", tmp_path.name)  # a key no other test compiled in this process
+    q1 = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
+    try:
+        with templates.eagerly():
+            revenues = [float(templates.run(wh, key, summary(wh), q1, EVERYTHING).revenue[0])
+                        for wh in (whole, c2, extra)]
+    finally:
+        for metrics in opened:
+            metrics.close()
+    # Q1 2026 by hand: C1 95 + 200 + 18 - 9.50, C2 50, C3 -200; the second company holds C2's lines only.
+    assert revenues == [pytest.approx(153.50), pytest.approx(50.00), pytest.approx(153.50)]
+    assert compiled_for == [whole, extra]  # the copy reused the first template; another column compiles anew
+
+
+def test_a_shape_gets_its_template_the_second_time_it_is_asked_for(wh, monkeypatch, tmp_path):
+    made = []
+    compile_template = templates.QueryTemplates._template
+    monkeypatch.setattr(templates.QueryTemplates, "_template",
+                        lambda self, *args: made.append(args[1]) or compile_template(self, *args))
+    key = ("sales.summary", tmp_path.name)  # a key no other test compiled in this process
+    q1 = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31), regions={"North"})
+    h1 = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30), regions={"South"})
+    first = templates.run(wh, key, summary(wh), q1, EVERYTHING)
+    assert made == [] and not templates._templates[wh].entries  # run as built: one compilation
+    second = templates.run(wh, key, summary(wh), h1, EVERYTHING)
+    third = templates.run(wh, key, summary(wh), q1, EVERYTHING)
+    assert made == [h1] and len(templates._templates[wh].entries) == 1  # the same shape, one template
+    # By hand from conftest's lines: North in Q1 is C1 95 + 200 + 18 - 9.50 and C3 -200; South is C2 50.
+    assert float(first.revenue[0]) == pytest.approx(103.50) and float(third.revenue[0]) == pytest.approx(103.50)
+    assert float(second.revenue[0]) == pytest.approx(50.00)
+    pd.testing.assert_frame_equal(third, first)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marginscope.metrics import Filters
+from marginscope.metrics import Filters, templates
 from marginscope.web import state as url_state
 from marginscope.web.app import create_app, drill
 from marginscope.web.pages import all_pages, resolve
@@ -126,10 +126,13 @@ def test_warming_up_renders_the_common_views(company):
     metrics = company(customers=CUSTOMERS, products=PRODUCTS, invoice_lines=LINES)
     app = create_app(metrics)
     rendered = []
-    app.warm_up.render = lambda path, search, user, scope: rendered.append((path, search, scope.customers))
+    eager = []
+    app.warm_up.render = lambda path, search, user, scope: (
+        rendered.append((path, search, scope.customers)), eager.append(getattr(templates._eager, "on", False)))
     app.warm_up.start()
     assert app.warm_up.done.wait(60)
     assert rendered[:len(MENU)] == [(path, "", None) for path in MENU]
+    assert all(eager) and len(eager) == len(rendered)  # templates at first sight: users will ask again
     # then the overview with one value of each filter the data has: conftest's first region, tier, ...
     assert ("/", "?region=North", None) in rendered and ("/", "?tier=Bronze", None) in rendered
     assert ("/", "?customer=C1", None) in rendered and ("/", "?category=Hardware", None) in rendered

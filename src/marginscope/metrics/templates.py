@@ -15,16 +15,31 @@ how many values each has), not on their values, so it is compiled once per shape
    something from a value in Python (say, the same dates a year earlier), and it is
    always built and compiled afresh instead: correct, only slower.
 
+Making a template costs two compilations, so a shape gets one the second time it is
+asked for; the first time, the query is built and compiled once and run as it is. A
+filter shape tried once (an API client's one-off question) then costs what it would
+without templates, and the shapes of a dashboard, asked for again and again, are
+templates from their second view. The server's warm-up makes its templates at first
+sight (:func:`eagerly`).
+
 Filter values are bound by the database driver, never written into SQL text.
 Only engines whose ``supports_query_templates`` flag is set (DuckDB) run templates; the
 others build and compile every query afresh.
+
+A template's SQL names tables without their database and depends on the warehouse only
+through its tables' columns and types and whether it reads the rollups. Templates are
+therefore shared by every warehouse of the process with the same tables (the
+*signature*): a process that opens several copies of one warehouse, such as a test
+suite or a notebook comparing two loads, compiles each query once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import fields, replace
 from threading import Lock
 
@@ -107,13 +122,26 @@ def _parameterised_sql(wh: Warehouse, expr: ir.Table, slots: dict[str, str]) -> 
 
 
 class QueryTemplates:
-    """Per-warehouse cache of parameterised SQL, keyed by (query, filter shape)."""
+    """A warehouse's view of the process-wide cache of parameterised SQL, keyed by
+    (signature, query, filter shape)."""
 
     def __init__(self, warehouse: Warehouse):
         self.warehouse = warehouse
         self.entries: dict[tuple, object] = {}
         self.lock = Lock()
         self.enabled = warehouse.supports_query_templates
+        self._tables_signature: tuple | None = None
+
+    def signature(self) -> tuple:
+        """What a template's SQL depends on besides the query: every column of every table, with
+        its type, and whether the rollups are read (the same on every copy of a warehouse)."""
+        if self._tables_signature is None:
+            columns = self.warehouse.con.con.execute(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                "WHERE table_catalog = current_database() AND table_schema = current_schema() "
+                "ORDER BY table_name, ordinal_position").fetchall()
+            self._tables_signature = (self.warehouse.dialect, tuple(columns))
+        return self._tables_signature, self.warehouse.reads_rollups
 
     def execute(self, key: tuple, build: Build, filters: Filters, scope: Scope) -> pd.DataFrame:
         """``build(filters, scope).execute()``, from a template when the query allows one."""
@@ -123,7 +151,22 @@ class QueryTemplates:
         with self.lock:
             entry = self.entries.get(entry_key)
         if entry is None:
-            entry = self._template(build, filters, scope)
+            shared_key = (self.signature(), *entry_key)
+            with _shared_lock:
+                entry = _shared.get(shared_key)
+                first_sight = entry is None and shared_key not in _seen and not getattr(_eager, "on", False)
+                if first_sight:
+                    if len(_seen) >= SHARED_ENTRIES:
+                        _seen.clear()  # a bound, not an eviction policy: one warehouse needs a few hundred
+                    _seen.add(shared_key)
+            if first_sight:
+                return build(filters, scope).execute()
+            if entry is None:
+                entry = self._template(build, filters, scope)
+                with _shared_lock:
+                    if len(_shared) >= SHARED_ENTRIES:
+                        _shared.clear()
+                    _shared[shared_key] = entry
             with self.lock:
                 self.entries[entry_key] = entry
         if entry is _NOT_TEMPLATABLE:
@@ -142,6 +185,30 @@ class QueryTemplates:
         if first != second or "\x01ms" in first:
             return _NOT_TEMPLATABLE
         return first, used, schema
+
+
+SHARED_ENTRIES = 20_000
+_shared: dict[tuple, object] = {}
+_seen: set[tuple] = set()
+_shared_lock = Lock()
+_eager = threading.local()
+
+
+@contextmanager
+def eagerly() -> Iterator[None]:
+    """Make templates at a shape's first sight in this thread (for warming up a server).
+
+    Examples
+    --------
+    >>> with eagerly():
+    ...     pass
+    """
+    before = getattr(_eager, "on", False)
+    _eager.on = True
+    try:
+        yield
+    finally:
+        _eager.on = before
 
 
 def _to_pandas(table, schema) -> pd.DataFrame:

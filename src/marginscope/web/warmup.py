@@ -14,7 +14,7 @@ import threading
 import time
 from urllib.parse import urlencode
 
-from marginscope.metrics import EVERYTHING, Scope
+from marginscope.metrics import EVERYTHING, Scope, templates
 from marginscope.metrics.engine import Metrics
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,11 @@ class WarmUp:
             scoped = Scope(frozenset([values["customer"]])) if "customer" in values else None
             passes = [(view, EVERYTHING) for view in views(self.menu, values)]
             passes += [((path, ""), scoped) for path in self.menu] if scoped else []
-            for (path, search), scope in passes:
-                while self.users_waiting():
-                    time.sleep(0.05)
-                self.render(path, search, None, scope)
+            with templates.eagerly():  # users will ask for these shapes again: template them now
+                for (path, search), scope in passes:
+                    while self.users_waiting():
+                        time.sleep(0.05)
+                    self.render(path, search, None, scope)
         except Exception:  # warming is an optimisation; a failure must not stop the server
             log.exception("warming up the views failed")
         finally:
