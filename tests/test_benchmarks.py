@@ -26,6 +26,9 @@ import server_memory
 import web
 import warehouses
 
+# One pytest-xdist worker runs this module, so the tiny company below is built once, not once per worker.
+pytestmark = pytest.mark.xdist_group("benchmarks")
+
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> Path:

@@ -36,12 +36,11 @@ suite or a notebook comparing two loads, compiles each query once.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields, replace
-from threading import Lock
+from threading import Lock, local
 
 import ibis.expr.types as ir
 import pandas as pd
@@ -191,7 +190,7 @@ SHARED_ENTRIES = 20_000
 _shared: dict[tuple, object] = {}
 _seen: set[tuple] = set()
 _shared_lock = Lock()
-_eager = threading.local()
+_eager = local()
 
 
 @contextmanager
