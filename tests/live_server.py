@@ -7,6 +7,7 @@ They are registered in ``tests/conftest.py``, so one server serves the whole ses
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Iterator
@@ -93,10 +94,21 @@ def serving(database: Path, app_db: Path, **settings: str) -> Iterator[str]:
         process.wait(timeout=10)
 
 
+def wait_until_warmed_up(base: str, seconds: float = 180) -> None:
+    """Wait until ``/healthz`` says the server's warm-up is done (pages drawn during it wait for the
+    warm-up's queries, which on a busy two-core test machine took close to the browser's timeout)."""
+    deadline = time.monotonic() + seconds
+    while not json.load(urllib.request.urlopen(base + "/healthz", timeout=5))["warmed_up"]:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not finish warming up in {seconds:.0f} s")
+        time.sleep(0.5)
+
+
 @pytest.fixture(scope="session")
 def server(demo_warehouse, app_db):
-    """The demo company served for the whole session; yields its base URL."""
+    """The demo company served for the whole session, warmed up; yields its base URL."""
     with serving(demo_warehouse, app_db) as base:
+        wait_until_warmed_up(base)
         yield base
 
 

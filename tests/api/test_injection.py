@@ -20,8 +20,9 @@ from marginscope.schema import TABLES
 PAYLOADS = ["' OR '1'='1", "North'); DROP TABLE customers; --", '" OR 1=1 --', "%' OR 1=1 --",
             "1; SELECT pg_sleep(5) --", "C1' UNION SELECT username, password_hash FROM users --"]
 NOTHING = "matches-nothing"
-# Answers that change between two calls by themselves: the audit log records every call, a token its last use.
-CHANGING = ("/api/v1/audit", "/api/v1/tokens")
+# Answers that change between two calls by themselves: the audit log records every call, a token its last use,
+# and the tables' hours since their last load move on with the clock (by the minute).
+CHANGING = ("/api/v1/audit", "/api/v1/tokens", "/api/v1/quality/tables")
 FILTER_PARAMETERS = ("region", "industry", "rep", "tier", "type", "category", "customer", "product")
 
 

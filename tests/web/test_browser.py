@@ -191,18 +191,12 @@ def test_a_table_downloads_as_csv(page, expected):
 
 
 def test_the_server_reports_its_health_and_finishes_warming_up(server):
+    """The ``server`` fixture waited for ``warmed_up`` (tests.live_server.wait_until_warmed_up)."""
     import json
-    import time
     import urllib.request
 
-    deadline = time.monotonic() + 120
-    while True:
-        health = json.load(urllib.request.urlopen(server + "/healthz", timeout=5))
-        assert health["status"] == "ok"
-        if health["warmed_up"] or time.monotonic() > deadline:
-            break
-        time.sleep(0.5)
-    assert health["warmed_up"]
+    health = json.load(urllib.request.urlopen(server + "/healthz", timeout=5))
+    assert health["status"] == "ok" and health["warmed_up"] is True
 
 
 def test_a_bad_date_in_the_url_is_reported_not_ignored(page):
