@@ -25,7 +25,6 @@ path before the rollups, and still the fallback), on the same warehouse in the s
 from __future__ import annotations
 
 import argparse
-import json
 import datetime as dt
 import os
 import platform
@@ -33,7 +32,6 @@ import secrets
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,12 +191,8 @@ def in_browser(database: Path, regions: list[str], changes: int, port: int = 809
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 900
-        while time.monotonic() < deadline:  # measure once the server has warmed up its common views
-            try:
-                if json.load(urllib.request.urlopen(base + "/healthz", timeout=2))["warmed_up"]:
-                    break
-            except OSError:
-                pass
+        # measure once the server has warmed up its common views
+        while time.monotonic() < deadline and not (server_memory.health(base) or {}).get("warmed_up"):
             time.sleep(0.5)
         timings = []
         with sync_playwright() as playwright:

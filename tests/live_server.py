@@ -68,7 +68,7 @@ def app_db(tmp_path_factory) -> Path:
 @contextmanager
 def serving(database: Path, app_db: Path, **settings: str) -> Iterator[str]:
     """`marginscope serve` of ``database`` on a free port of 127.0.0.1 with an admin (:data:`ADMIN`);
-    yields its base URL. ``settings`` are extra MARGINSCOPE_* environment variables."""
+    yields its base URL once it has warmed up. ``settings`` are extra MARGINSCOPE_* environment variables."""
     port = free_port()
     process = subprocess.Popen(
         [BIN / "marginscope", "serve", "--host", "127.0.0.1", "--port", str(port), "--warehouse",
@@ -88,6 +88,7 @@ def serving(database: Path, app_db: Path, **settings: str) -> Iterator[str]:
                 raise RuntimeError(f"the server did not start:\n{process.stdout.read().decode()}")
             time.sleep(0.2)
     try:
+        wait_until_warmed_up(base)
         yield base
     finally:
         process.terminate()
@@ -108,7 +109,6 @@ def wait_until_warmed_up(base: str, seconds: float = 180) -> None:
 def server(demo_warehouse, app_db):
     """The demo company served for the whole session, warmed up; yields its base URL."""
     with serving(demo_warehouse, app_db) as base:
-        wait_until_warmed_up(base)
         yield base
 
 

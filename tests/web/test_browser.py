@@ -191,7 +191,7 @@ def test_a_table_downloads_as_csv(page, expected):
 
 
 def test_the_server_reports_its_health_and_finishes_warming_up(server):
-    """The ``server`` fixture waited for ``warmed_up`` (tests.live_server.wait_until_warmed_up)."""
+    """``serving`` waited for ``warmed_up`` (tests.live_server.wait_until_warmed_up)."""
     import json
     import urllib.request
 

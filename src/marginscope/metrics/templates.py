@@ -155,16 +155,14 @@ class QueryTemplates:
                 entry = _shared.get(shared_key)
                 first_sight = entry is None and shared_key not in _seen and not getattr(_eager, "on", False)
                 if first_sight:
-                    if len(_seen) >= SHARED_ENTRIES:
-                        _seen.clear()  # a bound, not an eviction policy: one warehouse needs a few hundred
+                    _make_room(_seen)
                     _seen.add(shared_key)
             if first_sight:
                 return build(filters, scope).execute()
             if entry is None:
                 entry = self._template(build, filters, scope)
                 with _shared_lock:
-                    if len(_shared) >= SHARED_ENTRIES:
-                        _shared.clear()
+                    _make_room(_shared)
                     _shared[shared_key] = entry
             with self.lock:
                 self.entries[entry_key] = entry
@@ -191,6 +189,12 @@ _shared: dict[tuple, object] = {}
 _seen: set[tuple] = set()
 _shared_lock = Lock()
 _eager = local()
+
+
+def _make_room(cache: dict | set) -> None:
+    """Empty a full process-wide cache: a bound, not an eviction policy (one warehouse needs a few hundred)."""
+    if len(cache) >= SHARED_ENTRIES:
+        cache.clear()
 
 
 @contextmanager
