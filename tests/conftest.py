@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
+from tests.live_server import admin_state, app_db, browser, demo_warehouse, expected, page, server  # noqa: F401
 
 import marginscope
 from marginscope.ingest import load_file
 from marginscope.warehouse import Warehouse
-from tests.live_server import admin_state, app_db, browser, demo_warehouse, expected, page, server  # noqa: F401
 
 MAVEN_CRM = Path(__file__).resolve().parents[2] / "shared" / "data" / "maven_crm"
 
@@ -81,15 +85,78 @@ def masters(warehouse, write):
     return warehouse
 
 
-def open_with(tmp_path, tables: dict[str, str]):
-    """A metrics object over a fresh warehouse loaded, through the real loader, with these CSV texts."""
-    metrics = marginscope.open(f"duckdb://{tmp_path / 'small.duckdb'}")
+class BuiltCompanies:
+    """Warehouses already loaded in this test process, by the CSV texts they were loaded with.
+
+    Loading a company through the real loader (validation, one transaction per file, the rollups
+    rebuilt) takes seconds, and many tests ask for the same few companies: each set of texts is
+    loaded once, and every test that asks for it again works on a copy of that warehouse's file.
+    """
+
+    folder: ClassVar[Path | None] = None  # set for the session by the ``built_companies`` fixture
+    built: ClassVar[dict[str, Path]] = {}
+
+    @classmethod
+    def warehouse_for(cls, tables: dict[str, str]) -> Path | None:
+        """The file of the warehouse loaded with ``tables`` (in their order), built on first request."""
+        if cls.folder is None:
+            return None
+        key = hashlib.sha256(json.dumps(list(tables.items())).encode()).hexdigest()[:16]
+        if key not in cls.built:
+            folder = cls.folder / key
+            folder.mkdir()
+            _load_into(folder, tables).close()
+            cls.built[key] = folder / "small.duckdb"
+        return cls.built[key]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built_companies(tmp_path_factory):
+    BuiltCompanies.folder, BuiltCompanies.built = tmp_path_factory.mktemp("built-companies"), {}
+    yield BuiltCompanies
+    BuiltCompanies.folder = None
+
+
+def auth_with(path: Path, users: dict[str, tuple]):
+    """An application database at ``path`` with these users (username -> (password, role, extras)).
+
+    Hashing a password with argon2 takes a sixth of a second by design, so the users are added once per
+    process for each set of users, and each test gets a copy of that database."""
+    from marginscope.auth import Auth
+
+    key = hashlib.sha256(repr(sorted(users.items())).encode()).hexdigest()[:16]
+    built = BuiltCompanies.folder / f"users-{key}.sqlite3" if BuiltCompanies.folder else path
+    if not built.exists():
+        auth = Auth(built)
+        for username, (password, role, extras) in users.items():
+            auth.users.add(username, password, role, **extras)
+    if built != path:
+        shutil.copy(built, path)
+    return Auth(path)
+
+
+def _load_into(folder: Path, tables: dict[str, str]):
+    metrics = marginscope.open(f"duckdb://{folder / 'small.duckdb'}")
     for table, text in tables.items():
-        path = tmp_path / f"{table}.csv"
+        path = folder / f"{table}.csv"
         path.write_text(text)
         result = load_file(metrics.warehouse, table, path)
         assert result.ok, result.problems.to_pylist()
     return metrics
+
+
+def open_with(tmp_path, tables: dict[str, str]):
+    """A metrics object over a warehouse of its own loaded, through the real loader, with these CSV texts
+    (the texts are written into ``tmp_path`` too). A company loaded before in this process is copied."""
+    if (tmp_path / "small.duckdb").exists():  # a second company of the test: loaded on top, as it always was
+        return _load_into(tmp_path, tables)
+    built = BuiltCompanies.warehouse_for(tables)
+    if built is None:
+        return _load_into(tmp_path, tables)
+    for table, text in tables.items():
+        (tmp_path / f"{table}.csv").write_text(text)
+    shutil.copy(built, tmp_path / "small.duckdb")
+    return marginscope.open(f"duckdb://{tmp_path / 'small.duckdb'}")
 
 
 @pytest.fixture

@@ -18,8 +18,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tests.conftest import auth_with
 
-from marginscope.auth import Auth, Role
+from marginscope.auth import Role
 
 AS_OF = dt.date(2026, 6, 30)
 REPS = "rep_id,name,manager\nR1,Ann,Mia\nR2,Bob,Mia\n"
@@ -50,8 +51,6 @@ def ms(company):
 
 @pytest.fixture
 def auth(tmp_path):
-    auth = Auth(tmp_path / "alerts-app.sqlite3")
-    auth.users.add("boss", PASSWORD, Role.ADMIN)
-    auth.users.add("ann", PASSWORD, Role.REP, rep_id="R1")
-    auth.users.add("bob", PASSWORD, Role.REP, rep_id="R2")
-    return auth
+    return auth_with(tmp_path / "alerts-app.sqlite3", {"boss": (PASSWORD, Role.ADMIN, {}),
+                                                       "ann": (PASSWORD, Role.REP, {"rep_id": "R1"}),
+                                                       "bob": (PASSWORD, Role.REP, {"rep_id": "R2"})})

@@ -8,6 +8,7 @@ C1 and C3 are owned by R1, C2 by R2, C4 by R3.
 from __future__ import annotations
 
 import pytest
+from tests.conftest import auth_with
 
 from marginscope.auth import Auth, Role
 
@@ -32,10 +33,7 @@ USERS = {"boss": (Role.ADMIN, {}), "ada": (Role.ANALYST, {}), "mia": (Role.MANAG
 
 @pytest.fixture
 def auth(tmp_path) -> Auth:
-    auth = Auth(tmp_path / "app.sqlite3")
-    for username, (role, extra) in USERS.items():
-        auth.users.add(username, PASSWORD, role, **extra)
-    return auth
+    return auth_with(tmp_path / "app.sqlite3", {name: (PASSWORD, role, extra) for name, (role, extra) in USERS.items()})
 
 
 @pytest.fixture
