@@ -83,16 +83,20 @@ def test_drift_continues_the_average_change_with_its_interval():
 
 
 @pytest.mark.parametrize("model", forecast.ETS_MODELS, ids=lambda m: m.name)
-def test_the_backtest_forecasts_ets_from_its_states_as_statsmodels_does(model):
+@pytest.mark.parametrize("length", [36, 40])
+def test_the_backtest_forecasts_ets_from_its_states_as_statsmodels_does(model, length):
     """Parameters from the months up to the first origin; at each origin, statsmodels' own results
-    object (smoothed with those parameters) forecasts what the backtest's short-cut does."""
-    months = np.arange(36)
-    y = 10 + 0.1 * months + 2 * np.sin(2 * np.pi * months / 12) + np.random.default_rng(3).normal(0, 0.3, 36)
-    ours = model.backtest(y, range(30, 36))
-    scale = np.mean(np.abs(y[:30]))
-    params = model._model(y[:30] / scale).fit(disp=False, return_params=True)
-    for origin, forecasts in zip(range(30, 36), ours):
-        theirs = model._model(y[:origin] / scale).smooth(params).forecast(36 - origin)
+    object of a model of the months up to that origin (smoothed with those parameters) forecasts
+    what the backtest's short-cut does. With 40 months the origins (34 to 39 months) straddle the
+    36 at which the seasonal heuristic starts reading a third year, so their models start apart."""
+    months = np.arange(length)
+    y = 10 + 0.1 * months + 2 * np.sin(2 * np.pi * months / 12) + np.random.default_rng(3).normal(0, 0.3, length)
+    origins = range(length - 6, length)
+    ours = model.backtest(y, origins)
+    scale = np.mean(np.abs(y[:origins[0]]))
+    params = model._model(y[:origins[0]] / scale).fit(disp=False, return_params=True)
+    for origin, forecasts in zip(origins, ours):
+        theirs = model._model(y[:origin] / scale).smooth(params).forecast(length - origin)
         assert forecasts == pytest.approx(np.asarray(theirs) * scale, rel=1e-9)
     assert [len(f) for f in ours] == [6, 5, 4, 3, 2, 1]
 

@@ -74,6 +74,7 @@ Definitions
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import threading
 import warnings
@@ -111,11 +112,18 @@ def _fitting() -> Iterator[None]:
     """One model fit at a time, without statsmodels' convergence chatter (a poor fit shows in the
     backtest), and with BLAS on one thread: the optimiser's matrices are tiny, and waking
     OpenBLAS's threads for each of its steps made fits three times slower."""
-    from threadpoolctl import threadpool_limits
-
-    with _FITTING, warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):
+    with _FITTING, warnings.catch_warnings(), _blas().limit(limits=1, user_api="blas"):
         warnings.simplefilter("ignore")
         yield
+
+
+@functools.cache
+def _blas():
+    """The process's thread pools, found once: looking them up (a scan of the loaded libraries) took
+    longer than some of the fits it wrapped."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def as_of_for(filters: Filters, today: dt.date | None = None) -> dt.date:
@@ -306,17 +314,40 @@ class ETS:
 
     def backtest(self, y: np.ndarray, origins: range) -> list[np.ndarray]:
         """Forecasts of the months after each origin up to the end of ``y``: parameters estimated on
-        the months up to the first origin, states updated with the months up to each origin."""
+        the months up to the first origin, states updated with the months up to each origin.
+
+        Smoothing is a recursion forward in time, so the states of a model of the months up to an
+        origin are the first rows of the states of a longer series' model with the same initial
+        states. Origins whose heuristic initial states agree are therefore smoothed once, up to
+        the last of them, instead of once each (building a model, which runs the heuristic, cost
+        more than fitting it)."""
         scale = float(np.mean(np.abs(y[:origins[0]]))) or 1.0
+        forecasts = []
         with _fitting():
             model = self._model(y[:origins[0]] / scale)
             params = model.fit(disp=False, return_params=True)
             phi = params[model.param_names.index("damping_trend")] if self.damped else 1.0
-            forecasts = []
-            for origin in origins:
-                _, states = self._model(y[:origin] / scale).smooth(params, return_raw=True)
-                forecasts.append(self.point_forecast(np.asarray(states), phi, len(y) - origin) * scale)
+            for group in self._same_start(origins):
+                longest = self._model(y[:group[-1]] / scale)
+                _, states = longest.smooth(params, return_raw=True)
+                states = np.asarray(states)
+                extra_rows = len(states) - group[-1]  # the initial states' row, if statsmodels returns it
+                for origin in group:
+                    forecasts.append(self.point_forecast(states[:origin + extra_rows], phi, len(y) - origin) * scale)
         return forecasts
+
+    def _same_start(self, origins: range) -> list[list[int]]:
+        """The origins grouped by the months statsmodels' heuristic initialisation reads: the first 10
+        without seasonality; with it, the first ``k`` whole years, k = max(ceil((10 + 12) / 12),
+        min(5, floor(months / 12))) (Hyndman and Athanasopoulos, 3rd ed., 2.6; statsmodels
+        ``_initialization_heuristic``)."""
+        if not self.seasonal:
+            return [list(origins)]
+        groups: dict[int, list[int]] = {}
+        for origin in origins:
+            years = max(math.ceil((10 + 2 * (SEASON // 2)) / SEASON), min(5, origin // SEASON))
+            groups.setdefault(years, []).append(origin)
+        return list(groups.values())
 
     def point_forecast(self, states: np.ndarray, phi: float, horizon: int) -> np.ndarray:
         """The forecast from smoothed states (rows: months; columns: level, trend, seasonal as the model has
