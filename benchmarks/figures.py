@@ -108,6 +108,7 @@ def with_profit(table: pd.DataFrame) -> pd.DataFrame:
 SUMMARY = ["gross_sales", "discount", "returns", "revenue", "cogs", "gross_profit", "cost_to_serve",
            "contribution_margin", "orders", "active_customers"]
 BY = ["revenue", "gross_profit", "cost_to_serve", "contribution_margin", "orders", "active_customers"]
+TOP = ["revenue", "gross_profit"]
 
 
 def ranked(table: pd.DataFrame, key: str, n: int | None = None) -> pd.DataFrame:
@@ -467,8 +468,8 @@ def engine_overview(m, s: Selection) -> dict[str, pd.DataFrame]:
         "summary": summary[SUMMARY], "summary a year before": before[SUMMARY],
         "trend by month": trend[["period", "revenue", "gross_profit", "contribution_margin"]],
         "by region": _money(m.sales.by("region", f), BY)[["region", *BY]],
-        "top customers": _money(m.sales.top_customers(10, f), BY)[["customer_id", "revenue", "gross_profit"]],
-        "top products": _money(m.sales.top_products(10, f), BY)[["product_id", "revenue", "gross_profit"]],
+        "top customers": _money(m.sales.top("customer_id", 10, f), TOP)[["customer_id", *TOP]],
+        "top products": _money(m.sales.top("product_id", 10, f), TOP)[["product_id", *TOP]],
         "budget to date": m.budget.to_date(f, as_of=s.as_of)[["measure", "budget", "actual"]],
         "budget this year": m.budget.by_month(year, as_of=s.as_of)[BUDGET_COLUMNS],
     }

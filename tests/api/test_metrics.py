@@ -68,6 +68,18 @@ def test_a_rep_never_sees_another_reps_customer_through_any_endpoint_or_paramete
     assert answered > 150 and seen_own > 20
 
 
+def test_a_ranking_is_the_first_rows_by_revenue_with_the_sales_measures_only(served):
+    admin = served.as_user("boss")
+    top = admin.get("/api/v1/sales/top/customer_id", params={**Q1, "n": 2}).json()["items"]
+    by = admin.get("/api/v1/sales/by/customer_id", params={**Q1, "labelled": True, "limit": 2}).json()["items"]
+    assert [row["customer_id"] for row in top] == ["C2", "C1"]
+    shown = ("customer_id", "customer_name", "region", "revenue", "cogs", "gross_profit", "gross_margin")
+    assert [{k: row[k] for k in shown} for row in top] == [{k: row[k] for k in shown} for row in by]
+    assert "cost_to_serve" not in top[0] and "orders" not in top[0]
+    assert [row["customer_id"] for row in served.as_user("ann").get("/api/v1/sales/top/customer_id",
+                                                                     params=Q1).json()["items"]] == ["C1"]
+
+
 def test_lists_are_paged_with_their_total(served):
     admin = served.as_user("boss")
     whole = admin.get("/api/v1/sales/by/customer_id", params=Q1).json()

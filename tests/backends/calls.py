@@ -102,6 +102,7 @@ CALLS: dict[str, Calls] = {
     "sales.summary": _one(lambda m, s: m.sales.summary(s.filters, s.scope)),
     "sales.top_customers": _one(lambda m, s: m.sales.top_customers(5, s.filters, s.scope)),
     "sales.top_products": _one(lambda m, s: m.sales.top_products(1, s.filters, s.scope)),
+    "sales.top": _over(("customer_id", "category"), lambda m, s, d: m.sales.top(d, 3, s.filters, s.scope)),
     "sales.trend": _over(("month", "week", "quarter"), lambda m, s, grain: m.sales.trend(grain, s.filters, s.scope)),
     "products.demand_trend": _over(("month",),
                                    lambda m, s, grain: m.products.demand_trend(grain, s.filters, s.scope)),

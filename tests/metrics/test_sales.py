@@ -123,6 +123,29 @@ def test_top_customers_and_products(ms):
     assert (products.product_name[0], products.category[0]) == ("Bolt", "Hardware")
 
 
+def test_a_ranking_has_the_sales_measures_of_the_first_rows_by_revenue(ms):
+    top = ms.sales.top("customer_id", 3, Q1)
+    assert top.customer_id.tolist() == ["C1", "C2", "C3"]
+    assert top.customer_name.tolist() == ["Acme", "Globex", "Initech"] and top.tier.tolist() == ["Gold", "Bronze", "Gold"]
+    # C1: 95 + 200 + 18 - 9.50 = 303.50, COGS 60 + 40 + 12 - 6 = 106; C2: 50, COGS 30; C3: the -200 return, COGS -40
+    assert top.revenue.tolist() == [D("303.50"), D("50.00"), D("-200.00")]
+    assert top.cogs.tolist() == [D("106.00"), D("30.00"), D("-40.00")]
+    assert top.gross_profit.tolist() == [D("197.50"), D("20.00"), D("-160.00")]
+    assert top.gross_margin.tolist() == pytest.approx([197.5 / 303.5, 0.4, 0.8])
+    # P1: 95 + 50 + 18 - 9.50 = 153.50 (COGS 96); P2: 200 less its 200 return, so no margin
+    products = ms.sales.top("product_id", 5, Q1)
+    assert products.product_id.tolist() == ["P1", "P2"] and products.category.tolist() == ["Hardware", "Software"]
+    assert products.gross_profit.tolist() == [D("57.50"), D("0.00")] and products.gross_margin.isna().tolist() == [False, True]
+    columns = ["customer_id", "customer_name", "region", "tier", "revenue", "cogs", "gross_profit", "gross_margin"]
+    assert top.head(2)[columns].equals(ms.sales.by("customer_id", Q1, labelled=True, limit=2)[columns])
+
+
+def test_a_ranking_leaves_out_a_customer_with_costs_and_no_sales(ms):
+    last_day = Filters(start=dt.date(2026, 3, 31), end=dt.date(2026, 3, 31))  # K3, C3's cost, and no line
+    assert ms.sales.by("customer_id", last_day).customer_id.tolist() == ["C3"]
+    assert ms.sales.top("customer_id", 10, last_day).empty
+
+
 def test_rep_labels(ms):
     reps = ms.sales.by("rep_id", Q1, labelled=True).set_index("rep_id")
     assert reps.loc["R1", "rep_name"] == "Ann" and reps.loc["R2", "rep_name"] == "Bob"

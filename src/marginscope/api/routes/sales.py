@@ -57,3 +57,12 @@ def top_products(metrics: MetricsDep, filters: FiltersDep, scope: CurrentScope, 
                  n: TopN = 10) -> MetricPage:
     """The ``n`` best products by revenue (ties by product id), with name and category."""
     return page.of(metrics.sales.top_products(n, filters, scope))
+
+
+@router.get("/top/{dimension}", summary="A ranking by revenue with the sales measures only")
+def top(dimension: SalesDimension, metrics: MetricsDep, filters: FiltersDep, scope: CurrentScope, page: PageDep,
+        n: TopN = 10) -> MetricPage:
+    """The ``n`` values with the highest revenue (ties by value), labelled, with revenue, COGS, gross profit
+    and gross margin: the first rows of ``/sales/by/{dimension}?labelled=true`` without cost to serve,
+    orders and customers, at a fraction of the cost."""
+    return page.of(metrics.sales.top(dimension, n, filters, scope))

@@ -118,8 +118,8 @@ def by_region(ctx: PageContext) -> html.Div:
 
 def render(ctx: PageContext) -> list:
     m, f, s = ctx.metrics, ctx.filters, ctx.scope
-    top_customers = m.sales.top_customers(10, f, s)
-    top_products = m.sales.top_products(10, f, s)
+    top_customers = m.sales.top("customer_id", 10, f, s)
+    top_products = m.sales.top("product_id", 10, f, s)
     return [
         kpis(ctx),
         forecast_page.outlook(ctx),
