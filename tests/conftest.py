@@ -32,6 +32,15 @@ R2,Bob,Mia,South
 INVOICE_HEADER = "invoice_id,line_no,kind,invoice_date,customer_id,product_id,rep_id,quantity,unit_price,discount_amount,net_amount,cogs"
 
 
+def pytest_collection_modifyitems(items):
+    """The tests of the demo company (its live server, the browser, the figures it should show) run
+    on one pytest-xdist worker (``make test`` distributes by group): the company is built, and
+    the server started and warmed up, once rather than once per worker."""
+    for item in items:
+        if "demo_warehouse" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo"))
+
+
 @pytest.fixture(autouse=True)
 def app_db_of_the_test(tmp_path, monkeypatch):
     """Every test gets its own application database (users, audit log), never the working directory's."""
