@@ -136,6 +136,9 @@ def test_a_ranking_has_the_sales_measures_of_the_first_rows_by_revenue(ms):
     products = ms.sales.top("product_id", 5, Q1)
     assert products.product_id.tolist() == ["P1", "P2"] and products.category.tolist() == ["Hardware", "Software"]
     assert products.gross_profit.tolist() == [D("57.50"), D("0.00")] and products.gross_margin.isna().tolist() == [False, True]
+    every_region = ms.sales.top("region", None, Q1)  # North: C1 303.50 + C3 -200; South: C2 50
+    assert every_region.region.tolist() == ["North", "South"]
+    assert every_region.revenue.tolist() == [D("103.50"), D("50.00")]
     columns = ["customer_id", "customer_name", "region", "tier", "revenue", "cogs", "gross_profit", "gross_margin"]
     assert top.head(2)[columns].equals(ms.sales.by("customer_id", Q1, labelled=True, limit=2)[columns])
 

@@ -97,10 +97,11 @@ class SalesMetrics:
         """The ``n`` products with the highest revenue (ties: by product id), with name and category."""
         return self.by("product_id", filters, scope, labelled=True, limit=n)
 
-    def top(self, dimension: str, n: int = 10, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
-        """The rows of :meth:`by` (``labelled``, ``limit=n``) with revenue, COGS, gross profit and gross margin
-        only: for a ranking that shows no more, it costs a fraction of the query (see
-        :func:`marginscope.metrics.sales.top_expr`)."""
+    def top(self, dimension: str, n: int | None = 10, filters: Filters = Filters(),
+            scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """The rows of :meth:`by` (``labelled``, ``limit=n``; ``n=None``: every value that sold) with revenue,
+        COGS, gross profit and gross margin only: for a ranking that shows no more, it costs a fraction of
+        the query (see :func:`marginscope.metrics.sales.top_expr`)."""
         return self._m._run(("sales.top", dimension, n), filters, scope,
                             lambda f, s: sales.top_expr(self._m.warehouse, dimension, n, f, s))
 

@@ -248,7 +248,7 @@ def _revenue_by(m: Metrics, dimension: str, filters: Filters, scope: Scope) -> p
     if dimension == "manager":
         table = m.team.managers(filters, scope)
         return pd.DataFrame({"key": table.manager, "name": table.manager, "revenue": table.revenue})
-    table = m.sales.by(dimension, filters, scope, labelled=dimension in NAME_COLUMNS)
+    table = m.sales.top(dimension, None, filters, scope)  # revenue is all a mover needs: no costs to allocate
     names = table[NAME_COLUMNS[dimension]] if dimension in NAME_COLUMNS else table[dimension]
     return pd.DataFrame({"key": table[dimension], "name": names, "revenue": table.revenue})
 

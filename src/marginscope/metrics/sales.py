@@ -172,8 +172,9 @@ def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVER
 TOP_MEASURES = ("revenue", "cogs", "gross_profit", "gross_margin")
 
 
-def top_expr(wh: Warehouse, dimension: str, n: int, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
-    """The ``n`` values of ``dimension`` with the most revenue, labelled, with :data:`TOP_MEASURES` only.
+def top_expr(wh: Warehouse, dimension: str, n: int | None, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
+    """The ``n`` values of ``dimension`` with the most revenue (``None``: every value that sold), labelled,
+    with :data:`TOP_MEASURES` only.
 
     The same rows, in the same order, with the same figures as the first ``n`` of
     :func:`by_expr` (ranked by revenue to the cent, then by ``dimension``), for rankings
@@ -185,7 +186,8 @@ def top_expr(wh: Warehouse, dimension: str, n: int, filters: Filters, scope: Sco
         raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
     lines = sales_source(wh, filters, scope, keys=(dimension,), orders=False).rows
     totals = lines.group_by(dimension).aggregate(revenue=lines.revenue.sum(), cogs=lines.cogs_signed.sum())
-    top = totals.mutate(ranked=totals.revenue.round(2)).order_by(ibis.desc("ranked"), dimension).limit(n)
+    top = totals.mutate(ranked=totals.revenue.round(2)).order_by(ibis.desc("ranked"), dimension)
+    top = top if n is None else top.limit(n)
     gp = top.revenue - top.cogs
 
     def money(value: ir.Value) -> ir.Value:
