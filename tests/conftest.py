@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from tests.kept import kept
 from tests.live_server import admin_state, app_db, browser, demo_warehouse, expected, page, server  # noqa: F401
 
 import marginscope
@@ -194,9 +195,8 @@ def problems_of(result) -> list[tuple[int, str, str]]:
 
 
 @pytest.fixture(scope="session")
-def postgres_url():
-    """A real PostgreSQL server on 127.0.0.1 for the session (see tests/postgres.py)."""
+def postgres_url(request):
+    """A real PostgreSQL server on 127.0.0.1 for the test process (see tests/postgres.py and tests/kept.py)."""
     from tests.postgres import postgres_server
 
-    with postgres_server() as url:
-        yield url
+    return kept(request, "postgres", postgres_server)

@@ -11,7 +11,7 @@ import json
 import os
 import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 import shutil
 import socket
 import subprocess
@@ -25,6 +25,7 @@ import pytest
 import marginscope
 from marginscope.config import get_settings
 from marginscope.export.pdf import FLAGS as CHROMIUM_FLAGS
+from tests.kept import kept
 
 CHROMIUM = get_settings().chromium
 DEMO_AS_OF = "2026-06-30"
@@ -39,14 +40,19 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory) -> Path:
-    """A small demo company (300 customers, 3 years to 30 June 2026) loaded by `marginscope demo`."""
-    folder = tmp_path_factory.mktemp("web-demo")
-    database = folder / "demo.duckdb"
-    subprocess.run([BIN / "marginscope", "demo", "--out", str(folder / "files"), "--customers", "300",
-                    "--as-of", DEMO_AS_OF, "--warehouse", f"duckdb://{database}"],
-                   check=True, capture_output=True, cwd=folder)
-    return database
+def demo_warehouse(tmp_path_factory, request) -> Path:
+    """A small demo company (300 customers, 3 years to 30 June 2026) loaded by `marginscope demo`,
+    once per test process (see :mod:`tests.kept`)."""
+    @contextmanager
+    def build() -> Iterator[Path]:
+        folder = tmp_path_factory.mktemp("web-demo")
+        database = folder / "demo.duckdb"
+        subprocess.run([BIN / "marginscope", "demo", "--out", str(folder / "files"), "--customers", "300",
+                        "--as-of", DEMO_AS_OF, "--warehouse", f"duckdb://{database}"],
+                       check=True, capture_output=True, cwd=folder)
+        yield database
+
+    return kept(request, "demo_warehouse", build)
 
 
 @pytest.fixture(scope="session")
@@ -60,9 +66,9 @@ def expected(demo_warehouse, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app_db(tmp_path_factory) -> Path:
+def app_db(tmp_path_factory, request) -> Path:
     """The server's application database (users, sessions, tokens, saved views, audit log)."""
-    return tmp_path_factory.mktemp("app-db") / "app.sqlite3"
+    return kept(request, "app_db", lambda: nullcontext(tmp_path_factory.mktemp("app-db") / "app.sqlite3"))
 
 
 @contextmanager
@@ -106,10 +112,9 @@ def wait_until_warmed_up(base: str, seconds: float = 180) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(demo_warehouse, app_db):
-    """The demo company served for the whole session, warmed up; yields its base URL."""
-    with serving(demo_warehouse, app_db) as base:
-        yield base
+def server(demo_warehouse, app_db, request):
+    """The demo company served for the whole run of the test process, warmed up; its base URL."""
+    return kept(request, "server", lambda: serving(demo_warehouse, app_db))
 
 
 @pytest.fixture(scope="session")

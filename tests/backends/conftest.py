@@ -14,6 +14,8 @@ fills it, and add its name to ``ENGINES``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from marginscope.metrics.engine import Metrics
 from marginscope.warehouse import LOAD_LOG, QUARANTINE, Warehouse
 from marginscope.schema import TABLES
 from tests.backends import company
+from tests.kept import kept
 
 ENGINES = ("duckdb", "postgres", "spark")
 
@@ -58,26 +61,31 @@ class Backend:
 
 
 @pytest.fixture(scope="session")
-def company_files(tmp_path_factory) -> list[tuple[str, Path]]:
+def company_files(tmp_path_factory, request) -> list[tuple[str, Path]]:
     """The company's CSV files, written once so that every engine loads the very same files."""
-    return company.write_files(tmp_path_factory.mktemp("parity-company"))
+    return kept(request, "parity-files",
+                lambda: nullcontext(company.write_files(tmp_path_factory.mktemp("parity-company"))))
+
+
+@contextmanager
+def _loaded(url: str, files: list[tuple[str, Path]]) -> Iterator[Metrics]:
+    metrics = Metrics(Warehouse.connect(url))
+    company.load(metrics.warehouse, files)
+    try:
+        yield metrics
+    finally:
+        metrics.close()
 
 
 @pytest.fixture(scope="session")
-def duckdb_metrics(company_files, tmp_path_factory):
+def duckdb_metrics(company_files, tmp_path_factory, request):
     folder = tmp_path_factory.mktemp("parity-duckdb")
-    metrics = Metrics(Warehouse.connect(f"duckdb://{folder / 'company.duckdb'}"))
-    company.load(metrics.warehouse, company_files)
-    yield metrics
-    metrics.close()
+    return kept(request, "parity-duckdb", lambda: _loaded(f"duckdb://{folder / 'company.duckdb'}", company_files))
 
 
 @pytest.fixture(scope="session")
-def postgres_metrics(company_files, postgres_url):
-    metrics = Metrics(Warehouse.connect(postgres_url))
-    company.load(metrics.warehouse, company_files)
-    yield metrics
-    metrics.close()
+def postgres_metrics(company_files, postgres_url, request):
+    return kept(request, "parity-postgres", lambda: _loaded(postgres_url, company_files))
 
 
 def spark_url(folder: Path) -> str:
@@ -86,27 +94,26 @@ def spark_url(folder: Path) -> str:
     return "spark://local[1]?" + "&".join(f"{key}={value}" for key, value in settings.items())
 
 
-SPARK = pytest.StashKey[Metrics]()
-
-
 @pytest.fixture(scope="session")
 def spark_metrics(duckdb_metrics, tmp_path_factory, request):
-    """Spark's warehouse, made once per process and closed when pytest ends: under pytest-xdist the
-    session fixture was torn down and rebuilt between the engine tests (half a minute each time)."""
-    metrics = request.config.stash.get(SPARK, None)
-    if metrics is not None:
-        return metrics
-    warehouse = Warehouse.connect(spark_url(tmp_path_factory.mktemp("parity-spark")))
-    session = warehouse.con._session
-    source = duckdb_metrics.warehouse
-    for name in [*TABLES, LOAD_LOG, QUARANTINE]:
-        rows = source.table(name).to_pyarrow()
-        if rows.num_rows:
-            target = session.table(name)
-            session.createDataFrame(rows, schema=target.schema).write.insertInto(name)
-    metrics = request.config.stash[SPARK] = Metrics(warehouse)
-    request.config.add_cleanup(metrics.close)
-    return metrics
+    """Spark's warehouse, filled with DuckDB's rows; made once per process (half a minute; see tests/kept.py)."""
+    @contextmanager
+    def filled() -> Iterator[Metrics]:
+        warehouse = Warehouse.connect(spark_url(tmp_path_factory.mktemp("parity-spark")))
+        session = warehouse.con._session
+        source = duckdb_metrics.warehouse
+        for name in [*TABLES, LOAD_LOG, QUARANTINE]:
+            rows = source.table(name).to_pyarrow()
+            if rows.num_rows:
+                target = session.table(name)
+                session.createDataFrame(rows, schema=target.schema).write.insertInto(name)
+        metrics = Metrics(warehouse)
+        try:
+            yield metrics
+        finally:
+            metrics.close()
+
+    return kept(request, "parity-spark", filled)
 
 
 @pytest.fixture(scope="session")

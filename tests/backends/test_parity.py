@@ -16,6 +16,7 @@ compiling the expressions (about half a second of CPU per call), so the plans ar
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from decimal import Decimal
 
 import pytest
@@ -23,6 +24,7 @@ import pytest
 from tests.backends.calls import CALLS, SELECTIONS, Planned, calls_for, public_methods
 from tests.backends.company import Q1
 from tests.backends.compare import compare
+from tests.kept import kept
 
 # What each engine runs: (selections, every variant under the first selection or only the main one).
 PLANS = {
@@ -61,9 +63,9 @@ def test_hand_worked_figures_on_every_engine(backend):
 
 
 @pytest.fixture(scope="session")
-def reference(duckdb_metrics):
+def reference(duckdb_metrics, request):
     """DuckDB's result (or exception) of each call, computed once and shared by the engines' tests."""
-    results: dict[str, object] = {}
+    results: dict[str, object] = kept(request, "parity-reference", lambda: nullcontext({}))
 
     def result(label: str, call) -> object:
         if label not in results:
