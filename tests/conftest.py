@@ -33,6 +33,7 @@ R2,Bob,Mia,South
 INVOICE_HEADER = "invoice_id,line_no,kind,invoice_date,customer_id,product_id,rep_id,quantity,unit_price,discount_amount,net_amount,cogs"
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups into the test ids
 def pytest_collection_modifyitems(items):
     """The tests of the demo company (its live server, the browser, the figures it should show) run
     on one pytest-xdist worker (``make test`` distributes by group): the company is built, and

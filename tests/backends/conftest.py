@@ -43,6 +43,7 @@ SPARK_SETTINGS = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups into the test ids
 def pytest_collection_modifyitems(items):
     """One pytest-xdist worker runs every engine test (``make test`` distributes by group), so the
     Spark session and the engines' warehouses are started and loaded once, not once per worker."""

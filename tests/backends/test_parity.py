@@ -106,6 +106,13 @@ def test_every_metric_matches_duckdb(backend, reference):
     assert not problems, f"{len(problems)} differences from DuckDB:\n" + "\n".join(problems)
 
 
+def test_the_engine_tests_run_on_one_worker(request):
+    """Under ``make test`` (pytest-xdist, ``--dist loadgroup``) this suite is one group, so that one worker
+    starts Spark and PostgreSQL and loads their warehouses; a pytest that xdist cannot tag (9.2) spread it."""
+    if request.config.getvalue("loadgroup"):
+        assert request.node.nodeid.endswith("@engines"), request.node.nodeid
+
+
 def test_every_method_runs_on_every_engine_plan():
     """Each engine's plan calls every method at least once (Spark's too, though it skips variants)."""
     for engine in PLANS:
