@@ -109,6 +109,15 @@ def _costs(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None,
     return allocated.group_by(dimension).aggregate(cost_to_serve=allocated.cost_to_serve.sum())
 
 
+def _cents(value: ir.Value) -> ir.Value:
+    return value.round(2).cast("decimal(18, 2)")
+
+
+def _check_dimension(dimension: str) -> None:
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
+
+
 def _finish(t: ir.Table, keys: list[str], rounded: bool = True) -> ir.Table:
     """Derive profit and ratios; sums over no lines are 0, ratios over a 0 denominator missing.
 
@@ -120,7 +129,7 @@ def _finish(t: ir.Table, keys: list[str], rounded: bool = True) -> ir.Table:
     cm = gp - cost
 
     def money(value: ir.Value) -> ir.Value:
-        return value.round(2).cast("decimal(18, 2)") if rounded else value.cast("decimal(18, 4)")
+        return _cents(value) if rounded else value.cast("decimal(18, 4)")
 
     return t.select(
         *keys,
@@ -157,8 +166,7 @@ def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVER
     """Every measure per value of ``dimension``; ``labelled`` adds the names of :func:`labels_expr`;
     ``rounded=False`` leaves money at 4 decimals (see :func:`_finish`); ``limit`` keeps the first rows only
     (by revenue, then ``dimension``)."""
-    if dimension not in DIMENSIONS:
-        raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
+    _check_dimension(dimension)
     totals = _line_totals(sales_source(wh, filters, scope, keys=(dimension,)), [dimension])
     joined = _finish(_with_costs(totals, _costs(wh, filters, scope, dimension, None), dimension), [dimension],
                      rounded)
@@ -182,18 +190,13 @@ def top_expr(wh: Warehouse, dimension: str, n: int | None, filters: Filters, sco
     reads the cells once. A value with cost to serve and no sales, which :func:`by_expr`
     lists with zero revenue, is not among them.
     """
-    if dimension not in DIMENSIONS:
-        raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
+    _check_dimension(dimension)
     lines = sales_source(wh, filters, scope, keys=(dimension,), orders=False).rows
     totals = lines.group_by(dimension).aggregate(revenue=lines.revenue.sum(), cogs=lines.cogs_signed.sum())
     top = totals.mutate(ranked=totals.revenue.round(2)).order_by(ibis.desc("ranked"), dimension)
     top = top if n is None else top.limit(n)
     gp = top.revenue - top.cogs
-
-    def money(value: ir.Value) -> ir.Value:
-        return value.round(2).cast("decimal(18, 2)")
-
-    top = top.select(dimension, revenue=money(top.revenue), cogs=money(top.cogs), gross_profit=money(gp),
+    top = top.select(dimension, revenue=_cents(top.revenue), cogs=_cents(top.cogs), gross_profit=_cents(gp),
                      gross_margin=ratio(gp, top.revenue))
     labels = labels_expr(wh, dimension)
     if labels is not None:
