@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from contextlib import nullcontext
 from pathlib import Path
 from typing import ClassVar
 
@@ -122,10 +123,11 @@ class BuiltCompanies:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def built_companies(tmp_path_factory):
-    BuiltCompanies.folder, BuiltCompanies.built = tmp_path_factory.mktemp("built-companies"), {}
-    yield BuiltCompanies
-    BuiltCompanies.folder = None
+def built_companies(tmp_path_factory, request):
+    """Where this process keeps the companies (and users) it built; kept across xdist's teardowns."""
+    BuiltCompanies.folder = kept(request, "built-companies",
+                                 lambda: nullcontext(tmp_path_factory.mktemp("built-companies")))
+    return BuiltCompanies
 
 
 def auth_with(path: Path, users: dict[str, tuple]):
