@@ -109,7 +109,7 @@ def test_every_metric_matches_duckdb(backend, reference):
 def test_the_engine_tests_run_on_one_worker(request):
     """Under ``make test`` (pytest-xdist, ``--dist loadgroup``) this suite is one group, so that one worker
     starts Spark and PostgreSQL and loads their warehouses; a pytest that xdist cannot tag (9.2) spread it."""
-    if request.config.getvalue("loadgroup"):
+    if request.config.getoption("loadgroup", False):  # set on pytest-xdist workers only
         assert request.node.nodeid.endswith("@engines"), request.node.nodeid
 
 
