@@ -161,9 +161,8 @@ def _load_into(folder: Path, tables: dict[str, str]):
 def open_with(tmp_path, tables: dict[str, str]):
     """A metrics object over a warehouse of its own loaded, through the real loader, with these CSV texts
     (the texts are written into ``tmp_path`` too). A company loaded before in this process is copied."""
-    if (tmp_path / "small.duckdb").exists():  # a second company of the test: loaded on top, as it always was
-        return _load_into(tmp_path, tables)
-    built = BuiltCompanies.warehouse_for(tables)
+    # A second company of the test is loaded on top of the first, as it always was.
+    built = None if (tmp_path / "small.duckdb").exists() else BuiltCompanies.warehouse_for(tables)
     if built is None:
         return _load_into(tmp_path, tables)
     for table, text in tables.items():

@@ -80,8 +80,8 @@ def _loaded(url: str, files: list[tuple[str, Path]]) -> Iterator[Metrics]:
 
 @pytest.fixture(scope="session")
 def duckdb_metrics(company_files, tmp_path_factory, request):
-    folder = tmp_path_factory.mktemp("parity-duckdb")
-    return kept(request, "parity-duckdb", lambda: _loaded(f"duckdb://{folder / 'company.duckdb'}", company_files))
+    return kept(request, "parity-duckdb", lambda: _loaded(
+        f"duckdb://{tmp_path_factory.mktemp('parity-duckdb') / 'company.duckdb'}", company_files))
 
 
 @pytest.fixture(scope="session")

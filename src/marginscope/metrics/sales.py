@@ -177,12 +177,9 @@ def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVER
     return ordered if limit is None else ordered.limit(limit)
 
 
-TOP_MEASURES = ("revenue", "cogs", "gross_profit", "gross_margin")
-
-
 def top_expr(wh: Warehouse, dimension: str, n: int | None, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
     """The ``n`` values of ``dimension`` with the most revenue (``None``: every value that sold), labelled,
-    with :data:`TOP_MEASURES` only.
+    with revenue, cogs, gross_profit and gross_margin only.
 
     The same rows, in the same order, with the same figures as the first ``n`` of
     :func:`by_expr` (ranked by revenue to the cent, then by ``dimension``), for rankings
