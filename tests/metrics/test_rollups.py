@@ -9,9 +9,13 @@ The company is the one of ``conftest.py`` plus orders that do not fit in one cel
 - O6 is one invoice I7 on 2026-03-10 for C1 with two reps: P1 by R1 (4 x 10.00, cogs 24)
   and P2 by R2 (1 x 200.00 less 10.00 discount, cogs 40).
 - O8 is I8 on 2026-03-15 for C2, P1 (1 x 10.00, cogs 6) with no rep.
+
+C3 is a retail customer here and C2 a distributor, so that C1 and C3 share a segment
+(North, retail, Gold, no type) and C2 has one of its own (South, medical, Bronze, distributor).
 """
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pandas as pd
@@ -24,7 +28,13 @@ from marginscope.metrics import EVERYTHING, Filters, Metrics, Scope, rollups, sa
 from marginscope.metrics.filters import ROLLUPS
 from marginscope.warehouse import Warehouse
 from tests.conftest import open_with, rows_of
-from tests.metrics.conftest import COSTS, CUSTOMERS, LINES, PRODUCTS, Q1, REPS
+from tests.metrics.conftest import COSTS, LINES, PRODUCTS, Q1, REPS
+
+CUSTOMERS = """customer_id,name,industry,region,tier,customer_type
+C1,Acme,retail,North,Gold,
+C2,Globex,medical,South,Bronze,distributor
+C3,Initech,retail,North,Gold,
+"""
 
 SPLIT_LINES = LINES + """I5,1,invoice,2026-01-30,O5,C2,P1,R2,3,10.00,0,30.00,18.00
 I6,1,invoice,2026-02-02,O5,C2,P2,R2,1,100.00,0,100.00,20.00
@@ -43,8 +53,11 @@ MEASURES = ["gross_sales", "discount", "invoiced", "returns", "revenue", "cogs_s
 
 
 def cells(warehouse, table):
-    keys = [c for c in ("invoice_date", "customer_id", "product_id", "rep_id") if c in warehouse.table(table).columns]
-    return {tuple(row[k] for k in keys): tuple(row[m] for m in MEASURES) for row in rows_of(warehouse, table)}
+    columns = warehouse.table(table).columns
+    keys = [c for c in ("invoice_date", "customer_id", "product_id", "rep_id", "region", "industry", "tier",
+                        "customer_type") if c in columns]
+    measures = [*MEASURES, *(["active_customers"] if "active_customers" in columns else [])]
+    return {tuple(row[k] for k in keys): tuple(row[m] for m in measures) for row in rows_of(warehouse, table)}
 
 
 def money(*values):
@@ -95,6 +108,51 @@ def test_rollup_contents_worked_by_hand(both):
                      ("O6", dt.date(2026, 3, 10), "C1", "P1", "R1"), ("O6", dt.date(2026, 3, 10), "C1", "P2", "R2")}
 
 
+NORTH_RETAIL = ("North", "retail", "Gold", None)  # C1 and C3
+SOUTH_DISTRIBUTOR = ("South", "medical", "Bronze", "distributor")  # C2
+
+
+def test_segment_rollups_worked_by_hand(both):
+    wh = both[0].warehouse
+    # (gross sales, discount, invoiced, returns, revenue, cogs, orders, active customers)
+    segments = cells(wh, ROLLUPS.segment_month)
+    assert segments[(dt.date(2025, 2, 1), *SOUTH_DISTRIBUTOR)] == (*money(100, 0, 100, 0, 100, 20), 1, 1)  # I4
+    assert segments[(dt.date(2026, 1, 1), *NORTH_RETAIL)] == (*money(300, 5, 295, 0, 295, 100), 1, 1)  # I1
+    assert segments[(dt.date(2026, 1, 1), *SOUTH_DISTRIBUTOR)] == (*money(30, 0, 30, 0, 30, 18), 0, 1)  # I5, O5 split
+    assert segments[(dt.date(2026, 2, 1), *NORTH_RETAIL)] == (*money(20, 2, 18, "9.5", "8.5", 6), 1, 1)  # I3, CN1
+    assert segments[(dt.date(2026, 2, 1), *SOUTH_DISTRIBUTOR)] == (*money(150, 0, 150, 0, 150, 50), 1, 1)  # I2, I6
+    # March, North retail: C1's I7 (40 + 200 gross, 10 discount, cogs 24 + 40; O6 split over two reps) and
+    # C3's return CN2 (200, cogs 40 back). Two customers, one active: C1 (230), not C3 (-200).
+    assert segments[(dt.date(2026, 3, 1), *NORTH_RETAIL)] == (*money(240, 10, 230, 200, 30, 24), 0, 1)
+    assert segments[(dt.date(2026, 3, 1), *SOUTH_DISTRIBUTOR)] == (*money(10, 0, 10, 0, 10, 6), 1, 1)  # I8
+    assert len(segments) == 7
+    products = cells(wh, ROLLUPS.segment_product_month)
+    # March, P2, North retail: I7's P2 line (200 less 10, cogs 40) and CN2 (200 back, cogs 40 back)
+    assert products[(dt.date(2026, 3, 1), "P2", *NORTH_RETAIL)] == (*money(200, 10, 190, 200, -10, 0), 0)
+    assert products[(dt.date(2026, 1, 1), "P1", *NORTH_RETAIL)] == (*money(100, 5, 95, 0, 95, 60), 1)  # I1's P1
+    # 2025-02 P2 South; 2026-01 P1, P2 North and P1 South; 02 P1 North, P1 and P2 South; 03 P1, P2 North, P1 South
+    assert len(products) == 10
+
+
+def test_segment_figures_worked_by_hand(both):
+    rolled, _ = both
+    north = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31), regions={"North"})
+    # C1's three months (295 + 8.5 + 230) and C3's return: active over the quarter C1 only
+    summary = rolled.sales.summary(north).iloc[0]
+    assert summary.revenue == D("333.50") and summary.active_customers == 1
+    # O1, I3 and O6: O6 is split, counted from the list of split orders
+    assert summary.orders == 3
+    months = rolled.sales.trend("month", north).set_index("period")
+    assert list(months.revenue) == [D("295.00"), D("8.50"), D("30.00")] and list(months.active_customers) == [1, 1, 1]
+    # January 5 to February 20, two part months read from the day cells: I1 (January 10), and I3 but not
+    # CN1 (February 20 and 25).
+    part = Filters(start=dt.date(2026, 1, 5), end=dt.date(2026, 2, 20), regions={"North"})
+    assert list(rolled.sales.trend("month", part).revenue) == [D("295.00"), D("18.00")]
+    top = rolled.sales.top("product_id", 1, north)
+    # P2: 200 (I1) + 190 (I7) - 200 (CN2); P1 has 95 + 18 - 9.50 + 40 = 143.50
+    assert list(top.product_id) == ["P2"] and top.revenue.iloc[0] == D("190.00")
+
+
 def test_orders_counted_once_across_cells(both):
     rolled, _ = both
     # Q1 2026: O1, O2, I3 (no order id), O5, O6, O8
@@ -116,10 +174,20 @@ def test_queries_read_the_rollups_they_can(both):
         sql = str(wh.con.compile(expr))
         return {name for name in (*ROLLUPS.__dict__.values(), "invoice_lines") if f'"{name}"' in sql}
 
+    # Sums from the segments, the active customers from the customer cells
     assert tables_read(sales.summary_expr(wh, Filters(start=dt.date(2026, 1, 5), end=dt.date(2026, 3, 31)))) == {
+        ROLLUPS.segment_month, ROLLUPS.customer_month, ROLLUPS.customer_day, ROLLUPS.split_orders}
+    # (the day cells of part months: none in Q1, but the SQL serves any range)
+    assert tables_read(sales.trend_expr(wh, "month", Q1)) == {
+        ROLLUPS.segment_month, ROLLUPS.customer_day, ROLLUPS.split_orders}
+    assert tables_read(sales.top_expr(wh, "product_id", 10, Filters(regions={"North"}))) == {
+        ROLLUPS.segment_product_month}
+    # A rep is no segment, nor is a customer: their cells are read.
+    assert tables_read(sales.summary_expr(wh, Filters(start=dt.date(2026, 1, 1), reps={"R1"}))) == {
         ROLLUPS.customer_month, ROLLUPS.customer_day, ROLLUPS.split_orders}
+    assert tables_read(sales.top_expr(wh, "customer_id", 10, Q1)) == {ROLLUPS.customer_month, ROLLUPS.customer_day}
     assert tables_read(sales.by_expr(wh, "product_id", Q1)) == {
-        ROLLUPS.sales_month, ROLLUPS.sales_day, ROLLUPS.split_orders}
+        ROLLUPS.segment_product_month, ROLLUPS.sales_month, ROLLUPS.sales_day, ROLLUPS.split_orders}
     assert tables_read(sales.trend_expr(wh, "week", Q1)) == {ROLLUPS.customer_day, ROLLUPS.split_orders}
     # Orders of two products together cannot be summed: a category filter reads the lines.
     assert "invoice_lines" in tables_read(sales.summary_expr(wh, Filters(categories={"Hardware"})))
@@ -150,6 +218,7 @@ QUERIES = {
     "summary": ((None,), lambda m, f, s, choice: m.sales.summary(f, s)),
     "by": (sales.DIMENSIONS, lambda m, f, s, dimension: m.sales.by(dimension, f, s, labelled=True)),
     "trend": (sales.GRAINS, lambda m, f, s, grain: m.sales.trend(grain, f, s)),
+    "top": (sales.DIMENSIONS, lambda m, f, s, dimension: m.sales.top(dimension, 2, f, s)),
     "budget by month": ((None,), lambda m, f, s, choice: m.budget.by_month(f, s, as_of=dt.date(2026, 3, 20))),
     "budget by dimension": (("region", "product_category", "rep_id", "customer_tier"),
                             lambda m, f, s, dimension: m.budget.by_dimension(dimension, f, s,
@@ -198,16 +267,34 @@ def test_a_load_rebuilds_the_rollups_and_the_figures_follow(tmp_path, write):
         ms.close()
 
 
-def test_a_warehouse_without_rollups_gets_them_when_opened(tmp_path):
+def test_a_load_of_customers_rebuilds_the_segments(tmp_path, write):
+    ms = open_with(tmp_path, TABLES)
+    try:
+        assert ms.sales.summary(replace(Q1, regions=frozenset({"West"}))).revenue.iloc[0] == 0
+        moved = write("customers.csv", CUSTOMERS.replace("C2,Globex,medical,South", "C2,Globex,medical,West"))
+        assert load_file(ms.warehouse, "customers", moved).ok
+        # C2 in Q1: I5 30 + I2 50 + I6 100 + I8 10
+        west = ms.sales.summary(replace(Q1, regions=frozenset({"West"}))).iloc[0]
+        assert west.revenue == D("190.00") and west.active_customers == 1
+        assert ms.sales.summary(replace(Q1, regions=frozenset({"South"}))).revenue.iloc[0] == 0
+        regions = {row["region"] for row in rows_of(ms.warehouse, ROLLUPS.segment_month)}
+        assert regions == {"North", "West"}
+    finally:
+        ms.close()
+
+
+@pytest.mark.parametrize("dropped", [list(rollups.SCHEMAS), list(rollups.SEGMENT_TABLES)], ids=["all", "segments"])
+def test_a_warehouse_without_rollups_gets_them_when_opened(tmp_path, dropped):
     ms = open_with(tmp_path, TABLES)
     expected = ms.sales.trend("month", Q1)
-    for name in rollups.SCHEMAS:
+    for name in dropped:
         ms.warehouse.execute_sql(f"DROP TABLE {name}")
     ms.close()
     reopened = Metrics(Warehouse.connect(f"duckdb://{tmp_path / 'small.duckdb'}"))
     try:
         assert reopened.warehouse.reads_rollups
         assert len(rows_of(reopened.warehouse, ROLLUPS.customer_month)) == 9
+        assert len(rows_of(reopened.warehouse, ROLLUPS.segment_month)) == 7
         pd.testing.assert_frame_equal(reopened.sales.trend("month", Q1), expected, check_exact=True)
     finally:
         reopened.close()

@@ -226,8 +226,11 @@ def load_source(
         inserted, updated, unchanged = counts
         if inserted or updated:
             version += 1
+            # In the load's transaction: the rollups never lag the lines or the customers' segments.
             if schema.name == "invoice_lines" and warehouse.keeps_rollups:
-                rollups.rebuild(warehouse)  # in the load's transaction: the rollups never lag the lines
+                rollups.rebuild(warehouse)
+            elif schema.name == "customers" and warehouse.keeps_rollups:
+                rollups.rebuild_segments(warehouse)
         _quarantine(warehouse, load_id, schema.name, source, checked)
         rows_loaded = 0 if rejected_file else rows_read - int(checked.bad.sum())
         result = LoadResult(

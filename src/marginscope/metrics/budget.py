@@ -95,7 +95,7 @@ def _actuals(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | Non
     keys = ["period"] + ([DIMENSIONS[dimension]] if dimension else [])
 
     def build(f: Filters, s: Scope):
-        lines = sales_source(wh, f, s, keys=keys[1:], orders=False).rows
+        lines = sales_source(wh, f, s, keys=keys[1:], orders=False, by_customer=False).rows
         lines = lines.mutate(period=lines.invoice_date.truncate("M").cast("date"))
         return lines.group_by(keys).aggregate(revenue=lines.revenue.sum(),
                                               gross_profit=(lines.revenue - lines.cogs_signed).sum())

@@ -22,6 +22,7 @@ Definitions
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import ibis
@@ -206,12 +207,16 @@ class RollupNames:
     customer_day: str = "ms_customer_day"
     customer_month: str = "ms_customer_month"
     split_orders: str = "ms_split_orders"
+    segment_month: str = "ms_segment_month"
+    segment_product_month: str = "ms_segment_product_month"
 
 
 ROLLUPS = RollupNames()
 ROLLUP_MEASURES = ("gross_sales", "discount", "invoiced", "returns", "revenue", "cogs_signed")
 """The line measures the rollups sum (every measure of :func:`with_line_measures` but the order key)."""
 PRODUCT_COLUMNS = ("product_id", "product_name", "category")
+SEGMENT_COLUMNS = ("region", "industry", "tier", "customer_type")
+"""The customer attributes the segment rollups keep (a customer's segment)."""
 
 
 @dataclass(frozen=True)
@@ -225,11 +230,24 @@ class SalesSource:
     with their cells (orders = sum of ``orders`` + distinct ``order_key`` of
     ``split_orders``; see :mod:`marginscope.metrics.rollups`). A month cell's
     ``invoice_date`` is the month's first day.
+
+    Segment cells (``customers`` set) carry no customer or rep id, only the segment
+    columns (and the product's): ``customers`` then holds the customer cells of the same
+    selection, for what needs a customer's own sums (its active customers). Segment
+    cells without a product also carry ``active_customers``, which add up within a month
+    (see :mod:`marginscope.metrics.rollups`); every segment cell of a month is dated on
+    its first day.
     """
 
     rows: ir.Table
     cells: bool = False
     split_orders: ir.Table | None = None
+    customers: ir.Table | None = None
+
+    @property
+    def customer_rows(self) -> ir.Table:
+        """Rows with a ``customer_id``, for a customer's own sums."""
+        return self.rows if self.customers is None else self.customers
 
 
 def _first_full_month(start: dt.date) -> ir.Value:
@@ -244,14 +262,15 @@ def _last_full_month_end(end: dt.date) -> ir.Value:
     return ((ibis.literal(end) + ibis.interval(days=1)).truncate("M") - ibis.interval(days=1)).cast("date")
 
 
-def _dated_cells(wh: Warehouse, day_table: str, month_table: str, filters: Filters, daily: bool) -> ir.Table:
+def _dated_cells(wh: Warehouse, day_table: str, month_table: str, filters: Filters, daily: bool,
+                 edge: Callable[[ir.Table], ir.Table] | None = None) -> ir.Table:
     """Cells covering exactly the date range: month cells for the months wholly inside it, day
     cells for the part-months at its edges (only day cells when ``daily``).
 
     Each part is one plain date interval, so that DuckDB skips the blocks outside it: days
     from the start to the first whole month, the whole months, days after the last whole
     month to the end (not before the first whole month, so that a range inside one month
-    is read once).
+    is read once). ``edge`` turns day cells into cells of the month table's form.
     """
     day = wh.table(day_table)
     if daily:
@@ -274,8 +293,8 @@ def _dated_cells(wh: Warehouse, day_table: str, month_table: str, filters: Filte
             after.append(day.invoice_date >= _first_full_month(filters.start))
         edges.append(day.filter(after))
     cells = month.filter(whole_months)
-    for edge in edges:
-        cells = cells.union(edge)
+    for days in edges:
+        cells = cells.union(edge(days) if edge else days)
     return cells
 
 
@@ -288,8 +307,35 @@ def _with_attributes(wh: Warehouse, t: ir.Table, products: bool) -> ir.Table:
     return t
 
 
+def _segment_attributes(wh: Warehouse, t: ir.Table, product: bool) -> ir.Table:
+    if not product:
+        return t
+    p = wh.table("products")
+    return t.left_join(p.select("product_id", "category", product_name=p.name), "product_id").drop("product_id_right")
+
+
+def _segment_cells(wh: Warehouse, filters: Filters, product: bool) -> ir.Table:
+    """Segment cells covering exactly the date range: the segment tables' months wholly
+    inside it, and the day cells of its part-months summed per month and segment."""
+    from marginscope.metrics.rollups import segment_cells
+
+    def monthly_segments(days: ir.Table) -> ir.Table:
+        months = days.mutate(invoice_date=days.invoice_date.truncate("M").cast("date"))
+        return segment_cells(months, wh.table("customers"), product)
+
+    day_table, month_table = ((ROLLUPS.sales_day, ROLLUPS.segment_product_month) if product
+                              else (ROLLUPS.customer_day, ROLLUPS.segment_month))
+    return _dated_cells(wh, day_table, month_table, filters, False, edge=monthly_segments)
+
+
+def _reads_segments(filters: Filters, scope: Scope, keys, daily: bool) -> bool:
+    """Whether segment cells answer: no filter or key finer than a segment or a product, whole months."""
+    return (not daily and scope.customers is None and not (filters.customers or filters.reps)
+            and set(keys) <= {"period", *SEGMENT_COLUMNS, *PRODUCT_COLUMNS})
+
+
 def sales_source(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, *, keys=(), daily: bool = False,
-                 orders: bool = True) -> SalesSource:
+                 orders: bool = True, by_customer: bool = True) -> SalesSource:
     """The rows a sales query over ``filters`` and ``scope`` sums, grouped by ``keys``.
 
     Rollup cells when they can answer exactly: the warehouse keeps rollups, and either
@@ -299,21 +345,31 @@ def sales_source(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, *, 
     without a product. ``daily`` asks for day cells only (day and week periods). The
     invoice lines otherwise. The choice depends only on which filters are set, never on
     their values, as query templates require.
+
+    ``by_customer=False`` tells that the query sums no customer's or rep's rows on their
+    own (beyond :attr:`SalesSource.customer_rows`): the segment tables then serve it when
+    no customer, rep or scope narrows the selection and ``keys`` are segment or product
+    columns (or the ``period`` a query derives from months).
     """
     product = bool(filters.categories or filters.products) or any(k in PRODUCT_COLUMNS for k in keys)
     if not wh.reads_rollups or (orders and product and tuple(keys) != ("product_id",)):
         return SalesSource(sales_lines(wh, filters, scope))
-    day_table, month_table = ((ROLLUPS.sales_day, ROLLUPS.sales_month) if product
-                              else (ROLLUPS.customer_day, ROLLUPS.customer_month))
-    cells = _with_attributes(wh, _dated_cells(wh, day_table, month_table, filters, daily), product)
-    predicates = selection_predicates(cells, filters, scope)
-    cells = cells.filter(predicates) if predicates else cells
     split = None
     if orders:
         split = _with_attributes(wh, wh.table(ROLLUPS.split_orders), product)
         predicates = selection_predicates(split, filters, scope) + date_predicates(split.invoice_date, filters)
         split = split.filter(predicates) if predicates else split
-    return SalesSource(cells, cells=True, split_orders=split)
+    day_table, month_table = ((ROLLUPS.sales_day, ROLLUPS.sales_month) if product
+                              else (ROLLUPS.customer_day, ROLLUPS.customer_month))
+    cells = _with_attributes(wh, _dated_cells(wh, day_table, month_table, filters, daily), product)
+    predicates = selection_predicates(cells, filters, scope)
+    cells = cells.filter(predicates) if predicates else cells
+    if by_customer or not _reads_segments(filters, scope, keys, daily):
+        return SalesSource(cells, cells=True, split_orders=split)
+    segments = _segment_attributes(wh, _segment_cells(wh, filters, product), product)
+    predicates = selection_predicates(segments, filters, scope)
+    segments = segments.filter(predicates) if predicates else segments
+    return SalesSource(segments, cells=True, split_orders=split, customers=cells)
 
 
 def cost_lines(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:

@@ -153,7 +153,7 @@ def history_expr(wh: Warehouse, series: str, filters: Filters, scope: Scope = EV
     """Revenue and gross profit per month (and per value of the series' dimension)."""
     _check_series(series)
     keys = ["period"] + ([] if series == "company" else [series])
-    lines = sales_source(wh, filters, scope, keys=keys[1:], orders=False).rows
+    lines = sales_source(wh, filters, scope, keys=keys[1:], orders=False, by_customer=False).rows
     lines = lines.mutate(period=lines.invoice_date.truncate("M").cast("date"))
     return lines.group_by(keys).aggregate(revenue=lines.revenue.sum(),
                                           gross_profit=(lines.revenue - lines.cogs_signed).sum())

@@ -12,7 +12,15 @@ sums over the lines, to the last decimal):
 - ``ms_sales_month``: the same per month (``invoice_date`` holds the month's first day);
 - ``ms_customer_day`` and ``ms_customer_month``: the same without the product, for the
   many queries that need no product (ten times fewer rows on the demo company);
-- ``ms_split_orders``: the orders that cannot be counted by summing (below).
+- ``ms_split_orders``: the orders that cannot be counted by summing (below);
+- ``ms_segment_month`` and ``ms_segment_product_month``: the month tables summed per
+  customer *segment* (region, industry, tier, customer type) instead of per customer
+  and rep, for the pages' commonest question (a date range and a region or two, no
+  rep or customer): a few thousand rows where the customer tables hold a million.
+  ``ms_segment_month`` also counts the ``active_customers`` of each cell: its
+  customers whose revenue in the month is above 0. A customer is in one segment, so
+  these add up over the segments of one month (not over months: a customer active in
+  two months is one active customer of both).
 
 Orders are counted distinct (an order with lines of three products is one order),
 which no sum can do in general. An order whose invoice lines all fall in one
@@ -23,12 +31,15 @@ in ``ms_split_orders`` with its cells, and queries count those distinct. Simple 
 split orders are disjoint, so a query's orders = the sum of the cells' ``orders`` +
 the distinct split orders among its cells. On ERP data almost every order is simple.
 
-Customer and product attributes (region, tier, category, ...) are not stored: queries
-join them, so a change of a customer's region needs no rebuild.
+Product attributes (category, name) are not stored, and customer attributes only in
+the segment tables: queries join them, so a change of a product's category needs no
+rebuild, and a change of a customer's region rebuilds the segment tables only.
 
 The rollups are rebuilt, whole, inside the transaction of every load that changes the
-invoice lines (:func:`rebuild`), so they always hold exactly the lines' data; they
-are plain Ibis expressions and run on any SQL backend with transactions.
+invoice lines (:func:`rebuild`), and the segment tables inside that of every load that
+changes the customers (:func:`rebuild_segments`), so they always hold exactly the
+lines' data; they are plain Ibis expressions and run on any SQL backend with
+transactions.
 """
 
 from __future__ import annotations
@@ -36,7 +47,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from marginscope.metrics.filters import ROLLUP_MEASURES, ROLLUPS, with_line_measures
+from marginscope.metrics.filters import ROLLUP_MEASURES, ROLLUPS, SEGMENT_COLUMNS, with_line_measures
 
 CELL_MONEY = "decimal(18, 4)"
 """The lines' own measure type: a cell's sum fits it (a cast that overflowed would fail, never round),
@@ -49,7 +60,13 @@ SCHEMAS = {
 } | {
     ROLLUPS.split_orders: ibis.schema({"order_key": "string", "invoice_date": "date", "customer_id": "string",
                                        "product_id": "string", "rep_id": "string"}),
+} | {
+    name: ibis.schema({"invoice_date": "date", **({"product_id": "string"} if product else {}),
+                       **{c: "string" for c in SEGMENT_COLUMNS}, **{m: CELL_MONEY for m in ROLLUP_MEASURES},
+                       "orders": "int64", **({} if product else {"active_customers": "int64"})})
+    for name, product in zip((ROLLUPS.segment_month, ROLLUPS.segment_product_month), (False, True))
 }
+SEGMENT_TABLES = (ROLLUPS.segment_month, ROLLUPS.segment_product_month)
 CELL = ("invoice_date", "customer_id", "rep_id")
 """The cell an order must stay inside to be simple."""
 
@@ -67,7 +84,10 @@ def create(warehouse) -> list[str]:
         for name in missing:
             warehouse.con.create_table(name, schema=SCHEMAS[name])
         if warehouse.table("invoice_lines").count().execute():
-            rebuild(warehouse)
+            if set(missing) <= set(SEGMENT_TABLES):  # written before the segment tables: sum the months only
+                rebuild_segments(warehouse)
+            else:
+                rebuild(warehouse)
     return missing
 
 
@@ -119,18 +139,51 @@ def _monthly(day: ir.Table, keys: tuple[str, ...]) -> ir.Table:
     return month.group_by(list(keys)).aggregate(**_sums(month), orders=month.orders.sum().cast("int64"))
 
 
+def segment_cells(cells: ir.Table, customers: ir.Table, product: bool) -> ir.Table:
+    """Customer (or product) cells summed per (invoice_date, [product_id,] segment).
+
+    ``cells`` are cells of the customer (product) tables, ``customers`` the table of
+    customers; a customer missing from it is in the segment of missing attributes, as
+    the queries' left joins put it. Without ``product``, ``active_customers`` counts the
+    customers whose revenue on the ``invoice_date`` (summed over their reps' cells) is
+    above 0.
+    """
+    keys = ["invoice_date", *(["product_id"] if product else []), *SEGMENT_COLUMNS]
+    attributes = customers.select("customer_id", *SEGMENT_COLUMNS)
+    t = cells.left_join(attributes, "customer_id").drop("customer_id_right")
+    if product:
+        return t.group_by(keys).aggregate(**_sums(t), orders=t.orders.sum().cast("int64"))
+    # The cells of one customer and date differ by rep: a customer's revenue is theirs summed.
+    per_customer = t.group_by([*keys, "customer_id"]).aggregate(**_sums(t), orders=t.orders.sum())
+    return per_customer.group_by(keys).aggregate(
+        **_sums(per_customer), orders=per_customer.orders.sum().cast("int64"),
+        active_customers=(per_customer.revenue > 0).sum().cast("int64"))
+
+
+def _write(warehouse, name: str, expr: ir.Table) -> None:
+    # Rows in date order, so that a date range reads only the blocks it needs (DuckDB's zone maps).
+    warehouse.execute_sql(f"DELETE FROM {warehouse.quote(name)}")
+    warehouse.con.insert(name, expr.select(*SCHEMAS[name].names).order_by("invoice_date"))
+
+
+def rebuild_segments(warehouse) -> None:
+    """Replace the segment tables' rows, summed from the month tables and the current customers
+    (call it inside the transaction of a load that changed the customers)."""
+    customers = warehouse.table("customers")
+    _write(warehouse, ROLLUPS.segment_month,
+           segment_cells(warehouse.table(ROLLUPS.customer_month), customers, product=False))
+    _write(warehouse, ROLLUPS.segment_product_month,
+           segment_cells(warehouse.table(ROLLUPS.sales_month), customers, product=True))
+
+
 def rebuild(warehouse) -> None:
     """Replace every rollup's rows by the current lines' (call it inside the load's transaction).
 
-    The day tables are written first and the month tables summed from them, so the lines
-    are read once per day table only. Rows are written in date order, so that a date
-    range reads only the blocks it needs (DuckDB's zone maps).
+    The day tables are written first and the month and segment tables summed from them,
+    so the lines are read once per day table only.
     """
-    def write(name: str, expr: ir.Table) -> None:
-        warehouse.execute_sql(f"DELETE FROM {warehouse.quote(name)}")
-        warehouse.con.insert(name, expr.select(*SCHEMAS[name].names).order_by("invoice_date"))
-
     for name, expr in _from_lines(warehouse).items():
-        write(name, expr)
-    write(ROLLUPS.sales_month, _monthly(warehouse.table(ROLLUPS.sales_day), PRODUCT_CELL))
-    write(ROLLUPS.customer_month, _monthly(warehouse.table(ROLLUPS.customer_day), CELL))
+        _write(warehouse, name, expr)
+    _write(warehouse, ROLLUPS.sales_month, _monthly(warehouse.table(ROLLUPS.sales_day), PRODUCT_CELL))
+    _write(warehouse, ROLLUPS.customer_month, _monthly(warehouse.table(ROLLUPS.customer_day), CELL))
+    rebuild_segments(warehouse)

@@ -55,21 +55,38 @@ def _period(column: ir.Column, grain: str) -> ir.Value:
     return column.truncate(unit).cast("date")
 
 
-def _line_totals(source: SalesSource, keys: list, derive: Callable[[ir.Table], ir.Table] | None = None) -> ir.Table:
+def _line_totals(source: SalesSource, keys: list, derive: Callable[[ir.Table], ir.Table] | None = None,
+                 *, monthly: bool = False) -> ir.Table:
     """Sums, orders and active customers per ``keys`` group of the source's rows (``derive``
-    adds derived keys, such as the period, to the rows and to the split orders)."""
-    lines = derive(source.rows) if derive else source.rows
-    customer_revenue = lines.group_by(list(dict.fromkeys([*keys, "customer_id"]))).aggregate(rev=lines.revenue.sum())
-    active = customer_revenue.group_by(keys).aggregate(active_customers=(customer_revenue.rev > 0).sum()) \
-        if keys else customer_revenue.aggregate(active_customers=(customer_revenue.rev > 0).sum())
+    adds derived keys, such as the period, to the rows and to the split orders).
+
+    ``monthly`` tells that every group lies within one month, where the active customers
+    of segment cells add up (see :class:`marginscope.metrics.filters.SalesSource`)."""
+    def derived(t: ir.Table) -> ir.Table:
+        return derive(t) if derive else t
+
+    lines = derived(source.rows)
+    if monthly and "active_customers" in lines.columns:
+        active_customers = lines.active_customers.sum()
+        active = None
+    else:
+        people = derived(source.customer_rows)
+        customer_revenue = people.group_by(list(dict.fromkeys([*keys, "customer_id"]))).aggregate(
+            rev=people.revenue.sum())
+        active = customer_revenue.group_by(keys).aggregate(active_customers=(customer_revenue.rev > 0).sum()) \
+            if keys else customer_revenue.aggregate(active_customers=(customer_revenue.rev > 0).sum())
     metrics = dict(
         gross_sales=lines.gross_sales.sum(), discount=lines.discount.sum(), invoiced=lines.invoiced.sum(),
         returns=lines.returns.sum(), revenue=lines.revenue.sum(), cogs=lines.cogs_signed.sum(),
         orders=lines.orders.sum() if source.cells else lines.order_key.nunique(),
     )
+    if active is None:
+        metrics["active_customers"] = active_customers
     totals = lines.group_by(keys).aggregate(**metrics) if keys else lines.aggregate(**metrics)
     if source.cells:
-        totals = _with_split_orders(totals, derive(source.split_orders) if derive else source.split_orders, keys)
+        totals = _with_split_orders(totals, derived(source.split_orders), keys)
+    if active is None:
+        return totals
     if not keys:
         return totals.cross_join(active)
     return _join_null_safe(totals, active, keys)
@@ -143,7 +160,7 @@ def _finish(t: ir.Table, keys: list[str], rounded: bool = True) -> ir.Table:
 
 
 def summary_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
-    totals = _line_totals(sales_source(wh, filters, scope), [])
+    totals = _line_totals(sales_source(wh, filters, scope, by_customer=False), [])
     return _finish(totals.cross_join(_costs(wh, filters, scope, None, None)), [])
 
 
@@ -167,7 +184,7 @@ def by_expr(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVER
     ``rounded=False`` leaves money at 4 decimals (see :func:`_finish`); ``limit`` keeps the first rows only
     (by revenue, then ``dimension``)."""
     _check_dimension(dimension)
-    totals = _line_totals(sales_source(wh, filters, scope, keys=(dimension,)), [dimension])
+    totals = _line_totals(sales_source(wh, filters, scope, keys=(dimension,), by_customer=False), [dimension])
     joined = _finish(_with_costs(totals, _costs(wh, filters, scope, dimension, None), dimension), [dimension],
                      rounded)
     labels = labels_expr(wh, dimension) if labelled else None
@@ -188,7 +205,7 @@ def top_expr(wh: Warehouse, dimension: str, n: int | None, filters: Filters, sco
     lists with zero revenue, is not among them.
     """
     _check_dimension(dimension)
-    lines = sales_source(wh, filters, scope, keys=(dimension,), orders=False).rows
+    lines = sales_source(wh, filters, scope, keys=(dimension,), orders=False, by_customer=False).rows
     totals = lines.group_by(dimension).aggregate(revenue=lines.revenue.sum(), cogs=lines.cogs_signed.sum())
     top = totals.mutate(ranked=totals.revenue.round(2)).order_by(ibis.desc("ranked"), dimension)
     top = top if n is None else top.limit(n)
@@ -233,8 +250,9 @@ def _with_costs(totals: ir.Table, costs: ir.Table, key: str) -> ir.Table:
 
 
 def trend_expr(wh: Warehouse, grain: str, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
-    source = sales_source(wh, filters, scope, keys=("period",), daily=grain in ("day", "week"))
-    totals = _line_totals(source, ["period"], lambda t: t.mutate(period=_period(t.invoice_date, grain)))
+    source = sales_source(wh, filters, scope, keys=("period",), daily=grain in ("day", "week"), by_customer=False)
+    totals = _line_totals(source, ["period"], lambda t: t.mutate(period=_period(t.invoice_date, grain)),
+                          monthly=grain == "month")
     if filters.splits_customers:
         # Cost to serve is dated by its own GL date and belongs to customers; under a product
         # or rep filter there is no defensible monthly split, so it is left out of the trend.
