@@ -185,9 +185,16 @@ class ForecastMetrics:
         if series not in forecasting.SERIES:
             raise ValueError(f"unknown series {series!r}; use one of {', '.join(forecasting.SERIES)}")
         reads = forecasting.history_filters(filters, as_of)
-        totals = self._m._run(("forecast.history", series), reads, scope,
-                              lambda f, s: forecasting.history_expr(self._m.warehouse, series, f, s))
-        return forecasting.monthly_history(totals, series, forecasting.last_complete_month(as_of), limit)
+        last_month = forecasting.last_complete_month(as_of)
+
+        def complete_months() -> pd.DataFrame:
+            totals = self._m._run(("forecast.history", series), reads, scope,
+                                  lambda f, s: forecasting.history_expr(self._m.warehouse, series, f, s))
+            return forecasting.monthly_history(totals, series, last_month, limit)
+
+        # Each measure's backtest and forecast read it: fill in the months once.
+        return self._m._computed(("forecast.monthly_history", series, limit, last_month), reads, scope,
+                                 complete_months)
 
     def candidates(self, measure: str = "revenue", series: str = "company", filters: Filters = Filters(),
                    scope: Scope = EVERYTHING, as_of: dt.date | None = None,
