@@ -132,6 +132,12 @@ def test_segment_rollups_worked_by_hand(both):
     assert products[(dt.date(2026, 1, 1), "P1", *NORTH_RETAIL)] == (*money(100, 5, 95, 0, 95, 60), 1)  # I1's P1
     # 2025-02 P2 South; 2026-01 P1, P2 North and P1 South; 02 P1 North, P1 and P2 South; 03 P1, P2 North, P1 South
     assert len(products) == 10
+    costs = {(row["cost_date"], row["region"], row["industry"], row["tier"], row["customer_type"]): row["amount"]
+             for row in rows_of(wh, ROLLUPS.segment_costs_month)}
+    assert costs == {(dt.date(2026, 1, 1), *NORTH_RETAIL): D("30.0000"),  # K1 (C1)
+                     (dt.date(2026, 2, 1), *SOUTH_DISTRIBUTOR): D("100.0000"),  # K2 (C2)
+                     (dt.date(2026, 3, 1), *NORTH_RETAIL): D("10.0000"),  # K3 (C3)
+                     (dt.date(2025, 2, 1), *SOUTH_DISTRIBUTOR): D("5.0000")}  # K4 (C2)
 
 
 def test_segment_figures_worked_by_hand(both):
@@ -148,6 +154,11 @@ def test_segment_figures_worked_by_hand(both):
     # CN1 (February 20 and 25).
     part = Filters(start=dt.date(2026, 1, 5), end=dt.date(2026, 2, 20), regions={"North"})
     assert list(rolled.sales.trend("month", part).revenue) == [D("295.00"), D("18.00")]
+    assert summary.cost_to_serve == D("40.00")  # K1 30 (C1) and K3 10 (C3)
+    assert list(months.cost_to_serve) == [D("30.00"), D("0.00"), D("10.00")]
+    # January 5 to March 15: K1 on January 31 from the days of a part month, not K3 on March 31
+    assert rolled.sales.summary(replace(north, start=dt.date(2026, 1, 5), end=dt.date(2026, 3, 15))) \
+        .cost_to_serve.iloc[0] == D("30.00")
     top = rolled.sales.top("product_id", 1, north)
     # P2: 200 (I1) + 190 (I7) - 200 (CN2); P1 has 95 + 18 - 9.50 + 40 = 143.50
     assert list(top.product_id) == ["P2"] and top.revenue.iloc[0] == D("190.00")
@@ -176,19 +187,22 @@ def test_queries_read_the_rollups_they_can(both):
 
     # Sums from the segments, the active customers from the customer cells
     assert tables_read(sales.summary_expr(wh, Filters(start=dt.date(2026, 1, 5), end=dt.date(2026, 3, 31)))) == {
-        ROLLUPS.segment_month, ROLLUPS.customer_month, ROLLUPS.customer_day, ROLLUPS.split_orders}
+        ROLLUPS.segment_month, ROLLUPS.customer_month, ROLLUPS.customer_day, ROLLUPS.split_orders,
+        ROLLUPS.segment_costs_month}
     # (the day cells of part months: none in Q1, but the SQL serves any range)
     assert tables_read(sales.trend_expr(wh, "month", Q1)) == {
-        ROLLUPS.segment_month, ROLLUPS.customer_day, ROLLUPS.split_orders}
+        ROLLUPS.segment_month, ROLLUPS.customer_day, ROLLUPS.split_orders, ROLLUPS.segment_costs_month}
+    assert tables_read(sales.trend_expr(wh, "week", Q1)) == {ROLLUPS.customer_day, ROLLUPS.split_orders}
     assert tables_read(sales.top_expr(wh, "product_id", 10, Filters(regions={"North"}))) == {
         ROLLUPS.segment_product_month}
     # A rep is no segment, nor is a customer: their cells are read.
     assert tables_read(sales.summary_expr(wh, Filters(start=dt.date(2026, 1, 1), reps={"R1"}))) == {
         ROLLUPS.customer_month, ROLLUPS.customer_day, ROLLUPS.split_orders}
     assert tables_read(sales.top_expr(wh, "customer_id", 10, Q1)) == {ROLLUPS.customer_month, ROLLUPS.customer_day}
+    # A product's cost to serve is allocated by its share of each customer's revenue (the product cells'):
+    # no segment of costs.
     assert tables_read(sales.by_expr(wh, "product_id", Q1)) == {
         ROLLUPS.segment_product_month, ROLLUPS.sales_month, ROLLUPS.sales_day, ROLLUPS.split_orders}
-    assert tables_read(sales.trend_expr(wh, "week", Q1)) == {ROLLUPS.customer_day, ROLLUPS.split_orders}
     # Orders of two products together cannot be summed: a category filter reads the lines.
     assert "invoice_lines" in tables_read(sales.summary_expr(wh, Filters(categories={"Hardware"})))
 
@@ -267,7 +281,7 @@ def test_a_load_rebuilds_the_rollups_and_the_figures_follow(tmp_path, write):
         ms.close()
 
 
-def test_a_load_of_customers_rebuilds_the_segments(tmp_path, write):
+def test_a_load_of_customers_or_costs_rebuilds_the_segments(tmp_path, write):
     ms = open_with(tmp_path, TABLES)
     try:
         assert ms.sales.summary(replace(Q1, regions=frozenset({"West"}))).revenue.iloc[0] == 0
@@ -277,8 +291,13 @@ def test_a_load_of_customers_rebuilds_the_segments(tmp_path, write):
         west = ms.sales.summary(replace(Q1, regions=frozenset({"West"}))).iloc[0]
         assert west.revenue == D("190.00") and west.active_customers == 1
         assert ms.sales.summary(replace(Q1, regions=frozenset({"South"}))).revenue.iloc[0] == 0
+        assert west.cost_to_serve == D("100.00")  # K2
         regions = {row["region"] for row in rows_of(ms.warehouse, ROLLUPS.segment_month)}
         assert regions == {"North", "West"}
+        # A new cost for C2 in March: the segment of costs follows.
+        more = write("costs.csv", "cost_id,customer_id,cost_date,category,amount\nK5,C2,2026-03-02,freight,7.25\n")
+        assert load_file(ms.warehouse, "costs_to_serve", more).ok
+        assert ms.sales.summary(replace(Q1, regions=frozenset({"West"}))).cost_to_serve.iloc[0] == D("107.25")
     finally:
         ms.close()
 

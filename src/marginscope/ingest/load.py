@@ -226,10 +226,10 @@ def load_source(
         inserted, updated, unchanged = counts
         if inserted or updated:
             version += 1
-            # In the load's transaction: the rollups never lag the lines or the customers' segments.
+            # In the load's transaction: the rollups never lag the lines, customers or costs they sum.
             if schema.name == "invoice_lines" and warehouse.keeps_rollups:
                 rollups.rebuild(warehouse)
-            elif schema.name == "customers" and warehouse.keeps_rollups:
+            elif schema.name in ("customers", "costs_to_serve") and warehouse.keeps_rollups:
                 rollups.rebuild_segments(warehouse)
         _quarantine(warehouse, load_id, schema.name, source, checked)
         rows_loaded = 0 if rejected_file else rows_read - int(checked.bad.sum())

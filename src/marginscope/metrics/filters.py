@@ -209,6 +209,7 @@ class RollupNames:
     split_orders: str = "ms_split_orders"
     segment_month: str = "ms_segment_month"
     segment_product_month: str = "ms_segment_product_month"
+    segment_costs_month: str = "ms_segment_costs_month"
 
 
 ROLLUPS = RollupNames()
@@ -263,34 +264,35 @@ def _last_full_month_end(end: dt.date) -> ir.Value:
 
 
 def _dated_cells(wh: Warehouse, day_table: str, month_table: str, filters: Filters, daily: bool,
-                 edge: Callable[[ir.Table], ir.Table] | None = None) -> ir.Table:
+                 edge: Callable[[ir.Table], ir.Table] | None = None, date: str = "invoice_date") -> ir.Table:
     """Cells covering exactly the date range: month cells for the months wholly inside it, day
     cells for the part-months at its edges (only day cells when ``daily``).
 
     Each part is one plain date interval, so that DuckDB skips the blocks outside it: days
     from the start to the first whole month, the whole months, days after the last whole
     month to the end (not before the first whole month, so that a range inside one month
-    is read once). ``edge`` turns day cells into cells of the month table's form.
+    is read once). ``edge`` turns day cells into cells of the month table's form; both tables
+    are dated by their column ``date``.
     """
     day = wh.table(day_table)
     if daily:
-        predicates = date_predicates(day.invoice_date, filters)
+        predicates = date_predicates(day[date], filters)
         return day.filter(predicates) if predicates else day
     month = wh.table(month_table)
     if filters.start is None and filters.end is None:
         return month
-    in_range = date_predicates(day.invoice_date, filters)
+    in_range = date_predicates(day[date], filters)
     whole_months, edges = [], []
     if filters.start is not None:
         first = _first_full_month(filters.start)
-        whole_months.append(month.invoice_date >= first)
-        edges.append(day.filter([*in_range, day.invoice_date < first]))
+        whole_months.append(month[date] >= first)
+        edges.append(day.filter([*in_range, day[date] < first]))
     if filters.end is not None:
         last = _last_full_month_end(filters.end)
-        whole_months.append(month.invoice_date <= last)
-        after = [*in_range, day.invoice_date > last]
+        whole_months.append(month[date] <= last)
+        after = [*in_range, day[date] > last]
         if filters.start is not None:
-            after.append(day.invoice_date >= _first_full_month(filters.start))
+            after.append(day[date] >= _first_full_month(filters.start))
         edges.append(day.filter(after))
     cells = month.filter(whole_months)
     for days in edges:
@@ -370,6 +372,28 @@ def sales_source(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, *, 
     predicates = selection_predicates(segments, filters, scope)
     segments = segments.filter(predicates) if predicates else segments
     return SalesSource(segments, cells=True, split_orders=split, customers=cells)
+
+
+def segment_costs(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table | None:
+    """Cost to serve summed per month (``cost_date``, its first day) and segment over the date range,
+    from the segment table of :mod:`marginscope.metrics.rollups`; ``amount`` is the sum.
+
+    None unless the warehouse reads rollups and the selection splits no customer (no
+    product, category or rep filter) and names none (no customer filter, no scope): what
+    then needs each customer's cost reads :func:`customer_costs`.
+    """
+    if not wh.reads_rollups or scope.customers is not None or filters.customers or filters.splits_customers:
+        return None
+    from marginscope.metrics.rollups import segment_costs as summed_per_segment
+
+    def monthly_segments(days: ir.Table) -> ir.Table:
+        return summed_per_segment(days.mutate(cost_date=days.cost_date.truncate("M").cast("date")),
+                                  wh.table("customers"))
+
+    rows = _dated_cells(wh, "costs_to_serve", ROLLUPS.segment_costs_month, filters, False, edge=monthly_segments,
+                        date="cost_date")
+    predicates = _customer_predicates(rows, filters, scope)
+    return rows.filter(predicates) if predicates else rows
 
 
 def cost_lines(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:

@@ -21,6 +21,7 @@ sums over the lines, to the last decimal):
   customers whose revenue in the month is above 0. A customer is in one segment, so
   these add up over the segments of one month (not over months: a customer active in
   two months is one active customer of both).
+- ``ms_segment_costs_month``: cost to serve summed per month (``cost_date``) and segment.
 
 Orders are counted distinct (an order with lines of three products is one order),
 which no sum can do in general. An order whose invoice lines all fall in one
@@ -37,8 +38,8 @@ rebuild, and a change of a customer's region rebuilds the segment tables only.
 
 The rollups are rebuilt, whole, inside the transaction of every load that changes the
 invoice lines (:func:`rebuild`), and the segment tables inside that of every load that
-changes the customers (:func:`rebuild_segments`), so they always hold exactly the
-lines' data; they are plain Ibis expressions and run on any SQL backend with
+changes the customers or the costs to serve (:func:`rebuild_segments`), so they always
+hold exactly the data they sum; they are plain Ibis expressions and run on any SQL backend with
 transactions.
 """
 
@@ -65,8 +66,11 @@ SCHEMAS = {
                        **{c: "string" for c in SEGMENT_COLUMNS}, **{m: CELL_MONEY for m in ROLLUP_MEASURES},
                        "orders": "int64", **({} if product else {"active_customers": "int64"})})
     for name, product in zip((ROLLUPS.segment_month, ROLLUPS.segment_product_month), (False, True))
+} | {
+    ROLLUPS.segment_costs_month: ibis.schema({"cost_date": "date", **{c: "string" for c in SEGMENT_COLUMNS},
+                                              "amount": CELL_MONEY}),
 }
-SEGMENT_TABLES = (ROLLUPS.segment_month, ROLLUPS.segment_product_month)
+SEGMENT_TABLES = (ROLLUPS.segment_month, ROLLUPS.segment_product_month, ROLLUPS.segment_costs_month)
 CELL = ("invoice_date", "customer_id", "rep_id")
 """The cell an order must stay inside to be simple."""
 
@@ -160,20 +164,33 @@ def segment_cells(cells: ir.Table, customers: ir.Table, product: bool) -> ir.Tab
         active_customers=(per_customer.revenue > 0).sum().cast("int64"))
 
 
+def segment_costs(costs: ir.Table, customers: ir.Table) -> ir.Table:
+    """Cost-to-serve rows summed per (cost_date, segment), a missing customer in the segment of
+    missing attributes."""
+    attributes = customers.select("customer_id", *SEGMENT_COLUMNS)
+    t = costs.left_join(attributes, "customer_id").drop("customer_id_right")
+    return t.group_by(["cost_date", *SEGMENT_COLUMNS]).aggregate(amount=t.amount.sum().cast(CELL_MONEY))
+
+
 def _write(warehouse, name: str, expr: ir.Table) -> None:
     # Rows in date order, so that a date range reads only the blocks it needs (DuckDB's zone maps).
+    columns = SCHEMAS[name].names
     warehouse.execute_sql(f"DELETE FROM {warehouse.quote(name)}")
-    warehouse.con.insert(name, expr.select(*SCHEMAS[name].names).order_by("invoice_date"))
+    warehouse.con.insert(name, expr.select(*columns).order_by(columns[0]))
 
 
 def rebuild_segments(warehouse) -> None:
-    """Replace the segment tables' rows, summed from the month tables and the current customers
-    (call it inside the transaction of a load that changed the customers)."""
+    """Replace the segment tables' rows, summed from the month tables, the costs to serve and the
+    current customers (call it inside the transaction of a load that changed the customers or
+    the costs to serve)."""
     customers = warehouse.table("customers")
     _write(warehouse, ROLLUPS.segment_month,
            segment_cells(warehouse.table(ROLLUPS.customer_month), customers, product=False))
     _write(warehouse, ROLLUPS.segment_product_month,
            segment_cells(warehouse.table(ROLLUPS.sales_month), customers, product=True))
+    costs = warehouse.table("costs_to_serve")
+    _write(warehouse, ROLLUPS.segment_costs_month,
+           segment_costs(costs.mutate(cost_date=costs.cost_date.truncate("M").cast("date")), customers))
 
 
 def rebuild(warehouse) -> None:

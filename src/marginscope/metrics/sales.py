@@ -32,8 +32,9 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from marginscope.metrics import templates
-from marginscope.metrics.filters import (EVERYTHING, Filters, SalesSource, Scope, allocate_costs, cost_lines,
-                                         customer_attributes, customer_costs, ratio, sales_source)
+from marginscope.metrics.filters import (EVERYTHING, SEGMENT_COLUMNS, Filters, SalesSource, Scope, allocate_costs,
+                                         cost_lines, customer_attributes, customer_costs, ratio, sales_source,
+                                         segment_costs)
 from marginscope.warehouse import Warehouse
 
 MONEY = ("gross_sales", "discount", "returns", "revenue", "cogs", "gross_profit", "cost_to_serve",
@@ -110,10 +111,15 @@ def _with_split_orders(totals: ir.Table, split: ir.Table, keys: list[str]) -> ir
 
 def _costs(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None, grain: str | None) -> ir.Table:
     """Cost to serve at the grain of the result: one row per group key."""
+    segments = segment_costs(wh, filters, scope)
     if grain is not None:
-        costs = cost_lines(wh, filters, scope)
+        costs = segments if segments is not None and grain not in ("day", "week") else cost_lines(wh, filters, scope)
         return costs.group_by(period=_period(costs.cost_date, grain)).aggregate(
             cost_to_serve=costs.amount.sum().cast("decimal(18, 4)"))
+    if segments is not None and dimension is None:
+        return segments.aggregate(cost_to_serve=segments.amount.sum())
+    if segments is not None and dimension in SEGMENT_COLUMNS:
+        return segments.group_by(dimension).aggregate(cost_to_serve=segments.amount.sum())
     per_customer = customer_costs(wh, filters, scope)
     if dimension is None:
         return per_customer.aggregate(cost_to_serve=per_customer.cost_to_serve.sum())
