@@ -53,6 +53,8 @@ class Settings(BaseSettings):
                                             "large warehouses); off reads the lines always.")
     warm_up: bool = Field(True, description="Render the common views when the server starts, so that the first "
                                             "visitors do not wait for queries to compile.")
+    forecast_process: bool = Field(True, description="Fit forecasts in a worker process, in parallel with the "
+                                                     "page's queries; off fits them in the server's process.")
 
     base_url: str | None = Field(None, description="Address users open marginscope at, for the links in alerts "
                                                    "(default http://HOST:PORT).")

@@ -12,6 +12,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from threading import Lock, RLock
 
@@ -21,6 +22,7 @@ from marginscope.config import get_settings
 from marginscope.metrics import (budget, campaigns, catalog, churn, clv, customers, insights, nps, pipeline,
                                  portrait, products, profitability, quality, receivables, rfm, sales, team,
                                  templates)
+from marginscope.metrics import fitting
 from marginscope.metrics import forecast as forecasting
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, text_value
 from marginscope.warehouse import Warehouse
@@ -34,6 +36,10 @@ class _Cache:
     def __init__(self, size: int = CACHE_SIZE):
         self.size, self.entries, self.lock = size, OrderedDict(), Lock()
         self.hits = self.misses = 0
+
+    def holds(self, key) -> bool:
+        with self.lock:
+            return key in self.entries
 
     def get(self, key, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         with self.lock:
@@ -168,8 +174,12 @@ class ForecastMetrics:
     another page's queries.
     """
 
+    PENDING_LIMIT = 64
+
     def __init__(self, metrics: "Metrics"):
         self._m = metrics
+        self._pending: dict[tuple, Future] = {}
+        self._lock = Lock()
 
     @staticmethod
     def horizon_to(last_month: dt.date, as_of: dt.date) -> int:
@@ -202,9 +212,16 @@ class ForecastMetrics:
         """Every candidate model's backtest error per series, the chosen one marked."""
         as_of = as_of or forecasting.as_of_for(filters)
         reads = forecasting.history_filters(filters, as_of)
-        return self._m._computed(("forecast.candidates", measure, series, limit), reads, scope,
-                                 lambda: forecasting.evaluate(self.history(series, filters, scope, as_of, limit),
-                                                              measure))
+        key = ("forecast.candidates", measure, series, limit)
+
+        def evaluate() -> pd.DataFrame:
+            history = self.history(series, filters, scope, as_of, limit)
+            started = self._started(key, reads, scope)
+            if started is not None:
+                return fitting.result(started, fitting.fit, history, measure, forecasting.DEFAULT_HORIZON)[0]
+            return fitting.run(self._m.fits_apart, forecasting.evaluate, history, measure)
+
+        return self._m._computed(key, reads, scope, evaluate)
 
     def backtest(self, measure: str = "revenue", series: str = "company", filters: Filters = Filters(),
                  scope: Scope = EVERYTHING, as_of: dt.date | None = None,
@@ -219,10 +236,45 @@ class ForecastMetrics:
         """History and forecast per series: (series, period, kind, value, lo80, hi80, lo95, hi95, model)."""
         as_of = as_of or forecasting.as_of_for(filters)
         reads = forecasting.history_filters(filters, as_of)
-        return self._m._computed(("forecast.monthly", measure, series, horizon, limit), reads, scope,
-                                 lambda: forecasting.predict(self.history(series, filters, scope, as_of, limit),
-                                                             self.backtest(measure, series, filters, scope, as_of,
-                                                                           limit), measure, horizon))
+        key = ("forecast.monthly", measure, series, horizon, limit)
+
+        def predict() -> pd.DataFrame:
+            history = self.history(series, filters, scope, as_of, limit)
+            started = self._started(key, reads, scope)
+            if started is not None:
+                return fitting.result(started, fitting.fit, history, measure, horizon)[1]
+            backtest = self.backtest(measure, series, filters, scope, as_of, limit)
+            return fitting.run(self._m.fits_apart, forecasting.predict, history, backtest, measure, horizon)
+
+        return self._m._computed(key, reads, scope, predict)
+
+    def start(self, measure: str = "revenue", series: str = "company", horizon: int = forecasting.DEFAULT_HORIZON,
+              filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
+              limit: int = forecasting.DEFAULT_LIMIT) -> None:
+        """Start choosing and fitting the forecast :meth:`monthly` (and :meth:`candidates`) will give, in
+        the fitting process (:mod:`marginscope.metrics.fitting`), and return at once: a page starts its
+        forecasts first and runs its queries while they are fitted."""
+        as_of = as_of or forecasting.as_of_for(filters)
+        reads = forecasting.history_filters(filters, as_of)
+        keys = [("forecast.candidates", measure, series, limit), ("forecast.monthly", measure, series, horizon, limit)]
+        version = self._m._version()
+        wanted = [(key, reads, scope, version) for key in keys]
+        with self._lock:
+            wanted = [entry for entry in wanted if entry not in self._pending and not self._m.cache.holds(entry)]
+        if not wanted:
+            return
+        history = self.history(series, filters, scope, as_of, limit)
+        started = fitting.submit(self._m.fits_apart, fitting.fit, history, measure, horizon)
+        with self._lock:
+            if len(self._pending) > self.PENDING_LIMIT:  # started and never asked for: a page that failed
+                self._pending.clear()
+            self._pending.update(dict.fromkeys(wanted, started))
+
+    def _started(self, key: tuple, reads: Filters, scope: Scope) -> Future | None:
+        """The fit :meth:`start` began for ``key``, if any (taken: it is asked for once, then cached)."""
+        entry = (key, reads, scope, self._m._version())
+        with self._lock:
+            return self._pending.pop(entry, None)
 
 
 class CustomerMetrics:
@@ -679,6 +731,9 @@ class Metrics:
         self.warehouse = warehouse
         self.fiscal_year_start_month = fiscal_year_start_month or get_settings().fiscal_year_start_month
         self.cache = _Cache()
+        self.fits_apart = False
+        """Fit forecasts in the worker process of :mod:`marginscope.metrics.fitting` (the web app turns it
+        on). Off in scripts and notebooks: a worker process starts by importing the script that started it."""
         self.lock = RLock()
         self._pinned = threading.local()  # the data version a thread's page is drawn from
         self.catalog = CatalogMetrics(self)
@@ -702,19 +757,18 @@ class Metrics:
     def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
         """``compute()`` once per (query, filters, scope, data version)."""
         with self.lock:
-            version = getattr(self._pinned, "version", None)
-            if version is None:
-                version = self.warehouse.data_version
-            return self.cache.get((query, filters, scope, version), compute)
+            return self.cache.get((query, filters, scope, self._version()), compute)
 
     def _computed(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
         """Like :meth:`_cached`, but ``compute()`` runs without the connection's lock: for work done in
         Python (fitting models) that reads the warehouse only through cached methods, which lock."""
+        return self.cache.get((query, filters, scope, self._version()), compute)
+
+    def _version(self) -> int:
+        """The data version this thread's figures are cached under (see :meth:`pinned`)."""
         with self.lock:
             version = getattr(self._pinned, "version", None)
-            if version is None:
-                version = self.warehouse.data_version
-        return self.cache.get((query, filters, scope, version), compute)
+            return self.warehouse.data_version if version is None else version
 
     @property
     def data_version(self) -> int:

@@ -94,6 +94,7 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
     """
     auth = auth or Auth(":memory:")
     alerts = AlertEvaluator(metrics, auth)
+    metrics.fits_apart = get_settings().forecast_process
     pages = all_pages()
     app = Dash(__name__, backend="fastapi", title="marginscope", assets_folder=str(ASSETS),
                suppress_callback_exceptions=True, update_title=None)

@@ -9,6 +9,8 @@ of the date range (see :mod:`marginscope.metrics.forecast`).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -198,6 +200,14 @@ def render(ctx: PageContext) -> list:
         Column("relative_mae", "Error vs seasonal naive", "ratio"), Column("note", "Note")],
         title="Every model the backtest compared", page_size=8))
     return body
+
+
+def start_outlook(ctx: PageContext) -> None:
+    """Start fitting the forecasts :func:`outlook` shows, so that they are fitted while the page runs its queries."""
+    as_of = forecast.as_of_for(ctx.filters)
+    horizon = ctx.metrics.forecast.horizon_to(dt.date(as_of.year, 12, 1), as_of)
+    for measure in MEASURE_NAMES:
+        ctx.metrics.forecast.start(measure, "company", horizon, ctx.filters, ctx.scope, as_of)
 
 
 def outlook(ctx: PageContext) -> html.Div:

@@ -118,10 +118,14 @@ def by_region(ctx: PageContext) -> html.Div:
 
 def render(ctx: PageContext) -> list:
     m, f, s = ctx.metrics, ctx.filters, ctx.scope
+    forecast_page.start_outlook(ctx)
+    # The sections without forecasts are made first, while the forecasts are fitted.
+    cards = kpis(ctx)
     top_customers = m.sales.top("customer_id", 10, f, s)
     top_products = m.sales.top("product_id", 10, f, s)
+    regions = by_region(ctx)
     return [
-        kpis(ctx),
+        cards,
         forecast_page.outlook(ctx),
         html.Div([trend_by_year(ctx, "revenue", "Revenue by month: this year and the two before"),
                   trend_by_year(ctx, "gross_profit", "Gross profit by month")], className="ms-row"),
@@ -135,7 +139,7 @@ def render(ctx: PageContext) -> list:
                 Column("revenue", "Revenue", "money"), Column("gross_profit", "Gross profit", "money", signed=True),
                 Column("gross_margin", "GM %", "percent", signed=True)], title="Top products", entity="product"),
         ], className="ms-row"),
-        by_region(ctx),
+        regions,
     ]
 
 
