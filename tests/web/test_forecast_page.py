@@ -56,10 +56,10 @@ def test_the_company_forecast_shows_its_backtest_beside_it(app, metrics):
     assert find(page, "forecast-relative").children == f"{backtest.relative_mae:.2f}×"
     assert find(page, "forecast-origins").children == "30 Jun 2025 to 30 Nov 2025"
     chart = find(page, {"type": "chart", "name": "forecast-Total", "clicks": ""}).figure
-    forecast_trace = next(trace for trace in chart.data if trace.name == "Forecast")
+    forecast_trace = next(trace for trace in chart["data"] if trace.get("name") == "Forecast")
     monthly = metrics.forecast.monthly("revenue", as_of=dt.date(2025, 12, 31))
     ahead = monthly[monthly.kind == "forecast"]
-    assert list(forecast_trace.y[1:]) == pytest.approx(list(ahead.value))  # after the last actual month
+    assert list(forecast_trace["y"][1:]) == pytest.approx(list(ahead.value))  # after the last actual month
     assert "could not be drawn" not in text(page)
 
 
