@@ -4,6 +4,10 @@ dies on the way costs a fit here, never a forecast."""
 import datetime as dt
 import os
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -79,3 +83,24 @@ def test_a_fit_whose_worker_died_is_made_here(apart_and_here):
     pd.testing.assert_frame_equal(apart.forecast.monthly("gross_profit", "company", 12, NORTH, as_of=AS_OF),
                                   here.forecast.monthly("gross_profit", "company", 12, NORTH, as_of=AS_OF),
                                   check_exact=True)
+
+
+def test_the_worker_leaves_when_its_process_ends_without_shutting_it_down(tmp_path):
+    """A test runner's worker, or a killed server, ends without shutting its pool down."""
+    script = ("import os\nfrom marginscope.metrics import fitting\n"
+              "print(fitting.submit(True, os.getpid).result(), flush=True)\nos._exit(0)\n")
+    started = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    worker = int(started.stdout.strip())
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and running(worker):
+        time.sleep(0.2)
+    assert not running(worker)
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (an exited one not yet reaped by init is a zombie: not live)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"

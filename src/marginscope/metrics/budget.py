@@ -198,6 +198,7 @@ def full_year_outlook(wh: Warehouse, year: int, filters: Filters = Filters(), sc
     as_of = as_of or dt.date.today()
     year_filters = replace(filters, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
     months = by_month(wh, year_filters, scope, as_of)
+    budget = _budget_cells(wh, filters, None, dt.date(year, 1, 1), dt.date(year, 12, 31))
     rows = []
     for measure in MEASURES:
         part = months[months.measure == measure]
@@ -214,7 +215,6 @@ def full_year_outlook(wh: Warehouse, year: int, filters: Filters = Filters(), sc
                 in_progress = remaining[0]
                 elapsed = (as_of - in_progress).days + 1
                 rest -= values[in_progress] * elapsed / month_end(in_progress).day
-        budget = _budget_cells(wh, filters, None, dt.date(year, 1, 1), dt.date(year, 12, 31))
         full_budget = budget.loc[budget.measure == measure, "budget"].sum(min_count=1) \
             if budget_comparable(filters, scope) else float("nan")  # no budget cells: missing, not 0
         outlook = None if rest is None else actual + rest

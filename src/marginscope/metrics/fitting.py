@@ -20,6 +20,9 @@ worker is started for the next one.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -31,6 +34,7 @@ import pandas as pd
 from marginscope.metrics import forecast as forecasting
 
 T = TypeVar("T")
+PARENT_CHECK_SECONDS = 1.0
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = Lock()
 
@@ -57,8 +61,24 @@ def _worker() -> ProcessPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_leave_with, initargs=(os.getpid(),))
         return _pool
+
+
+def _leave_with(parent: int) -> None:
+    """Make the worker leave when the process that started it is gone.
+
+    A process that ends without shutting its pool down (killed, or ended by ``os._exit``
+    as test runners' workers are) would otherwise leave the worker waiting for work for
+    ever: it holds both ends of its own queue, so it never reads an end of file.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="marginscope-parent-watch", daemon=True).start()
 
 
 def _forget(pool: ProcessPoolExecutor) -> None:
