@@ -161,6 +161,9 @@ CALLS: dict[str, Calls] = {
     "forecast.backtest": _one(lambda m, s: m.forecast.backtest("gross_profit", "company", s.filters, s.scope)),
     "forecast.monthly": _one(lambda m, s: m.forecast.monthly("revenue", "region", 6, s.filters, s.scope)),
     "forecast.horizon_to": _one(lambda m, s: m.forecast.horizon_to(dt.date(2026, 12, 1), s.as_of)),
+    # started, then collected: what a page that starts its forecasts shows
+    "forecast.start": _one(lambda m, s: (m.forecast.start("gross_profit", "region", 6, s.filters, s.scope),
+                                         m.forecast.monthly("gross_profit", "region", 6, s.filters, s.scope))[1]),
     # churn risk and lifetime value: inputs (panel, summary) and what the models make of them
     "churn.panel": _one(lambda m, s: m.churn.panel(s.filters, s.scope)),
     "churn.holdout": _one(lambda m, s: m.churn.holdout(s.filters, s.scope)),

@@ -66,6 +66,8 @@ def test_a_scheduled_refresh_loads_new_files_and_fires_the_alerts(browser, demo_
                                       storage_state=sign_in(browser, base, *ADMIN))
         page = Page(context.new_page(), base)
         page.open("/alerts?region=North")
+        # The grid draws its rows after the page's view is in place.
+        page.tab.wait_for_selector("#panel-alert-history .ag-row", timeout=30_000)
         assert "LATE-1" in page.text("#panel-alert-history")
         page.tab.fill("#alert-name", "North margins")
         page.tab.fill("#alert-threshold", "2.5")
