@@ -302,16 +302,10 @@ def _dated_cells(wh: Warehouse, day_table: str, month_table: str, filters: Filte
 
 def _with_attributes(wh: Warehouse, t: ir.Table, products: bool) -> ir.Table:
     t = t.left_join(customer_attributes(wh), "customer_id").drop("customer_id_right")
-    if products:
-        p = wh.table("products")
-        t = t.left_join(p.select("product_id", "category", product_name=p.name), "product_id") \
-            .drop("product_id_right")
-    return t
+    return _with_product_attributes(wh, t) if products else t
 
 
-def _segment_attributes(wh: Warehouse, t: ir.Table, product: bool) -> ir.Table:
-    if not product:
-        return t
+def _with_product_attributes(wh: Warehouse, t: ir.Table) -> ir.Table:
     p = wh.table("products")
     return t.left_join(p.select("product_id", "category", product_name=p.name), "product_id").drop("product_id_right")
 
@@ -331,7 +325,8 @@ def _segment_cells(wh: Warehouse, filters: Filters, product: bool) -> ir.Table:
 
 
 def _reads_segments(filters: Filters, scope: Scope, keys, daily: bool) -> bool:
-    """Whether segment cells answer: no filter or key finer than a segment or a product, whole months."""
+    """Whether segment cells answer: no filter or key finer than a segment or a product, no period
+    shorter than a month."""
     return (not daily and scope.customers is None and not (filters.customers or filters.reps)
             and set(keys) <= {"period", *SEGMENT_COLUMNS, *PRODUCT_COLUMNS})
 
@@ -368,7 +363,8 @@ def sales_source(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, *, 
     cells = cells.filter(predicates) if predicates else cells
     if by_customer or not _reads_segments(filters, scope, keys, daily):
         return SalesSource(cells, cells=True, split_orders=split)
-    segments = _segment_attributes(wh, _segment_cells(wh, filters, product), product)
+    segments = _segment_cells(wh, filters, product)
+    segments = _with_product_attributes(wh, segments) if product else segments
     predicates = selection_predicates(segments, filters, scope)
     segments = segments.filter(predicates) if predicates else segments
     return SalesSource(segments, cells=True, split_orders=split, customers=cells)
