@@ -82,11 +82,12 @@ def _leave_with(parent: int) -> None:
 
 
 def _forget(pool: ProcessPoolExecutor) -> None:
+    """Stop using a broken ``pool`` (the next fit starts a new one); its fits have failed already."""
     global _pool
     with _pool_lock:
         if _pool is pool:
             _pool = None
-    pool.shutdown(wait=False, cancel_futures=True)
+    pool.shutdown(wait=False)
 
 
 def submit(apart: bool, function: Callable[..., T], *args) -> Future:
@@ -95,9 +96,12 @@ def submit(apart: bool, function: Callable[..., T], *args) -> Future:
     if apart:
         pool = _worker()
         try:
-            return pool.submit(function, *args)
+            future = pool.submit(function, *args)
         except (BrokenProcessPool, RuntimeError):  # the worker died, or is shutting down with the process
             _forget(pool)
+        else:
+            future.pool = pool  # the pool to forget if this fit finds it broken, not one started since
+            return future
     done: Future = Future()
     done.set_result(function(*args))
     return done
@@ -108,8 +112,7 @@ def result(future: Future, function: Callable[..., T], *args) -> T:
     try:
         return future.result()
     except BrokenProcessPool:
-        if _pool is not None:
-            _forget(_pool)
+        _forget(future.pool)
         return function(*args)
 
 

@@ -143,6 +143,11 @@ def _monthly(day: ir.Table, keys: tuple[str, ...]) -> ir.Table:
     return month.group_by(list(keys)).aggregate(**_sums(month), orders=month.orders.sum().cast("int64"))
 
 
+def _with_segment(t: ir.Table, customers: ir.Table) -> ir.Table:
+    attributes = customers.select("customer_id", *SEGMENT_COLUMNS)
+    return t.left_join(attributes, "customer_id").drop("customer_id_right")
+
+
 def segment_cells(cells: ir.Table, customers: ir.Table, product: bool) -> ir.Table:
     """Customer (or product) cells summed per (invoice_date, [product_id,] segment).
 
@@ -153,8 +158,7 @@ def segment_cells(cells: ir.Table, customers: ir.Table, product: bool) -> ir.Tab
     above 0.
     """
     keys = ["invoice_date", *(["product_id"] if product else []), *SEGMENT_COLUMNS]
-    attributes = customers.select("customer_id", *SEGMENT_COLUMNS)
-    t = cells.left_join(attributes, "customer_id").drop("customer_id_right")
+    t = _with_segment(cells, customers)
     if product:
         return t.group_by(keys).aggregate(**_sums(t), orders=t.orders.sum().cast("int64"))
     # The cells of one customer and date differ by rep: a customer's revenue is theirs summed.
@@ -167,8 +171,7 @@ def segment_cells(cells: ir.Table, customers: ir.Table, product: bool) -> ir.Tab
 def segment_costs(costs: ir.Table, customers: ir.Table) -> ir.Table:
     """Cost-to-serve rows summed per (cost_date, segment), a missing customer in the segment of
     missing attributes."""
-    attributes = customers.select("customer_id", *SEGMENT_COLUMNS)
-    t = costs.left_join(attributes, "customer_id").drop("customer_id_right")
+    t = _with_segment(costs, customers)
     return t.group_by(["cost_date", *SEGMENT_COLUMNS]).aggregate(amount=t.amount.sum().cast(CELL_MONEY))
 
 
