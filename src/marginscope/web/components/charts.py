@@ -81,7 +81,9 @@ class Figure(dict):
     """
 
     def __init__(self, layout: dict | None = None):
-        super().__init__(data=[], layout=copy.deepcopy(layout or {}))
+        # The layout is the figure's own, not copied: :func:`figure` makes a fresh one each time, and
+        # the template it holds is only read, so every figure may share it.
+        super().__init__(data=[], layout={} if layout is None else layout)
 
     @property
     def data(self) -> list:
