@@ -7,6 +7,7 @@ Revenue actuals by month and region (from conftest's lines):
 """
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -79,6 +80,18 @@ def test_filters_select_budget_cells_or_make_the_budget_missing(ms):
     assert retail.budget.isna().all()  # budgets have no industry: no like-for-like comparison
     scoped = budget.by_month(ms.warehouse, JAN_TO_APR, Scope(customers={"C1"}), as_of=MID_MARCH)
     assert scoped.budget.isna().all()
+
+
+def test_monthly_budget_is_the_budget_as_written(ms):
+    """No proration and no actuals: the cells of each month, summed over the selected regions."""
+    table = budget.monthly_budget(ms.warehouse, Filters(start=dt.date(2026, 2, 10), end=dt.date(2026, 4, 30)))
+    assert list(table.measure) == ["revenue"] * 3  # January ends before the range starts
+    assert dict(zip(table.period, table.budget)) == {dt.date(2026, 2, 1): 150, dt.date(2026, 3, 1): 310,
+                                                    dt.date(2026, 4, 1): 100}
+    north = budget.monthly_budget(ms.warehouse, replace(JAN_TO_APR, regions={"North"}))
+    assert list(north.budget) == [300, 100, 310, 100]
+    assert budget.monthly_budget(ms.warehouse, replace(JAN_TO_APR, industries={"retail"})).empty
+    assert budget.monthly_budget(ms.warehouse, JAN_TO_APR, Scope(customers={"C1"})).empty
 
 
 def test_full_year_outlook_with_a_forecast(ms):

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from marginscope.ingest import load_file
 from marginscope.metrics import EVERYTHING, Filters, Metrics, Scope, rollups, sales
 from marginscope.metrics.filters import ROLLUPS
+from marginscope.metrics.periods import month_end, month_start
 from marginscope.warehouse import Warehouse
 from tests.conftest import open_with, rows_of
 from tests.metrics.conftest import COSTS, LINES, PRODUCTS, Q1, REPS
@@ -189,25 +190,30 @@ def test_queries_read_the_rollups_they_can(both):
     assert tables_read(sales.summary_expr(wh, Filters(start=dt.date(2026, 1, 5), end=dt.date(2026, 3, 31)))) == {
         ROLLUPS.segment_month, ROLLUPS.customer_month, ROLLUPS.customer_day, ROLLUPS.split_orders,
         ROLLUPS.segment_costs_month}
-    # (the day cells of part months: none in Q1, but the SQL serves any range)
+    # Whole months read no day cells; a part month at either end reads them.
     assert tables_read(sales.trend_expr(wh, "month", Q1)) == {
-        ROLLUPS.segment_month, ROLLUPS.customer_day, ROLLUPS.split_orders, ROLLUPS.segment_costs_month}
+        ROLLUPS.segment_month, ROLLUPS.split_orders, ROLLUPS.segment_costs_month}
+    assert tables_read(sales.trend_expr(wh, "month", Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 30)))) \
+        == {ROLLUPS.segment_month, ROLLUPS.customer_day, ROLLUPS.split_orders, ROLLUPS.segment_costs_month}
     assert tables_read(sales.trend_expr(wh, "week", Q1)) == {ROLLUPS.customer_day, ROLLUPS.split_orders}
     assert tables_read(sales.top_expr(wh, "product_id", 10, Filters(regions={"North"}))) == {
         ROLLUPS.segment_product_month}
     # A rep is no segment, nor is a customer: their cells are read.
-    assert tables_read(sales.summary_expr(wh, Filters(start=dt.date(2026, 1, 1), reps={"R1"}))) == {
+    assert tables_read(sales.summary_expr(wh, Filters(start=dt.date(2026, 1, 2), reps={"R1"}))) == {
         ROLLUPS.customer_month, ROLLUPS.customer_day, ROLLUPS.split_orders}
-    assert tables_read(sales.top_expr(wh, "customer_id", 10, Q1)) == {ROLLUPS.customer_month, ROLLUPS.customer_day}
+    assert tables_read(sales.top_expr(wh, "customer_id", 10, Q1)) == {ROLLUPS.customer_month}
     # A product's cost to serve is allocated by its share of each customer's revenue (the product cells'):
     # no segment of costs.
     assert tables_read(sales.by_expr(wh, "product_id", Q1)) == {
-        ROLLUPS.segment_product_month, ROLLUPS.sales_month, ROLLUPS.sales_day, ROLLUPS.split_orders}
+        ROLLUPS.segment_product_month, ROLLUPS.sales_month, ROLLUPS.split_orders}
     # Orders of two products together cannot be summed: a category filter reads the lines.
     assert "invoice_lines" in tables_read(sales.summary_expr(wh, Filters(categories={"Hardware"})))
 
 
-DAYS = st.dates(dt.date(2024, 12, 1), dt.date(2026, 4, 30))
+# Any day, or a month's first or last day (a range of whole months reads no day cells).
+DAYS = st.one_of(st.dates(dt.date(2024, 12, 1), dt.date(2026, 4, 30)),
+                 st.builds(lambda day, last: month_end(day) if last else month_start(day),
+                           st.dates(dt.date(2024, 12, 1), dt.date(2026, 4, 30)), st.booleans()))
 
 
 def subsets(*values):

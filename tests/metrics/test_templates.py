@@ -69,6 +69,25 @@ def test_filter_values_are_bound_not_written_into_the_sql(wh):
     assert len(templates._templates[wh].entries) == 1
 
 
+@pytest.mark.parametrize("start, end, revenue", [
+    # By hand from conftest's lines: C1 95 + 200 (10 Jan) + 18 - 9.50 (Feb), C2 50 (Feb), C3 -200 (5 Mar).
+    (dt.date(2026, 1, 1), dt.date(2026, 3, 31), 153.50),  # whole months
+    (dt.date(2026, 1, 11), dt.date(2026, 3, 31), -141.50),  # a part month at the start
+    (dt.date(2026, 1, 1), dt.date(2026, 3, 4), 353.50),  # a part month at the end
+    (dt.date(2026, 1, 11), dt.date(2026, 3, 4), 58.50),  # at both
+])
+def test_whole_and_part_months_get_templates_of_their_own(wh, start, end, revenue):
+    """A range of whole months skips the day cells of part months: whether each end falls on a month's
+    edge is part of a template's shape, so no template of one kind serves a range of the other."""
+    with templates.eagerly():
+        for first, last in ((dt.date(2025, 1, 1), dt.date(2025, 1, 31)), (dt.date(2025, 1, 2), dt.date(2025, 1, 30)),
+                            (dt.date(2025, 1, 1), dt.date(2025, 1, 30)), (dt.date(2025, 1, 2), dt.date(2025, 1, 31))):
+            templates.run(wh, ("sales.summary",), summary(wh), Filters(start=first, end=last), EVERYTHING)
+    got = templates.run(wh, ("sales.summary",), summary(wh), Filters(start=start, end=end), EVERYTHING)
+    assert float(got.revenue[0]) == pytest.approx(revenue)
+    assert len(templates._templates[wh].entries) == 4
+
+
 def test_a_query_that_derives_a_value_in_python_is_compiled_afresh(wh):
     def a_year_earlier(f, s):  # the date reaches the SQL shifted, not as the filter value
         lines = sales_lines(wh, f.with_range(add_months(f.start, -12), add_months(f.end, -12)), s)

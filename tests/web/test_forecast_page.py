@@ -112,3 +112,14 @@ def test_the_outlook_of_the_year_in_progress_against_its_budget(app, metrics):
     assert find(page, "kpi-outlook-revenue-detail").children == \
         f"{fmt.percent(outlook.outlook_attainment)} of the {fmt.money(1680, 'EUR')} full-year budget"
     assert outlook.model in find(page, "kpi-outlook-revenue-note-1").children
+
+
+def test_the_overview_trend_draws_the_budget_as_written_every_month(app):
+    """15 March is the as-of date: March is a partial month, yet its line shows March's whole budget."""
+    page = app.render_page("/", "?start=2026-01-01&end=2026-03-15")
+    chart = find(page, {"type": "chart", "name": "trend-revenue", "clicks": ""}).figure
+    budget = next(trace for trace in chart["data"] if trace.get("name") == "2026 budget")
+    assert list(budget["x"]) == ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    assert list(budget["y"]) == [140] * 12
+    profit = find(page, {"type": "chart", "name": "trend-gross_profit", "clicks": ""}).figure
+    assert not any(trace.get("name") == "2026 budget" for trace in profit["data"])  # no gross-profit budget

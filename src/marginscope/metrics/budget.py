@@ -14,6 +14,8 @@ Definitions
   as-of date, default today) compares against its budget prorated by the days
   covered, and is marked ``partial``. Months after the as-of date have no actual
   yet and are marked ``future``.
+- The monthly budget is the cells as written, per month and measure: whole months, never
+  prorated (for a chart drawing the plan of every month beside the actuals).
 - Budget to date sums the months of the range up to the as-of date (partial months
   prorated); its attainment is their actual over their budget.
 - Region, category, rep and tier filters select budget cells too. Filters and
@@ -73,7 +75,23 @@ def _window(wh: Warehouse, filters: Filters, as_of: dt.date | None) -> tuple[dt.
     return start, end, as_of
 
 
-def _budget_cells(wh: Warehouse, filters: Filters, dimension: str | None, start: dt.date, end: dt.date):
+Sums = dict[tuple, float]
+"""Figures keyed by (month start, measure) or (month start, measure, dimension value)."""
+
+
+def _keys(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    """The rows' key tuples: periods as dates, missing labels as None (so that keys compare equal)."""
+    values = []
+    for column in columns:
+        series = frame[column]
+        if column == "period":
+            values.append(pd.to_datetime(series).dt.date.tolist())
+        else:
+            values.append(series.astype(object).where(series.notna(), None).tolist())
+    return list(zip(*values))
+
+
+def _budget_cells(wh: Warehouse, filters: Filters, dimension: str | None, start: dt.date, end: dt.date) -> Sums:
     def build(f: Filters, _scope: Scope):
         b = wh.table("budgets")
         predicates = [b.period >= ibis.literal(f.start).truncate("M").cast("date"), b.period <= f.end]
@@ -85,13 +103,12 @@ def _budget_cells(wh: Warehouse, filters: Filters, dimension: str | None, start:
         return b.group_by(["period", "measure"] + ([dimension] if dimension else [])).aggregate(budget=b.amount.sum())
 
     cells = templates.run(wh, ("budget.cells", dimension), build, replace(filters, start=start, end=end), EVERYTHING)
-    cells["period"] = pd.to_datetime(cells["period"]).dt.date
-    cells["budget"] = cells["budget"].astype("float64")
-    return cells
+    keys = _keys(cells, ["period", "measure"] + ([dimension] if dimension else []))
+    return dict(zip(keys, cells["budget"].astype("float64").tolist()))
 
 
 def _actuals(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None,
-             start: dt.date, end: dt.date) -> pd.DataFrame:
+             start: dt.date, end: dt.date) -> Sums:
     keys = ["period"] + ([DIMENSIONS[dimension]] if dimension else [])
 
     def build(f: Filters, s: Scope):
@@ -101,10 +118,12 @@ def _actuals(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | Non
                                               gross_profit=(lines.revenue - lines.cogs_signed).sum())
 
     totals = templates.run(wh, ("budget.actuals", dimension), build, replace(filters, start=start, end=end), scope)
-    totals["period"] = pd.to_datetime(totals["period"]).dt.date
-    long = totals.melt(id_vars=keys, value_vars=list(MEASURES), var_name="measure", value_name="actual")
-    long["actual"] = long["actual"].astype("float64")
-    return long.rename(columns={DIMENSIONS[dimension]: dimension}) if dimension else long
+    actuals = {}
+    for (period, *label), *values in zip(_keys(totals, keys), *(totals[m].astype("float64").tolist()
+                                                                 for m in MEASURES)):
+        for measure, value in zip(MEASURES, values):
+            actuals[(period, measure, *label)] = value
+    return actuals
 
 
 def _actuals_end(start: dt.date, end: dt.date, as_of: dt.date) -> dt.date:
@@ -113,52 +132,64 @@ def _actuals_end(start: dt.date, end: dt.date, as_of: dt.date) -> dt.date:
     return max(start, min(end, as_of))
 
 
-def _coverage(months: pd.Series, start: dt.date, end: dt.date, as_of: dt.date) -> pd.DataFrame:
-    rows = []
-    for month in months:
-        first, last = month, month_end(month)
-        covered_to = min(last, end, as_of)
-        covered_from = max(first, start)
-        days = max((covered_to - covered_from).days + 1, 0)
-        rows.append({"period": month, "days_in_month": (last - first).days + 1, "days_covered": days,
-                     "future": first > as_of})
-    coverage = pd.DataFrame(rows)
-    coverage["partial"] = (~coverage.future) & (coverage.days_covered < coverage.days_in_month)
-    return coverage
+def _coverage(month: dt.date, start: dt.date, end: dt.date, as_of: dt.date) -> tuple[float, bool, bool]:
+    """(share of the month's budget compared, partial, future) for a month of the window."""
+    if month > as_of:
+        return 1.0, False, True  # a future month shows its whole budget
+    last = month_end(month)
+    days = max((min(last, end, as_of) - max(month, start)).days + 1, 0)
+    return days / last.day, days < last.day, False
 
 
-def _compare(cells: pd.DataFrame, actuals: pd.DataFrame, keys: list[str], start, end, as_of,
-             comparable: bool) -> pd.DataFrame:
-    if cells.empty or actuals.empty:
-        # Nothing to match; and pandas cannot outer-merge an empty frame of Arrow-backed strings.
-        columns = list(dict.fromkeys([*cells.columns, *actuals.columns]))
-        table = pd.concat([frame for frame in (cells, actuals) if not frame.empty] or [cells],
-                          ignore_index=True).reindex(columns=columns)
-    else:
-        table = cells.merge(actuals, on=keys, how="outer")
-    months = pd.Series(sorted(set(table.period)), dtype=object)
-    coverage = _coverage(months, start, end, as_of) if len(months) else pd.DataFrame(
-        columns=["period", "days_in_month", "days_covered", "future", "partial"])
-    table = table.merge(coverage, on="period", how="left")
-    future = table.future.astype(bool)
-    share = (table.days_covered / table.days_in_month).where(~future, 1.0)  # a future month shows its whole budget
-    table["budget"] = table.budget * share if comparable else float("nan")
-    table["actual"] = table.actual.fillna(0.0).where(~future)  # no sales yet is 0; the future has no actual
+def _compare(cells: Sums, actuals: Sums, keys: list[str], start, end, as_of, comparable: bool) -> pd.DataFrame:
+    """One row per key of either side: budget (prorated), actual, variance, attainment, partial, future."""
+    columns: dict[str, list] = {name: [] for name in [*keys, "budget", "actual", "partial", "future"]}
+    coverage: dict[dt.date, tuple[float, bool, bool]] = {}
+    for key in dict.fromkeys([*cells, *actuals]):
+        month = key[0]
+        if month not in coverage:
+            coverage[month] = _coverage(month, start, end, as_of)
+        share, partial, future = coverage[month]
+        budget = cells.get(key)
+        for name, value in zip(keys, key):
+            columns[name].append(value)
+        columns["budget"].append(budget * share if comparable and budget is not None else float("nan"))
+        columns["actual"].append(float("nan") if future else actuals.get(key, 0.0))  # no sales yet is 0
+        columns["partial"].append(partial)
+        columns["future"].append(future)
+    table = pd.DataFrame(columns).astype({"budget": "float64", "actual": "float64", "partial": bool,
+                                          "future": bool})
     table["variance"] = table.actual - table.budget
     table["attainment"] = table.actual / table.budget.where(table.budget != 0)
     return table
+
+
+def _by_month(wh: Warehouse, filters: Filters, scope: Scope, as_of: dt.date | None) -> tuple[Sums, pd.DataFrame]:
+    """The budget cells of the window and :func:`by_month`'s table."""
+    start, end, as_of = _window(wh, filters, as_of)
+    cells = _budget_cells(wh, filters, None, start, end)
+    actuals = _actuals(wh, filters, scope, None, start, _actuals_end(start, end, as_of))
+    table = _compare(cells, actuals, ["period", "measure"], start, end, as_of, budget_comparable(filters, scope))
+    columns = ["period", "measure", "budget", "actual", "variance", "attainment", "partial", "future"]
+    return cells, table[columns].sort_values(["measure", "period"]).reset_index(drop=True)
 
 
 def by_month(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHING,
              as_of: dt.date | None = None) -> pd.DataFrame:
     """One row per month and measure: budget (prorated where partial), actual, variance,
     attainment, ``partial`` and ``future`` flags."""
-    start, end, as_of = _window(wh, filters, as_of)
-    cells = _budget_cells(wh, filters, None, start, end)
-    actuals = _actuals(wh, filters, scope, None, start, _actuals_end(start, end, as_of))
-    table = _compare(cells, actuals, ["period", "measure"], start, end, as_of, budget_comparable(filters, scope))
-    columns = ["period", "measure", "budget", "actual", "variance", "attainment", "partial", "future"]
-    return table[columns].sort_values(["measure", "period"]).reset_index(drop=True)
+    return _by_month(wh, filters, scope, as_of)[1]
+
+
+def monthly_budget(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """One row per month and measure with a budget cell in the date range: the budget as written
+    (whole months, never prorated). Empty when the selection cannot be matched to budget cells
+    (see :func:`budget_comparable`)."""
+    start, end, _ = _window(wh, filters, None)
+    cells = _budget_cells(wh, filters, None, start, end) if budget_comparable(filters, scope) else {}
+    table = pd.DataFrame({"period": [k[0] for k in cells], "measure": [k[1] for k in cells],
+                          "budget": list(cells.values())}).astype({"budget": "float64"})
+    return table.sort_values(["measure", "period"]).reset_index(drop=True)
 
 
 def by_dimension(wh: Warehouse, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING,
@@ -193,16 +224,20 @@ def to_date(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHI
 
 
 def full_year_outlook(wh: Warehouse, year: int, filters: Filters = Filters(), scope: Scope = EVERYTHING,
-                      as_of: dt.date | None = None, forecast: Forecast | None = None) -> pd.DataFrame:
-    """Per measure: actual to date, forecast of the remaining months, outlook and full-year budget."""
+                      as_of: dt.date | None = None, forecast: Forecast | None = None,
+                      budget: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per measure: actual to date, forecast of the remaining months, outlook and full-year budget.
+
+    ``budget`` is the year's :func:`monthly_budget` when the caller has read it already.
+    """
     as_of = as_of or dt.date.today()
-    year_filters = replace(filters, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
-    months = by_month(wh, year_filters, scope, as_of)
-    budget = _budget_cells(wh, filters, None, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if budget is None:
+        budget = monthly_budget(wh, replace(filters, start=start, end=end), scope)
+    actuals = _actuals(wh, filters, scope, None, start, _actuals_end(start, end, as_of))
     rows = []
     for measure in MEASURES:
-        part = months[months.measure == measure]
-        actual = part.loc[~part.future.astype(bool), "actual"].sum()
+        actual = sum(value for (month, name), value in actuals.items() if name == measure and month <= as_of)
         remaining = [dt.date(year, m, 1) for m in range(1, 13) if dt.date(year, m, 1) > as_of]
         # The month in progress is partly actual; its remainder belongs to the forecast too.
         if as_of.year == year and as_of < month_end(as_of):
@@ -215,8 +250,7 @@ def full_year_outlook(wh: Warehouse, year: int, filters: Filters = Filters(), sc
                 in_progress = remaining[0]
                 elapsed = (as_of - in_progress).days + 1
                 rest -= values[in_progress] * elapsed / month_end(in_progress).day
-        full_budget = budget.loc[budget.measure == measure, "budget"].sum(min_count=1) \
-            if budget_comparable(filters, scope) else float("nan")  # no budget cells: missing, not 0
+        full_budget = budget.loc[budget.measure == measure, "budget"].sum(min_count=1)  # none: missing, not 0
         outlook = None if rest is None else actual + rest
         rows.append({"measure": measure, "actual_to_date": actual, "forecast_rest": rest, "outlook": outlook,
                      "full_year_budget": full_budget,

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import replace
 from threading import Lock, RLock
 
 import pandas as pd
@@ -133,6 +134,11 @@ class BudgetMetrics:
         return self._m._cached(("budget.dimension", dimension, as_of), filters, scope,
                                lambda: budget.by_dimension(self._m.warehouse, dimension, filters, scope, as_of))
 
+    def monthly_budget(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """Per month and measure: the budget as written (whole months, not prorated), no actuals."""
+        return self._m._cached(("budget.monthly_budget",), filters, scope,
+                               lambda: budget.monthly_budget(self._m.warehouse, filters, scope))
+
     def to_date(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                 as_of: dt.date | None = None) -> pd.DataFrame:
         """Per measure: budget, actual, variance and attainment over the elapsed part of the range."""
@@ -158,10 +164,12 @@ class BudgetMetrics:
         monthly = {m: self._m.forecast.monthly(m, "company", horizon, filters, scope, as_of)
                    for m in budget.MEASURES}
         backtests = {m: self._m.forecast.backtest(m, "company", filters, scope, as_of) for m in budget.MEASURES}
+        year_budget = self.monthly_budget(replace(filters, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)),
+                                          scope)
         return self._m._cached(("budget.outlook", year, as_of, horizon), filters, scope,
                                lambda: forecasting.with_backtest(budget.full_year_outlook(
                                    self._m.warehouse, year, filters, scope, as_of,
-                                   forecasting.outlook_forecast(monthly)), backtests))
+                                   forecasting.outlook_forecast(monthly), year_budget), backtests))
 
 
 class ForecastMetrics:

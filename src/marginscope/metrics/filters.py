@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 import ibis
 import ibis.expr.types as ir
 
-from marginscope.metrics.periods import add_months
+from marginscope.metrics.periods import add_months, month_end, month_start
 from marginscope.warehouse import Warehouse
 
 
@@ -283,11 +283,15 @@ def _dated_cells(wh: Warehouse, day_table: str, month_table: str, filters: Filte
         return month
     in_range = date_predicates(day[date], filters)
     whole_months, edges = [], []
-    if filters.start is not None:
+    if filters.start is not None and filters.start == month_start(filters.start):
+        whole_months.append(month[date] >= filters.start)
+    elif filters.start is not None:
         first = _first_full_month(filters.start)
         whole_months.append(month[date] >= first)
         edges.append(day.filter([*in_range, day[date] < first]))
-    if filters.end is not None:
+    if filters.end is not None and filters.end == month_end(filters.end):
+        whole_months.append(month[date] <= filters.end)
+    elif filters.end is not None:
         last = _last_full_month_end(filters.end)
         whole_months.append(month[date] <= last)
         after = [*in_range, day[date] > last]

@@ -3,7 +3,8 @@
 Building and compiling an Ibis expression costs tens of milliseconds of Python, often
 more than DuckDB takes to answer it, and a filter change would pay it for every query
 of a page. A query's SQL depends on the *shape* of the filters (which filters are set,
-how many values each has), not on their values, so it is compiled once per shape:
+and whether the date range starts and ends on a month's edges, which spares the day
+cells of part months), not on their values, so it is compiled once per shape:
 
 1. the query is built twice, with two different sets of stand-in values of the same
    shape, and compiled;
@@ -57,17 +58,28 @@ _NOT_TEMPLATABLE = object()
 
 def _shape(filters: Filters, scope: Scope) -> tuple:
     """Which filters are set (not how many values they hold: a list parameter takes any number)."""
-    return (filters.start is not None, filters.end is not None,
+    return (filters.start is not None, filters.end is not None, _starts_a_month(filters.start),
+            _ends_a_month(filters.end),
             *(bool(getattr(filters, name)) for name in SET_FIELDS), scope.customers is not None)
+
+
+def _starts_a_month(day: dt.date | None) -> bool:
+    return day is not None and day.day == 1
+
+
+def _ends_a_month(day: dt.date | None) -> bool:
+    return day is not None and (day + dt.timedelta(days=1)).day == 1
 
 
 def _stand_ins(filters: Filters, scope: Scope, variant: int) -> tuple[Filters, Scope, dict[str, str]]:
     """Filters and scope of the same shape holding stand-in values, and stand-in -> parameter name."""
     slots: dict[str, str] = {}
     dates = {}
+    aligned = {"start": _starts_a_month(filters.start), "end": _ends_a_month(filters.end)}
     for index, name in enumerate(("start", "end")):
         if getattr(filters, name) is not None:
-            day = dt.date(1100 + 100 * variant + index, 1 + index, 1 + index)
+            # In March, on its first day or its last as the real date is, or on neither.
+            day = dt.date(1100 + 100 * variant + index, 3, (1 if index == 0 else 31) if aligned[name] else 2)
             dates[name] = day
             slots[f"MAKE_DATE({day.year}, {day.month}, {day.day})"] = name
     values = {}

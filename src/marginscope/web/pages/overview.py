@@ -82,11 +82,10 @@ def trend_by_year(ctx: PageContext, measure: str, title: str) -> html.Div:
             name=str(year), mode="lines+markers", line=dict(color=colour, width=3 if offset == 0 else 2)))
     if ctx.has("budgets"):
         year_filters = replace(ctx.filters, start=dt.date(end.year, 1, 1), end=dt.date(end.year, 12, 31))
-        budget = ctx.metrics.budget.by_month(year_filters, ctx.scope)
-        budget = budget[budget.measure == measure].dropna(subset=["budget"])
+        budget = ctx.metrics.budget.monthly_budget(year_filters, ctx.scope)
+        budget = budget[budget.measure == measure]
         if not budget.empty:
-            full = budget[~budget.partial.astype(bool)]
-            fig.add_trace(go.Scatter(x=[MONTHS[p.month - 1] for p in full.period], y=full.budget,
+            fig.add_trace(go.Scatter(x=[MONTHS[p.month - 1] for p in budget.period], y=budget.budget,
                                      name=f"{end.year} budget", mode="lines",
                                      line=dict(color=charts.BUDGET, dash="dash")))
     as_of = forecasting.as_of_for(ctx.filters)
