@@ -155,15 +155,17 @@ def server_side(database: Path, changes: int, rollups: bool = True) -> dict:
     from marginscope.web.app import create_app
     from marginscope.web.state import to_search
     from marginscope.metrics import Filters, templates
+    from marginscope.web import warmup
 
     warehouse = Warehouse.connect(f"duckdb://{database}")
     warehouse.reads_rollups = rollups
     metrics = Metrics(warehouse)
     app = create_app(metrics)
     regions = metrics.catalog.attribute_values("region")
-    with templates.eagerly():  # as the server warms up: the overview unfiltered and with one region
-        app.render_page("/", "")
-        app.render_page("/", f"?region={regions[0]}")
+    months = warmup.whole_months(metrics.catalog.data_span()[1])
+    with templates.eagerly():  # as the server warms up the overview: unfiltered and with one region, over the
+        for path, search in warmup.views(["/"], {"region": regions[0]}, months):  # default range and whole months
+            app.render_page(path, search)
     ours, baseline = [], []
     con = metrics.warehouse.con.con  # the same DuckDB connection, for the hand-written SQL
     for start, end, picked in states(regions, changes):

@@ -136,6 +136,10 @@ def test_warming_up_renders_the_common_views(company):
     # then the overview with one value of each filter the data has: conftest's first region, tier, ...
     assert ("/", "?region=North", None) in rendered and ("/", "?tier=Bronze", None) in rendered
     assert ("/", "?customer=C1", None) in rendered and ("/", "?category=Hardware", None) in rendered
+    # and over the whole months of the year to date (conftest's last line is of 5 March 2026), as ranges of
+    # whole months compile templates of their own
+    assert ("/", "?start=2026-01-01&end=2026-02-28", None) in rendered
+    assert ("/", "?start=2026-01-01&end=2026-02-28&region=North", None) in rendered
     # and every page as a user with a scope, which compiles queries of a shape of their own
     assert rendered[-len(MENU):] == [(path, "", frozenset({"C1"})) for path in MENU]
 
@@ -204,6 +208,33 @@ def test_the_insights_page_shows_each_finding_with_its_evidence_and_customers(tm
         assert f"/customer/C5{search}" in theirs and "/customer/C4" not in theirs and "Umbrella" not in theirs
     finally:
         metrics.close()
+
+
+def figures_of(component) -> list:
+    """Every chart's figure in a rendered page."""
+    found = [component.figure] if getattr(component, "figure", None) is not None else []
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found += figures_of(child)
+    return found
+
+
+@pytest.mark.parametrize("path", MENU)
+def test_every_figure_is_one_plotly_accepts(company, path):
+    """Figures are plain JSON, some traces too (see ``charts.Figure``): Plotly's own validation must
+    accept them, or Plotly.js would silently ignore a misspelt setting."""
+    import plotly.graph_objects as go
+
+    from tests.metrics import test_insights as rich
+
+    metrics = company(reps=rich.REPS, customers=rich.CUSTOMERS, products=rich.PRODUCTS, invoice_lines=rich.LINES,
+                      costs_to_serve=rich.COSTS, opportunities=rich.OPPORTUNITIES, budgets=rich.BUDGETS)
+    figures = figures_of(create_app(metrics).render_page(path, "?start=2026-01-01&end=2026-03-31"))
+    for figure in figures:
+        go.Figure(figure)  # raises on a setting Plotly does not know
+    if path == "/":
+        assert len(figures) == 3  # two trends and the regions
 
 
 @pytest.fixture

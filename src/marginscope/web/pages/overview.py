@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import html
 
 from marginscope.metrics import forecast as forecasting
@@ -77,25 +76,26 @@ def trend_by_year(ctx: PageContext, measure: str, title: str) -> html.Div:
     for offset, colour in zip((2, 1, 0), charts.YEAR_COLOURS):
         year = end.year - offset
         months = trend[pd.to_datetime(trend.period).dt.year == year]
-        fig.add_trace(go.Scatter(
-            x=[MONTHS[p.month - 1] for p in pd.to_datetime(months.period)], y=months[measure].astype(float),
-            name=str(year), mode="lines+markers", line=dict(color=colour, width=3 if offset == 0 else 2)))
+        fig.add_trace(dict(
+            type="scatter", x=[MONTHS[p.month - 1] for p in pd.to_datetime(months.period)],
+            y=months[measure].astype(float).tolist(), name=str(year), mode="lines+markers",
+            line=dict(color=colour, width=3 if offset == 0 else 2)))
     if ctx.has("budgets"):
         year_filters = replace(ctx.filters, start=dt.date(end.year, 1, 1), end=dt.date(end.year, 12, 31))
         budget = ctx.metrics.budget.monthly_budget(year_filters, ctx.scope)
         budget = budget[budget.measure == measure]
         if not budget.empty:
-            fig.add_trace(go.Scatter(x=[MONTHS[p.month - 1] for p in budget.period], y=budget.budget,
-                                     name=f"{end.year} budget", mode="lines",
-                                     line=dict(color=charts.BUDGET, dash="dash")))
+            fig.add_trace(dict(type="scatter", x=[MONTHS[p.month - 1] for p in budget.period],
+                               y=budget.budget.tolist(), name=f"{end.year} budget", mode="lines",
+                               line=dict(color=charts.BUDGET, dash="dash")))
     as_of = forecasting.as_of_for(ctx.filters)
     if as_of.year == end.year:
         ahead = ctx.metrics.forecast.monthly(measure, "company", filters=ctx.filters, scope=ctx.scope, as_of=as_of)
         ahead = ahead[(ahead.kind == "forecast") & (pd.to_datetime(ahead.period).dt.year == end.year)]
         if not ahead.empty:
-            fig.add_trace(go.Scatter(x=[MONTHS[p.month - 1] for p in ahead.period], y=ahead.value,
-                                     name=f"{end.year} forecast", mode="lines+markers",
-                                     line=dict(color=charts.FORECAST, dash="dot", width=2), marker=dict(size=5)))
+            fig.add_trace(dict(type="scatter", x=[MONTHS[p.month - 1] for p in ahead.period],
+                               y=ahead.value.tolist(), name=f"{end.year} forecast", mode="lines+markers",
+                               line=dict(color=charts.FORECAST, dash="dot", width=2), marker=dict(size=5)))
     fig.update_xaxes(categoryorder="array", categoryarray=MONTHS)
     fig.update_yaxes(tickformat="~s", title=ctx.currency)
     return charts.graph(f"trend-{measure}", fig, title=title)
@@ -105,10 +105,11 @@ def by_region(ctx: PageContext) -> html.Div:
     regions = ctx.metrics.sales.by("region", ctx.filters, ctx.scope)
     labels = regions.region.fillna("(none)")
     fig = charts.figure(height=300)
-    fig.add_trace(go.Bar(x=labels, y=regions.revenue.astype(float), name="Revenue", marker_color=charts.ACTUAL,
-                         customdata=regions[["region"]].values))
-    fig.add_trace(go.Bar(x=labels, y=regions.gross_profit.astype(float), name="Gross profit",
-                         marker_color=charts.PROFIT, customdata=regions[["region"]].values))
+    clicked = [[None if pd.isna(region) else region] for region in regions.region]
+    fig.add_trace(dict(type="bar", x=labels.tolist(), y=regions.revenue.astype(float).tolist(), name="Revenue",
+                       marker=dict(color=charts.ACTUAL), customdata=clicked))
+    fig.add_trace(dict(type="bar", x=labels.tolist(), y=regions.gross_profit.astype(float).tolist(),
+                       name="Gross profit", marker=dict(color=charts.PROFIT), customdata=clicked))
     fig.update_layout(barmode="group")
     fig.update_yaxes(tickformat="~s", title=ctx.currency)
     return charts.graph("by-region", fig, clicks="region", title="Revenue and gross profit by region",
