@@ -75,3 +75,10 @@ def test_a_warehouse_without_transactions_refuses_loads_before_reading(warehouse
                                           "transactions.*Running on PostgreSQL or Spark"):
         load_file(plain, "reps", write("r.csv", "rep_id,name\nR1,Ann\n"))
     assert warehouse.row_counts()["reps"] == 0 and len(warehouse.load_log()) == 0
+
+
+def test_duckdb_draws_no_progress_bar_into_our_output(tmp_path):
+    """DuckDB draws a bar on the terminal for statements over two seconds (a load's rollups at 10M lines)."""
+    for url in (f"duckdb://{tmp_path / 'a.duckdb'}", str(tmp_path / "b.duckdb")):
+        with Warehouse.connect(url) as wh:
+            assert wh.con.con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)

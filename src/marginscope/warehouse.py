@@ -115,15 +115,23 @@ def spark_session(url: str):
     return builder.getOrCreate()
 
 
+def _duckdb(path: str):
+    con = ibis.duckdb.connect(path)
+    # DuckDB draws a progress bar on the terminal for long statements (a load's rollups at 10M lines), into the
+    # CLI's output and the server's log; marginscope reports its own progress. A setting of the connection.
+    con.raw_sql("SET enable_progress_bar = false")
+    return con
+
+
 def _backend_for(url: str):
     """Connect to ``url``; DuckDB paths are taken relative to the working directory."""
     if url.startswith("duckdb://"):
         path = url.removeprefix("duckdb://") or ":memory:"
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return ibis.duckdb.connect(path)
+        return _duckdb(path)
     if url.endswith((".duckdb", ".ddb")) and "://" not in url:
-        return ibis.duckdb.connect(url)
+        return _duckdb(url)
     if url.startswith("spark://"):
         return ibis.pyspark.connect(spark_session(url))
     return ibis.connect(url)

@@ -127,6 +127,13 @@ def test_segment_rollups_worked_by_hand(both):
     assert segments[(dt.date(2026, 3, 1), *NORTH_RETAIL)] == (*money(240, 10, 230, 200, 30, 24), 0, 1)
     assert segments[(dt.date(2026, 3, 1), *SOUTH_DISTRIBUTOR)] == (*money(10, 0, 10, 0, 10, 6), 1, 1)  # I8
     assert len(segments) == 7
+    # Per customer, summed over the reps, with the customer's segment
+    customers = cells(wh, ROLLUPS.segment_customer_month)
+    # C1's March: I7's two lines of two reps (40 + 200 gross, 10 discount, cogs 24 + 40; O6 split)
+    assert customers[(dt.date(2026, 3, 1), "C1", *NORTH_RETAIL)] == (*money(240, 10, 230, 0, 230, 64), 0)
+    assert customers[(dt.date(2026, 3, 1), "C3", *NORTH_RETAIL)] == (*money(0, 0, 0, 200, -200, -40), 0)  # CN2
+    assert customers[(dt.date(2026, 3, 1), "C2", *SOUTH_DISTRIBUTOR)] == (*money(10, 0, 10, 0, 10, 6), 1)  # I8
+    assert len(customers) == 8  # the 9 customer months, C1's March of two reps in one
     products = cells(wh, ROLLUPS.segment_product_month)
     # March, P2, North retail: I7's P2 line (200 less 10, cogs 40) and CN2 (200 back, cogs 40 back)
     assert products[(dt.date(2026, 3, 1), "P2", *NORTH_RETAIL)] == (*money(200, 10, 190, 200, -10, 0), 0)
@@ -186,9 +193,9 @@ def test_queries_read_the_rollups_they_can(both):
         sql = str(wh.con.compile(expr))
         return {name for name in (*ROLLUPS.__dict__.values(), "invoice_lines") if f'"{name}"' in sql}
 
-    # Sums from the segments, the active customers from the customer cells
+    # Sums from the segments, the active customers from the customers' cells with their segments
     assert tables_read(sales.summary_expr(wh, Filters(start=dt.date(2026, 1, 5), end=dt.date(2026, 3, 31)))) == {
-        ROLLUPS.segment_month, ROLLUPS.customer_month, ROLLUPS.customer_day, ROLLUPS.split_orders,
+        ROLLUPS.segment_month, ROLLUPS.segment_customer_month, ROLLUPS.customer_day, ROLLUPS.split_orders,
         ROLLUPS.segment_costs_month}
     # Whole months read no day cells; a part month at either end reads them.
     assert tables_read(sales.trend_expr(wh, "month", Q1)) == {
@@ -201,7 +208,8 @@ def test_queries_read_the_rollups_they_can(both):
     # A rep is no segment, nor is a customer: their cells are read.
     assert tables_read(sales.summary_expr(wh, Filters(start=dt.date(2026, 1, 2), reps={"R1"}))) == {
         ROLLUPS.customer_month, ROLLUPS.customer_day, ROLLUPS.split_orders}
-    assert tables_read(sales.top_expr(wh, "customer_id", 10, Q1)) == {ROLLUPS.customer_month}
+    assert tables_read(sales.top_expr(wh, "customer_id", 10, Q1)) == {ROLLUPS.segment_customer_month}
+    assert tables_read(sales.top_expr(wh, "customer_name", 10, Q1)) == {ROLLUPS.customer_month}
     # A product's cost to serve is allocated by its share of each customer's revenue (the product cells'):
     # no segment of costs.
     assert tables_read(sales.by_expr(wh, "product_id", Q1)) == {

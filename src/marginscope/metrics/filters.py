@@ -210,6 +210,7 @@ class RollupNames:
     segment_month: str = "ms_segment_month"
     segment_product_month: str = "ms_segment_product_month"
     segment_costs_month: str = "ms_segment_costs_month"
+    segment_customer_month: str = "ms_segment_customer_month"
 
 
 ROLLUPS = RollupNames()
@@ -328,6 +329,23 @@ def _segment_cells(wh: Warehouse, filters: Filters, product: bool) -> ir.Table:
     return _dated_cells(wh, day_table, month_table, filters, False, edge=monthly_segments)
 
 
+def _customer_segment_cells(wh: Warehouse, filters: Filters) -> ir.Table:
+    """Customer cells without the rep, with the customer's segment, covering exactly the date range:
+    the months of the customer segment table wholly inside it, and the customer day cells of its
+    part-months."""
+    from marginscope.metrics.rollups import customer_segment_cells
+
+    return _dated_cells(wh, ROLLUPS.customer_day, ROLLUPS.segment_customer_month, filters, False,
+                        edge=lambda days: customer_segment_cells(days, wh.table("customers")))
+
+
+def _reads_customer_segments(filters: Filters, keys, daily: bool, product: bool) -> bool:
+    """Whether the customer segment table answers: no rep or product filter or key, no customer
+    attribute but the segment's, no period shorter than a month."""
+    return (not daily and not product and not filters.reps
+            and set(keys) <= {"period", "customer_id", *SEGMENT_COLUMNS})
+
+
 def _reads_segments(filters: Filters, scope: Scope, keys, daily: bool) -> bool:
     """Whether segment cells answer: no filter or key finer than a segment or a product, no period
     shorter than a month."""
@@ -347,10 +365,13 @@ def sales_source(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, *, 
     invoice lines otherwise. The choice depends only on which filters are set, never on
     their values, as query templates require.
 
-    ``by_customer=False`` tells that the query sums no customer's or rep's rows on their
-    own (beyond :attr:`SalesSource.customer_rows`): the segment tables then serve it when
-    no customer, rep or scope narrows the selection and ``keys`` are segment or product
-    columns (or the ``period`` a query derives from months).
+    ``by_customer=False`` tells that the query reads no column but its ``keys``, the
+    measures and ``customer_id``: the segment tables then serve it when no customer, rep
+    or scope narrows the selection and ``keys`` are segment or product columns (or the
+    ``period`` a query derives from months). Its customer cells, those summed per
+    customer (:attr:`SalesSource.customer_rows`, or the rows of a query keyed by customer),
+    come from the customer segment table when no rep or product is involved: the
+    customers' segments are in it, so a region filter needs no join.
     """
     product = bool(filters.categories or filters.products) or any(k in PRODUCT_COLUMNS for k in keys)
     if not wh.reads_rollups or (orders and product and tuple(keys) != ("product_id",)):
@@ -362,7 +383,10 @@ def sales_source(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, *, 
         split = split.filter(predicates) if predicates else split
     day_table, month_table = ((ROLLUPS.sales_day, ROLLUPS.sales_month) if product
                               else (ROLLUPS.customer_day, ROLLUPS.customer_month))
-    cells = _with_attributes(wh, _dated_cells(wh, day_table, month_table, filters, daily), product)
+    if not by_customer and _reads_customer_segments(filters, keys, daily, product):
+        cells = _customer_segment_cells(wh, filters)
+    else:
+        cells = _with_attributes(wh, _dated_cells(wh, day_table, month_table, filters, daily), product)
     predicates = selection_predicates(cells, filters, scope)
     cells = cells.filter(predicates) if predicates else cells
     if by_customer or not _reads_segments(filters, scope, keys, daily):

@@ -504,30 +504,33 @@ def evaluate(history: pd.DataFrame, measure: str) -> pd.DataFrame:
 def summarise(candidates: pd.DataFrame) -> pd.DataFrame:
     """One row per series: the model chosen, its MAPE and MAE, the seasonal-naive MAPE and MAE,
     relative_mae, the backtest's months and origins, and a note when there is no forecast."""
-    rows = []
-    for name, rows_of_series in candidates.groupby("series", sort=False):
-        first = rows_of_series.iloc[0]
-        row = {"series": name, "model": None, "mape": float("nan"), "mae": float("nan"),
-               "seasonal_naive_mape": float("nan"), "seasonal_naive_mae": float("nan"),
-               "relative_mae": float("nan"), "history_months": first.history_months,
-               "backtest_months": first.backtest_months, "first_origin": first.first_origin,
-               "last_origin": first.last_origin, "forecasts": first.forecasts, "note": first.note}
-        chosen = rows_of_series[rows_of_series.chosen]
-        if len(chosen):
-            best = chosen.iloc[0]
-            naive = rows_of_series[rows_of_series.model == SEASONAL_NAIVE].iloc[0]
-            row |= {"model": best.model, "mape": best.mape, "mae": best.mae, "relative_mae": best.relative_mae,
-                    "seasonal_naive_mape": naive.mape, "seasonal_naive_mae": naive.mae,
-                    "forecasts": best.forecasts, "note": None}
-        rows.append(row)
+    summaries: dict = {}
+    naive: dict = {}
+    # Plain rows: a few dozen of them, where a pandas group-by costs more than the whole loop.
+    for candidate in candidates.to_dict("records"):
+        name = candidate["series"]
+        if name not in summaries:
+            summaries[name] = {
+                "series": name, "model": None, "mape": float("nan"), "mae": float("nan"),
+                "seasonal_naive_mape": float("nan"), "seasonal_naive_mae": float("nan"),
+                "relative_mae": float("nan"), **{key: candidate[key] for key in (
+                    "history_months", "backtest_months", "first_origin", "last_origin", "forecasts", "note")}}
+        if candidate["model"] == SEASONAL_NAIVE:
+            naive.setdefault(name, candidate)
+        row = summaries[name]
+        if candidate["chosen"] and row["model"] is None:
+            row |= {"model": candidate["model"], "mape": candidate["mape"], "mae": candidate["mae"],
+                    "relative_mae": candidate["relative_mae"], "forecasts": candidate["forecasts"], "note": None}
+    for name, row in summaries.items():
+        if row["model"] is not None:
+            row |= {"seasonal_naive_mape": naive[name]["mape"], "seasonal_naive_mae": naive[name]["mae"]}
     columns = ["series", "model", "mape", "mae", "seasonal_naive_mape", "seasonal_naive_mae", "relative_mae",
                "history_months", "backtest_months", "first_origin", "last_origin", "forecasts", "note"]
-    table = pd.DataFrame(rows, columns=columns)
-    for column in ("forecasts", "backtest_months", "history_months"):
-        table[column] = table[column].astype("Int64")
-    for column in ("mape", "mae", "seasonal_naive_mape", "seasonal_naive_mae", "relative_mae"):
-        table[column] = table[column].astype("float64")
-    return table
+    types = {"forecasts": "Int64", "backtest_months": "Int64", "history_months": "Int64", "mape": "float64",
+             "mae": "float64", "seasonal_naive_mape": "float64", "seasonal_naive_mae": "float64",
+             "relative_mae": "float64"}
+    return pd.DataFrame({column: pd.Series([row[column] for row in summaries.values()], dtype=types.get(column))
+                         for column in columns})
 
 
 # --- forecast -----------------------------------------------------------------------

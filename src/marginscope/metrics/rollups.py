@@ -22,6 +22,10 @@ sums over the lines, to the last decimal):
   these add up over the segments of one month (not over months: a customer active in
   two months is one active customer of both).
 - ``ms_segment_costs_month``: cost to serve summed per month (``cost_date``) and segment.
+- ``ms_segment_customer_month``: ``ms_customer_month`` summed over the reps, with each
+  customer's segment, for what sums each customer's own rows without a rep or product
+  (active customers, customer rankings): a region filter then reads the customers'
+  rows without joining the customers.
 
 Orders are counted distinct (an order with lines of three products is one order),
 which no sum can do in general. An order whose invoice lines all fall in one
@@ -69,8 +73,12 @@ SCHEMAS = {
 } | {
     ROLLUPS.segment_costs_month: ibis.schema({"cost_date": "date", **{c: "string" for c in SEGMENT_COLUMNS},
                                               "amount": CELL_MONEY}),
+    ROLLUPS.segment_customer_month: ibis.schema({"invoice_date": "date", **{c: "string" for c in SEGMENT_COLUMNS},
+                                                 "customer_id": "string", **{m: CELL_MONEY for m in ROLLUP_MEASURES},
+                                                 "orders": "int64"}),
 }
-SEGMENT_TABLES = (ROLLUPS.segment_month, ROLLUPS.segment_product_month, ROLLUPS.segment_costs_month)
+SEGMENT_TABLES = (ROLLUPS.segment_month, ROLLUPS.segment_product_month, ROLLUPS.segment_costs_month,
+                  ROLLUPS.segment_customer_month)
 CELL = ("invoice_date", "customer_id", "rep_id")
 """The cell an order must stay inside to be simple."""
 
@@ -158,14 +166,22 @@ def segment_cells(cells: ir.Table, customers: ir.Table, product: bool) -> ir.Tab
     above 0.
     """
     keys = ["invoice_date", *(["product_id"] if product else []), *SEGMENT_COLUMNS]
-    t = _with_segment(cells, customers)
     if product:
+        t = _with_segment(cells, customers)
         return t.group_by(keys).aggregate(**_sums(t), orders=t.orders.sum().cast("int64"))
     # The cells of one customer and date differ by rep: a customer's revenue is theirs summed.
-    per_customer = t.group_by([*keys, "customer_id"]).aggregate(**_sums(t), orders=t.orders.sum())
+    per_customer = customer_segment_cells(cells, customers)
     return per_customer.group_by(keys).aggregate(
         **_sums(per_customer), orders=per_customer.orders.sum().cast("int64"),
         active_customers=(per_customer.revenue > 0).sum().cast("int64"))
+
+
+def customer_segment_cells(cells: ir.Table, customers: ir.Table) -> ir.Table:
+    """Customer cells summed over their reps per (invoice_date, customer_id), with the customer's
+    segment (missing attributes for a customer missing from ``customers``)."""
+    t = _with_segment(cells, customers)
+    return t.group_by(["invoice_date", *SEGMENT_COLUMNS, "customer_id"]).aggregate(
+        **_sums(t), orders=t.orders.sum().cast("int64"))
 
 
 def segment_costs(costs: ir.Table, customers: ir.Table) -> ir.Table:
@@ -176,10 +192,12 @@ def segment_costs(costs: ir.Table, customers: ir.Table) -> ir.Table:
 
 
 def _write(warehouse, name: str, expr: ir.Table) -> None:
-    # Rows in date order, so that a date range reads only the blocks it needs (DuckDB's zone maps).
+    # Rows in date order, then segment order, so that a date range (and a segment in it) reads only
+    # the blocks it needs (DuckDB's zone maps).
     columns = SCHEMAS[name].names
     warehouse.execute_sql(f"DELETE FROM {warehouse.quote(name)}")
-    warehouse.con.insert(name, expr.select(*columns).order_by(columns[0]))
+    warehouse.con.insert(name, expr.select(*columns).order_by(
+        [columns[0], *(c for c in SEGMENT_COLUMNS if c in columns)]))
 
 
 def rebuild_segments(warehouse) -> None:
@@ -187,6 +205,8 @@ def rebuild_segments(warehouse) -> None:
     current customers (call it inside the transaction of a load that changed the customers or
     the costs to serve)."""
     customers = warehouse.table("customers")
+    _write(warehouse, ROLLUPS.segment_customer_month,
+           customer_segment_cells(warehouse.table(ROLLUPS.customer_month), customers))
     _write(warehouse, ROLLUPS.segment_month,
            segment_cells(warehouse.table(ROLLUPS.customer_month), customers, product=False))
     _write(warehouse, ROLLUPS.segment_product_month,

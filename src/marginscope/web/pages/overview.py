@@ -119,16 +119,18 @@ def by_region(ctx: PageContext) -> html.Div:
 def render(ctx: PageContext) -> list:
     m, f, s = ctx.metrics, ctx.filters, ctx.scope
     forecast_page.start_outlook(ctx)
-    # The sections without forecasts are made first, while the forecasts are fitted.
+    # The sections without forecasts are made first, while the forecasts are fitted; then the trends,
+    # which query before they wait for their forecast (revenue's is fitted first); the outlook last.
     cards = kpis(ctx)
     top_customers = m.sales.top("customer_id", 10, f, s)
     top_products = m.sales.top("product_id", 10, f, s)
     regions = by_region(ctx)
+    trends = [trend_by_year(ctx, "revenue", "Revenue by month: this year and the two before"),
+              trend_by_year(ctx, "gross_profit", "Gross profit by month")]
     return [
         cards,
         forecast_page.outlook(ctx),
-        html.Div([trend_by_year(ctx, "revenue", "Revenue by month: this year and the two before"),
-                  trend_by_year(ctx, "gross_profit", "Gross profit by month")], className="ms-row"),
+        html.Div(trends, className="ms-row"),
         html.Div([
             grid("top-customers", top_customers, [
                 Column("customer_name", "Customer", link=True), Column("region", "Region"),
