@@ -214,10 +214,24 @@ def to_date(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHI
             as_of: dt.date | None = None) -> pd.DataFrame:
     """One row per measure: budget, actual, variance and attainment over the elapsed part of the range
     (the months of :func:`by_month` that are not in the future, partial months prorated)."""
-    months = by_month(wh, filters, scope, as_of)
-    elapsed = months[~months.future.astype(bool)]
-    totals = elapsed.groupby("measure")[["budget", "actual"]].sum(min_count=1)
-    totals = totals.reindex(list(MEASURES)).rename_axis("measure").reset_index()
+    start, end, as_of = _window(wh, filters, as_of)
+    cells = _budget_cells(wh, filters, None, start, end)
+    actuals = _actuals(wh, filters, scope, None, start, _actuals_end(start, end, as_of))
+    comparable = budget_comparable(filters, scope)
+    # The sums of by_month's elapsed rows, in plain Python: this is on the overview of every filter change.
+    budgets: dict[str, list[float]] = {measure: [] for measure in MEASURES}
+    actual: dict[str, list[float]] = {measure: [] for measure in MEASURES}
+    for key in dict.fromkeys([*cells, *actuals]):
+        month, measure = key
+        share, _, future = _coverage(month, start, end, as_of)
+        if future or measure not in actual:
+            continue
+        actual[measure].append(actuals.get(key, 0.0))
+        if comparable and key in cells:
+            budgets[measure].append(cells[key] * share)
+    totals = pd.DataFrame({"measure": list(MEASURES),
+                           "budget": [sum(budgets[m]) if budgets[m] else float("nan") for m in MEASURES],
+                           "actual": [sum(actual[m]) if actual[m] else float("nan") for m in MEASURES]})
     totals["variance"] = totals.actual - totals.budget
     totals["attainment"] = totals.actual / totals.budget.where(totals.budget != 0)
     return totals

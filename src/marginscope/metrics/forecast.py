@@ -178,6 +178,8 @@ def monthly_history(totals: pd.DataFrame, series: str, last_month: dt.date,
     [5.0, 0.0, 7.0, 0.0]
     """
     _check_series(series)
+    if series == "company":
+        return _company_history(totals, last_month)
     frame = totals.copy()
     frame["period"] = pd.to_datetime(frame["period"]).dt.date
     frame = frame[frame.period <= last_month]
@@ -208,6 +210,26 @@ def monthly_history(totals: pd.DataFrame, series: str, last_month: dt.date,
     if series != "company":
         history = history.sort_values("series", key=lambda names: names.map(order), kind="stable")
     return history.reset_index(drop=True)
+
+
+def _company_history(totals: pd.DataFrame, last_month: dt.date) -> pd.DataFrame:
+    """:func:`monthly_history` of the one company series, summed in plain Python (it is computed at
+    every filter change, before the forecasts can start)."""
+    sums: dict[dt.date, list[float]] = {}
+    periods = pd.to_datetime(totals["period"]).dt.date.tolist()
+    values = zip(*(totals[m].astype("float64").tolist() for m in MEASURES))
+    for period, measures in zip(periods, values):
+        if period <= last_month:
+            month = sums.setdefault(period, [0.0] * len(MEASURES))
+            for index, value in enumerate(measures):
+                month[index] += value
+    columns = ["series", "period", *MEASURES]
+    if not sums:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in MEASURES else object) for c in columns})
+    months = _months(min(sums), last_month)
+    filled = [sums.get(month, [0.0] * len(MEASURES)) for month in months]
+    return pd.DataFrame({"series": [TOTAL] * len(months), "period": months,
+                         **{m: [row[i] for row in filled] for i, m in enumerate(MEASURES)}})
 
 
 def _months(first: dt.date, last: dt.date) -> list[dt.date]:

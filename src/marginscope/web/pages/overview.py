@@ -73,13 +73,14 @@ def trend_by_year(ctx: PageContext, measure: str, title: str) -> html.Div:
     span = replace(ctx.filters, start=dt.date(end.year - 2, 1, 1), end=end)
     trend = ctx.metrics.sales.trend("month", span, ctx.scope)
     fig = charts.figure(height=300)
+    months = pd.to_datetime(trend.period).tolist()
+    values = trend[measure].astype(float).tolist()
     for offset, colour in zip((2, 1, 0), charts.YEAR_COLOURS):
         year = end.year - offset
-        months = trend[pd.to_datetime(trend.period).dt.year == year]
+        of_year = [(MONTHS[month.month - 1], value) for month, value in zip(months, values) if month.year == year]
         fig.add_trace(dict(
-            type="scatter", x=[MONTHS[p.month - 1] for p in pd.to_datetime(months.period)],
-            y=months[measure].astype(float).tolist(), name=str(year), mode="lines+markers",
-            line=dict(color=colour, width=3 if offset == 0 else 2)))
+            type="scatter", x=[label for label, _ in of_year], y=[value for _, value in of_year], name=str(year),
+            mode="lines+markers", line=dict(color=colour, width=3 if offset == 0 else 2)))
     if ctx.has("budgets"):
         year_filters = replace(ctx.filters, start=dt.date(end.year, 1, 1), end=dt.date(end.year, 12, 31))
         budget = ctx.metrics.budget.monthly_budget(year_filters, ctx.scope)
