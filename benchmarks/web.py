@@ -128,16 +128,27 @@ def build(folder: Path, lines: int) -> Path:
 
 
 def states(regions: list[str], count: int) -> list[tuple[dt.date, dt.date, list[str]]]:
-    """Distinct filter states: a range of 3 to 12 months ending in a recent month, and a region or two."""
-    result = []
-    for i in range(count):
+    """Distinct filter states: a range of 3 to 12 months ending in a recent month, and a region or two.
+
+    No state repeats, so that no measured figure comes from the cache of an earlier change.
+
+    >>> picked = states(["North", "South", "East", "West", "Central"], 40)
+    >>> len({(start, end, tuple(regions)) for start, end, regions in picked})
+    40
+    """
+    result, seen = [], set()
+    for i in range(100 * count):
         end_month = dt.date(AS_OF.year, 1 + i % 10, 1)
-        months = 3 + (i * 5) % 10
+        months = 3 + (i * 7 + i // 10) % 10
         start = dt.date(end_month.year - (1 if end_month.month - months < 1 else 0),
                         (end_month.month - months - 1) % 12 + 1, 1)
         end = (end_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        picked = [regions[i % len(regions)]] + ([regions[(i + 2) % len(regions)]] if i % 3 == 0 else [])
-        result.append((start, end, sorted(set(picked))))
+        picked = sorted({regions[i % len(regions)], *([regions[(i + 2) % len(regions)]] if i % 3 == 0 else [])})
+        if (start, end, tuple(picked)) not in seen:
+            seen.add((start, end, tuple(picked)))
+            result.append((start, end, picked))
+        if len(result) == count:
+            break
     return result
 
 

@@ -159,7 +159,7 @@ def test_results_convert_to_the_frames_ibis_gives():
     t = con.create_table("numbers", ibis.memtable({"k": [1, 2, 3]}))
     k = t.k
     values = t.select(
-        money=ibis.literal(12.5).cast("decimal(18, 2)") * k,
+        money=ibis.literal(12.5).cast("decimal(18, 2)") * k - 25,  # -12.50, 0.00, 12.50
         money_gap=ibis.ifelse(k == 2, ibis.null("decimal(18, 4)"), k.cast("decimal(18, 4)") / 3),
         counted=(k * 7).cast("int64"), summed=k.cast("decimal(38, 0)"),
         ratio=k / 4, ratio_gap=ibis.ifelse(k == 1, ibis.null("float64"), k / 3),
@@ -168,5 +168,8 @@ def test_results_convert_to_the_frames_ibis_gives():
     summed = values.group_by("name").aggregate(total=values.summed.sum(), money=values.money.sum()).order_by("name")
     for expr in (values, summed):
         table = con.con.execute(str(con.compile(expr))).fetch_arrow_table()
-        pd.testing.assert_frame_equal(templates._to_pandas(table, expr.schema()), con.execute(expr),
-                                      check_exact=True)
+        got, expected = templates._to_pandas(table, expr.schema()), con.execute(expr)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        for column in ("money", "money_gap", "total"):  # decimals equal in value and in their written digits
+            if column in got:
+                assert [str(v) for v in got[column].dropna()] == [str(v) for v in expected[column].dropna()]

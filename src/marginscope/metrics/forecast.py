@@ -329,10 +329,10 @@ class ETS:
         with _fitting():
             fitted = self._model(pd.Series(y / scale)).fit(disp=False)  # statsmodels' intervals need a Series
             prediction = fitted.get_prediction(start=len(y), end=len(y) + horizon - 1)
-            frames = {level: prediction.summary_frame(alpha=1 - level / 100) for level in Z}
-        mean = frames[80]["mean"].to_numpy() * scale
-        return Prediction(mean, {level: (frame["pi_lower"].to_numpy() * scale,
-                                         frame["pi_upper"].to_numpy() * scale) for level, frame in frames.items()})
+            # What summary_frame holds, without a DataFrame per level: the columns of pred_int are the bounds.
+            bounds = {level: np.asarray(prediction.pred_int(alpha=1 - level / 100)) for level in Z}
+        mean = np.asarray(prediction.predicted_mean) * scale
+        return Prediction(mean, {level: (pair[:, 0] * scale, pair[:, 1] * scale) for level, pair in bounds.items()})
 
     def backtest(self, y: np.ndarray, origins: range) -> list[np.ndarray]:
         """Forecasts of the months after each origin up to the end of ``y``: parameters estimated on

@@ -260,8 +260,12 @@ def _plain_column(column, dtype) -> np.ndarray | None:
 
     if dtype.is_decimal() and pat.is_decimal(column.type):
         values = np.empty(len(column), dtype=object)
-        values[:] = [normalize_decimal(v, precision=dtype.precision, scale=dtype.scale, strict=False)
-                     for v in column.to_pylist()]
+        if column.type.scale == dtype.scale and column.type.precision <= (dtype.precision or 38):
+            # Already of the scale Ibis would give (normalising then quantising returns each value as it is).
+            values[:] = column.to_pylist()
+        else:
+            values[:] = [normalize_decimal(v, precision=dtype.precision, scale=dtype.scale, strict=False)
+                         for v in column.to_pylist()]
         return values
     if dtype.is_float64() and pat.is_float64(column.type):
         return column.to_numpy()
