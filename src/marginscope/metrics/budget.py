@@ -164,21 +164,16 @@ def _compare(cells: Sums, actuals: Sums, keys: list[str], start, end, as_of, com
     return table
 
 
-def _by_month(wh: Warehouse, filters: Filters, scope: Scope, as_of: dt.date | None) -> tuple[Sums, pd.DataFrame]:
-    """The budget cells of the window and :func:`by_month`'s table."""
+def by_month(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+             as_of: dt.date | None = None) -> pd.DataFrame:
+    """One row per month and measure: budget (prorated where partial), actual, variance,
+    attainment, ``partial`` and ``future`` flags."""
     start, end, as_of = _window(wh, filters, as_of)
     cells = _budget_cells(wh, filters, None, start, end)
     actuals = _actuals(wh, filters, scope, None, start, _actuals_end(start, end, as_of))
     table = _compare(cells, actuals, ["period", "measure"], start, end, as_of, budget_comparable(filters, scope))
     columns = ["period", "measure", "budget", "actual", "variance", "attainment", "partial", "future"]
-    return cells, table[columns].sort_values(["measure", "period"]).reset_index(drop=True)
-
-
-def by_month(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHING,
-             as_of: dt.date | None = None) -> pd.DataFrame:
-    """One row per month and measure: budget (prorated where partial), actual, variance,
-    attainment, ``partial`` and ``future`` flags."""
-    return _by_month(wh, filters, scope, as_of)[1]
+    return table[columns].sort_values(["measure", "period"]).reset_index(drop=True)
 
 
 def monthly_budget(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
