@@ -317,12 +317,18 @@ class ETS:
     def min_history(self) -> int:
         return SEASONAL_ETS_MIN if self.seasonal else SEASON
 
-    def _model(self, endog):
+    def _model(self, endog, starting_like=None):
+        """The statsmodels model of ``endog``, initialised by its heuristic, or with the initial states of
+        the model ``starting_like`` (whose heuristic read the same first months, see :meth:`_same_start`):
+        the heuristic is most of the cost of building a model."""
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
+        initial = dict(initialization_method="heuristic") if starting_like is None else dict(
+            initialization_method="known", initial_level=starting_like.initial_level,
+            initial_trend=starting_like.initial_trend, initial_seasonal=starting_like.initial_seasonal)
         return ETSModel(endog, error="add", trend=self.trend, damped_trend=self.damped,
                         seasonal="add" if self.seasonal else None,
-                        seasonal_periods=SEASON if self.seasonal else None, initialization_method="heuristic")
+                        seasonal_periods=SEASON if self.seasonal else None, **initial)
 
     def predict(self, y: np.ndarray, horizon: int) -> Prediction:
         scale = float(np.mean(np.abs(y))) or 1.0
@@ -350,7 +356,8 @@ class ETS:
             params = model.fit(disp=False, return_params=True)
             phi = params[model.param_names.index("damping_trend")] if self.damped else 1.0
             for group in self._same_start(origins):
-                longest = self._model(y[:group[-1]] / scale)
+                # The first group starts as the fitted model does (it holds its origin): its states.
+                longest = self._model(y[:group[-1]] / scale, model if group[0] == origins[0] else None)
                 _, states = longest.smooth(params, return_raw=True)
                 states = np.asarray(states)
                 extra_rows = len(states) - group[-1]  # the initial states' row, if statsmodels returns it
