@@ -33,7 +33,8 @@ Definitions
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import ibis
@@ -141,9 +142,9 @@ def _coverage(month: dt.date, start: dt.date, end: dt.date, as_of: dt.date) -> t
     return days / last.day, days < last.day, False
 
 
-def _compare(cells: Sums, actuals: Sums, keys: list[str], start, end, as_of, comparable: bool) -> pd.DataFrame:
-    """One row per key of either side: budget (prorated), actual, variance, attainment, partial, future."""
-    columns: dict[str, list] = {name: [] for name in [*keys, "budget", "actual", "partial", "future"]}
+def _compared(cells: Sums, actuals: Sums, start, end, as_of, comparable: bool) -> Iterator[tuple]:
+    """Per key of either side: (key, budget prorated or NaN, actual (0 without sales, NaN in the
+    future), partial, future)."""
     coverage: dict[dt.date, tuple[float, bool, bool]] = {}
     for key in dict.fromkeys([*cells, *actuals]):
         month = key[0]
@@ -151,12 +152,16 @@ def _compare(cells: Sums, actuals: Sums, keys: list[str], start, end, as_of, com
             coverage[month] = _coverage(month, start, end, as_of)
         share, partial, future = coverage[month]
         budget = cells.get(key)
-        for name, value in zip(keys, key):
+        yield (key, budget * share if comparable and budget is not None else float("nan"),
+               float("nan") if future else actuals.get(key, 0.0), partial, future)
+
+
+def _compare(cells: Sums, actuals: Sums, keys: list[str], start, end, as_of, comparable: bool) -> pd.DataFrame:
+    """One row per key of either side: budget (prorated), actual, variance, attainment, partial, future."""
+    columns: dict[str, list] = {name: [] for name in [*keys, "budget", "actual", "partial", "future"]}
+    for key, *figures in _compared(cells, actuals, start, end, as_of, comparable):
+        for name, value in zip([*keys, "budget", "actual", "partial", "future"], [*key, *figures]):
             columns[name].append(value)
-        columns["budget"].append(budget * share if comparable and budget is not None else float("nan"))
-        columns["actual"].append(float("nan") if future else actuals.get(key, 0.0))  # no sales yet is 0
-        columns["partial"].append(partial)
-        columns["future"].append(future)
     table = pd.DataFrame(columns).astype({"budget": "float64", "actual": "float64", "partial": bool,
                                           "future": bool})
     table["variance"] = table.actual - table.budget
@@ -213,17 +218,15 @@ def to_date(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHI
     cells = _budget_cells(wh, filters, None, start, end)
     actuals = _actuals(wh, filters, scope, None, start, _actuals_end(start, end, as_of))
     comparable = budget_comparable(filters, scope)
-    # The sums of by_month's elapsed rows, in plain Python: this is on the overview of every filter change.
+    # The sums of by_month's elapsed rows, without its table: this is on the overview of every filter change.
     budgets: dict[str, list[float]] = {measure: [] for measure in MEASURES}
     actual: dict[str, list[float]] = {measure: [] for measure in MEASURES}
-    for key in dict.fromkeys([*cells, *actuals]):
-        month, measure = key
-        share, _, future = _coverage(month, start, end, as_of)
+    for (_, measure), budget, value, _, future in _compared(cells, actuals, start, end, as_of, comparable):
         if future or measure not in actual:
             continue
-        actual[measure].append(actuals.get(key, 0.0))
-        if comparable and key in cells:
-            budgets[measure].append(cells[key] * share)
+        actual[measure].append(value)
+        if not math.isnan(budget):
+            budgets[measure].append(budget)
     totals = pd.DataFrame({"measure": list(MEASURES),
                            "budget": [sum(budgets[m]) if budgets[m] else float("nan") for m in MEASURES],
                            "actual": [sum(actual[m]) if actual[m] else float("nan") for m in MEASURES]})
