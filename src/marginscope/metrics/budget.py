@@ -142,9 +142,14 @@ def _coverage(month: dt.date, start: dt.date, end: dt.date, as_of: dt.date) -> t
     return days / last.day, days < last.day, False
 
 
-def _compared(cells: Sums, actuals: Sums, start, end, as_of, comparable: bool) -> Iterator[tuple]:
-    """Per key of either side: (key, budget prorated or NaN, actual (0 without sales, NaN in the
-    future), partial, future)."""
+def _compared(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None,
+              as_of: dt.date | None) -> Iterator[tuple]:
+    """The comparison window's budget cells beside its actuals, per key of either side: (key, budget
+    prorated or NaN, actual (0 without sales, NaN in the future), partial, future)."""
+    start, end, as_of = _window(wh, filters, as_of)
+    cells = _budget_cells(wh, filters, dimension, start, end)
+    actuals = _actuals(wh, filters, scope, dimension, start, _actuals_end(start, end, as_of))
+    comparable = budget_comparable(filters, scope)
     coverage: dict[dt.date, tuple[float, bool, bool]] = {}
     for key in dict.fromkeys([*cells, *actuals]):
         month = key[0]
@@ -156,10 +161,11 @@ def _compared(cells: Sums, actuals: Sums, start, end, as_of, comparable: bool) -
                float("nan") if future else actuals.get(key, 0.0), partial, future)
 
 
-def _compare(cells: Sums, actuals: Sums, keys: list[str], start, end, as_of, comparable: bool) -> pd.DataFrame:
-    """One row per key of either side: budget (prorated), actual, variance, attainment, partial, future."""
+def _compare(compared: Iterator[tuple], keys: list[str]) -> pd.DataFrame:
+    """The rows of :func:`_compared` as a table: ``keys``, budget (prorated), actual, variance,
+    attainment, partial, future."""
     columns: dict[str, list] = {name: [] for name in [*keys, "budget", "actual", "partial", "future"]}
-    for key, *figures in _compared(cells, actuals, start, end, as_of, comparable):
+    for key, *figures in compared:
         for name, value in zip([*keys, "budget", "actual", "partial", "future"], [*key, *figures]):
             columns[name].append(value)
     table = pd.DataFrame(columns).astype({"budget": "float64", "actual": "float64", "partial": bool,
@@ -173,10 +179,7 @@ def by_month(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTH
              as_of: dt.date | None = None) -> pd.DataFrame:
     """One row per month and measure: budget (prorated where partial), actual, variance,
     attainment, ``partial`` and ``future`` flags."""
-    start, end, as_of = _window(wh, filters, as_of)
-    cells = _budget_cells(wh, filters, None, start, end)
-    actuals = _actuals(wh, filters, scope, None, start, _actuals_end(start, end, as_of))
-    table = _compare(cells, actuals, ["period", "measure"], start, end, as_of, budget_comparable(filters, scope))
+    table = _compare(_compared(wh, filters, scope, None, as_of), ["period", "measure"])
     columns = ["period", "measure", "budget", "actual", "variance", "attainment", "partial", "future"]
     return table[columns].sort_values(["measure", "period"]).reset_index(drop=True)
 
@@ -197,11 +200,7 @@ def by_dimension(wh: Warehouse, dimension: str, filters: Filters = Filters(), sc
     """One row per value of a budget dimension and measure over the elapsed part of the range."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown budget dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}")
-    start, end, as_of = _window(wh, filters, as_of)
-    cells = _budget_cells(wh, filters, dimension, start, end)
-    actuals = _actuals(wh, filters, scope, dimension, start, _actuals_end(start, end, as_of))
-    keys = ["period", "measure", dimension]
-    table = _compare(cells, actuals, keys, start, end, as_of, budget_comparable(filters, scope))
+    table = _compare(_compared(wh, filters, scope, dimension, as_of), ["period", "measure", dimension])
     elapsed = table[~table.future.astype(bool)]
     totals = elapsed.groupby([dimension, "measure"], dropna=False)[["budget", "actual"]].sum(min_count=1)
     totals = totals.reset_index()
@@ -214,14 +213,10 @@ def to_date(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHI
             as_of: dt.date | None = None) -> pd.DataFrame:
     """One row per measure: budget, actual, variance and attainment over the elapsed part of the range
     (the months of :func:`by_month` that are not in the future, partial months prorated)."""
-    start, end, as_of = _window(wh, filters, as_of)
-    cells = _budget_cells(wh, filters, None, start, end)
-    actuals = _actuals(wh, filters, scope, None, start, _actuals_end(start, end, as_of))
-    comparable = budget_comparable(filters, scope)
     # The sums of by_month's elapsed rows, without its table: this is on the overview of every filter change.
     budgets: dict[str, list[float]] = {measure: [] for measure in MEASURES}
     actual: dict[str, list[float]] = {measure: [] for measure in MEASURES}
-    for (_, measure), budget, value, _, future in _compared(cells, actuals, start, end, as_of, comparable):
+    for (_, measure), budget, value, _, future in _compared(wh, filters, scope, None, as_of):
         if future or measure not in actual:
             continue
         actual[measure].append(value)
