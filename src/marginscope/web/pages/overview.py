@@ -103,7 +103,8 @@ def trend_by_year(ctx: PageContext, measure: str, title: str) -> html.Div:
 
 
 def by_region(ctx: PageContext) -> html.Div:
-    regions = ctx.metrics.sales.by("region", ctx.filters, ctx.scope)
+    # Revenue and profit only: the ranking's query, without the cost to serve and the counts of ``by``.
+    regions = ctx.metrics.sales.top("region", None, ctx.filters, ctx.scope)
     labels = regions.region.fillna("(none)")
     fig = charts.figure(height=300)
     clicked = [[None if pd.isna(region) else region] for region in regions.region]
