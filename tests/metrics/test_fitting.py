@@ -47,21 +47,30 @@ def apart_and_here(company):
 
 
 def forecasts(ms: Metrics) -> list[pd.DataFrame]:
+    return [ms.forecast.monthly(measure, "company", 12, NORTH, as_of=AS_OF) for measure in ("revenue", "gross_profit")]
+
+
+def backtests(ms: Metrics) -> list[pd.DataFrame]:
     return [table for measure in ("revenue", "gross_profit")
-            for table in (ms.forecast.monthly(measure, "company", 12, NORTH, as_of=AS_OF),
-                          ms.forecast.candidates(measure, "company", NORTH, as_of=AS_OF))]
+            for table in (ms.forecast.candidates(measure, "company", NORTH, as_of=AS_OF),
+                          ms.forecast.backtest(measure, "company", NORTH, as_of=AS_OF))]
 
 
 def test_a_forecast_fitted_apart_is_the_one_fitted_here(apart_and_here):
     apart, here = apart_and_here
     for measure in ("revenue", "gross_profit"):
         apart.forecast.start(measure, "company", 12, NORTH, as_of=AS_OF)
-    assert len(apart.forecast._pending) == 4  # candidates and forecast of each measure, being fitted
+    assert len(apart.forecast._pending) == 6  # candidates, their summary and forecast of each measure, being fitted
     workers = fitting._pool._processes
     assert workers and all(pid != os.getpid() for pid in workers)
     for fitted_apart, fitted_here in zip(forecasts(apart), forecasts(here)):
         pd.testing.assert_frame_equal(fitted_apart, fitted_here, check_exact=True)
-    assert not apart.forecast._pending  # each taken once, then cached
+    # Collected once, by the first table asked for: the fit's other tables were cached with it.
+    assert not apart.forecast._pending
+    hits = apart.cache.hits
+    for fitted_apart, fitted_here in zip(backtests(apart), backtests(here)):
+        pd.testing.assert_frame_equal(fitted_apart, fitted_here, check_exact=True)
+    assert apart.cache.hits - hits == 4
     # Asked without a start, a fit is sent to the worker too.
     south = Filters(regions={"South"})
     pd.testing.assert_frame_equal(apart.forecast.monthly("revenue", "company", 12, south, as_of=AS_OF),

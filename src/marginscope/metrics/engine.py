@@ -42,6 +42,14 @@ class _Cache:
         with self.lock:
             return key in self.entries
 
+    def put(self, key, value: pd.DataFrame) -> None:
+        """Cache ``value`` (which the caller no longer uses) under ``key``."""
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
     def get(self, key, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         with self.lock:
             if key in self.entries:
@@ -50,10 +58,7 @@ class _Cache:
                 return self.entries[key].copy()
             self.misses += 1
         value = compute()
-        with self.lock:
-            self.entries[key] = value
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+        self.put(key, value)
         return value.copy()
 
 
@@ -186,7 +191,7 @@ class ForecastMetrics:
 
     def __init__(self, metrics: "Metrics"):
         self._m = metrics
-        self._pending: dict[tuple, Future] = {}
+        self._pending: dict[tuple, tuple[Future, tuple]] = {}  # cache entry -> (fit, its arguments)
         self._lock = Lock()
 
     @staticmethod
@@ -223,10 +228,10 @@ class ForecastMetrics:
         key = ("forecast.candidates", measure, series, limit)
 
         def evaluate() -> pd.DataFrame:
-            history = self.history(series, filters, scope, as_of, limit)
-            started = self._started(key, reads, scope)
+            started = self._collect(key, reads, scope)
             if started is not None:
-                return fitting.result(started, fitting.fit, history, measure, forecasting.DEFAULT_HORIZON)[0]
+                return started
+            history = self.history(series, filters, scope, as_of, limit)
             return fitting.run(self._m.fits_apart, forecasting.evaluate, history, measure)
 
         return self._m._computed(key, reads, scope, evaluate)
@@ -236,7 +241,17 @@ class ForecastMetrics:
                  limit: int = forecasting.DEFAULT_LIMIT) -> pd.DataFrame:
         """Per series: the model chosen, its MAPE and MAE, the seasonal-naive MAPE and MAE, the relative
         MAE, the backtest's months and origins, and why there is no forecast when there is none."""
-        return forecasting.summarise(self.candidates(measure, series, filters, scope, as_of, limit))
+        as_of = as_of or forecasting.as_of_for(filters)
+        reads = forecasting.history_filters(filters, as_of)
+        key = ("forecast.backtest", measure, series, limit)
+
+        def summarise() -> pd.DataFrame:
+            started = self._collect(key, reads, scope)
+            if started is not None:
+                return started
+            return forecasting.summarise(self.candidates(measure, series, filters, scope, as_of, limit))
+
+        return self._m._computed(key, reads, scope, summarise)
 
     def monthly(self, measure: str = "revenue", series: str = "company", horizon: int = forecasting.DEFAULT_HORIZON,
                 filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
@@ -247,10 +262,10 @@ class ForecastMetrics:
         key = ("forecast.monthly", measure, series, horizon, limit)
 
         def predict() -> pd.DataFrame:
-            history = self.history(series, filters, scope, as_of, limit)
-            started = self._started(key, reads, scope)
+            started = self._collect(key, reads, scope)
             if started is not None:
-                return fitting.result(started, fitting.fit, history, measure, horizon)[1]
+                return started
+            history = self.history(series, filters, scope, as_of, limit)
             backtest = self.backtest(measure, series, filters, scope, as_of, limit)
             return fitting.run(self._m.fits_apart, forecasting.predict, history, backtest, measure, horizon)
 
@@ -259,30 +274,48 @@ class ForecastMetrics:
     def start(self, measure: str = "revenue", series: str = "company", horizon: int = forecasting.DEFAULT_HORIZON,
               filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
               limit: int = forecasting.DEFAULT_LIMIT) -> None:
-        """Start choosing and fitting the forecast :meth:`monthly` (and :meth:`candidates`) will give, in
-        the fitting process (:mod:`marginscope.metrics.fitting`), and return at once: a page starts its
-        forecasts first and runs its queries while they are fitted."""
+        """Start choosing and fitting the forecast :meth:`monthly` (with :meth:`candidates` and :meth:`backtest`)
+        will give, in the fitting process (:mod:`marginscope.metrics.fitting`), and return at once: a page
+        starts its forecasts first and runs its queries while they are fitted."""
         as_of = as_of or forecasting.as_of_for(filters)
         reads = forecasting.history_filters(filters, as_of)
-        keys = [("forecast.candidates", measure, series, limit), ("forecast.monthly", measure, series, horizon, limit)]
+        keys = [("forecast.candidates", measure, series, limit), ("forecast.backtest", measure, series, limit),
+                ("forecast.monthly", measure, series, horizon, limit)]
         version = self._m._version()
         wanted = [(key, reads, scope, version) for key in keys]
         with self._lock:
             wanted = [entry for entry in wanted if entry not in self._pending and not self._m.cache.holds(entry)]
         if not wanted:
             return
-        history = self.history(series, filters, scope, as_of, limit)
-        started = fitting.submit(self._m.fits_apart, fitting.fit, history, measure, horizon)
+        arguments = (self.history(series, filters, scope, as_of, limit), measure, horizon)
+        started = (fitting.submit(self._m.fits_apart, fitting.fit, *arguments), arguments)
         with self._lock:
             if len(self._pending) > self.PENDING_LIMIT:  # started and never asked for: a page that failed
                 self._pending.clear()
             self._pending.update(dict.fromkeys(wanted, started))
 
-    def _started(self, key: tuple, reads: Filters, scope: Scope) -> Future | None:
-        """The fit :meth:`start` began for ``key``, if any (taken: it is asked for once, then cached)."""
+    _PARTS = {"forecast.candidates": 0, "forecast.backtest": 1, "forecast.monthly": 2}
+    """Where each method's table is in the result of :func:`fitting.fit`."""
+
+    def _collect(self, key: tuple, reads: Filters, scope: Scope) -> pd.DataFrame | None:
+        """The table for ``key`` of the fit :meth:`start` began, if it began one (None otherwise).
+
+        The fit's other tables are cached at the same time: a fit is collected once, by whichever of
+        its tables a page asks for first.
+        """
         entry = (key, reads, scope, self._m._version())
         with self._lock:
-            return self._pending.pop(entry, None)
+            started = self._pending.pop(entry, None)
+            if started is None:
+                return None
+            siblings = [other for other, fit in self._pending.items() if fit is started]
+            for other in siblings:
+                del self._pending[other]
+        future, arguments = started
+        parts = fitting.result(future, fitting.fit, *arguments)
+        for other in siblings:
+            self._m.cache.put(other, parts[self._PARTS[other[0][0]]])
+        return parts[self._PARTS[key[0]]]
 
 
 class CustomerMetrics:

@@ -43,9 +43,10 @@ _pool: ProcessPoolExecutor | None = None
 _pool_lock = Lock()
 
 
-def fit(history: pd.DataFrame, measure: str, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The backtest of every candidate model (:func:`forecasting.evaluate`) and the forecast of the
-    one chosen (:func:`forecasting.predict`), for ``history`` from :func:`forecasting.monthly_history`.
+def fit(history: pd.DataFrame, measure: str, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The backtest of every candidate model (:func:`forecasting.evaluate`), its summary per series
+    (:func:`forecasting.summarise`) and the forecast of the model chosen (:func:`forecasting.predict`),
+    for ``history`` from :func:`forecasting.monthly_history`.
 
     Examples
     --------
@@ -53,12 +54,15 @@ def fit(history: pd.DataFrame, measure: str, horizon: int) -> tuple[pd.DataFrame
     >>> months = [dt.date(2024 + m // 12, m % 12 + 1, 1) for m in range(24)]
     >>> history = pd.DataFrame({"series": "Total", "period": months, "revenue": [float(m % 12) for m in range(24)],
     ...                         "gross_profit": 0.0})
-    >>> candidates, monthly = fit(history, "revenue", 3)
+    >>> candidates, summary, monthly = fit(history, "revenue", 3)
+    >>> summary.model.tolist()
+    ['seasonal naive']
     >>> monthly[monthly.kind == "forecast"].value.round(6).tolist()  # the seasonal-naive forecast is exact
     [0.0, 1.0, 2.0]
     """
     candidates = forecasting.evaluate(history, measure)
-    return candidates, forecasting.predict(history, forecasting.summarise(candidates), measure, horizon)
+    summary = forecasting.summarise(candidates)
+    return candidates, summary, forecasting.predict(history, summary, measure, horizon)
 
 
 def _worker() -> ProcessPoolExecutor:
