@@ -317,18 +317,18 @@ class ETS:
     def min_history(self) -> int:
         return SEASONAL_ETS_MIN if self.seasonal else SEASON
 
-    def _model(self, endog, starting_like=None):
-        """The statsmodels model of ``endog``, initialised by its heuristic, or with the initial states of
-        the model ``starting_like`` (whose heuristic read the same first months, see :meth:`_same_start`):
-        the heuristic is most of the cost of building a model."""
+    def _model(self, endog):
+        """The statsmodels model of ``endog``, with the initial states of statsmodels' heuristic
+        (:func:`_heuristic_states`)."""
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-        initial = dict(initialization_method="heuristic") if starting_like is None else dict(
-            initialization_method="known", initial_level=starting_like.initial_level,
-            initial_trend=starting_like.initial_trend, initial_seasonal=starting_like.initial_seasonal)
+        values = np.asarray(endog, dtype="float64")
+        level, trend, seasonal = _heuristic_states(values[:_heuristic_reads(len(values), self.seasonal)].tobytes(),
+                                                   self.seasonal)
         return ETSModel(endog, error="add", trend=self.trend, damped_trend=self.damped,
-                        seasonal="add" if self.seasonal else None,
-                        seasonal_periods=SEASON if self.seasonal else None, **initial)
+                        seasonal="add" if self.seasonal else None, seasonal_periods=SEASON if self.seasonal else None,
+                        initialization_method="known", initial_level=level, initial_trend=trend,
+                        initial_seasonal=None if seasonal is None else seasonal.copy())
 
     def predict(self, y: np.ndarray, horizon: int) -> Prediction:
         scale = float(np.mean(np.abs(y))) or 1.0
@@ -356,8 +356,7 @@ class ETS:
             params = model.fit(disp=False, return_params=True)
             phi = params[model.param_names.index("damping_trend")] if self.damped else 1.0
             for group in self._same_start(origins):
-                # The first group starts as the fitted model does (it holds its origin): its states.
-                longest = self._model(y[:group[-1]] / scale, model if group[0] == origins[0] else None)
+                longest = self._model(y[:group[-1]] / scale)
                 _, states = longest.smooth(params, return_raw=True)
                 states = np.asarray(states)
                 extra_rows = len(states) - group[-1]  # the initial states' row, if statsmodels returns it
@@ -366,16 +365,12 @@ class ETS:
         return forecasts
 
     def _same_start(self, origins: range) -> list[list[int]]:
-        """The origins grouped by the months statsmodels' heuristic initialisation reads: the first 10
-        without seasonality; with it, the first ``k`` whole years, k = max(ceil((10 + 12) / 12),
-        min(5, floor(months / 12))) (Hyndman and Athanasopoulos, 3rd ed., 2.6; statsmodels
-        ``_initialization_heuristic``)."""
+        """The origins grouped by the months statsmodels' heuristic initialisation reads (:func:`_heuristic_reads`)."""
         if not self.seasonal:
             return [list(origins)]
         groups: dict[int, list[int]] = {}
         for origin in origins:
-            years = max(math.ceil((10 + 2 * (SEASON // 2)) / SEASON), min(5, origin // SEASON))
-            groups.setdefault(years, []).append(origin)
+            groups.setdefault(_heuristic_reads(origin, seasonal=True), []).append(origin)
         return list(groups.values())
 
     def point_forecast(self, states: np.ndarray, phi: float, horizon: int) -> np.ndarray:
@@ -391,6 +386,36 @@ class ETS:
         if self.seasonal:
             forecast = forecast + states[len(states) - SEASON + (steps - 1) % SEASON, -1]
         return forecast
+
+
+def _heuristic_reads(months: int, seasonal: bool) -> int:
+    """How many first months of a series of ``months`` statsmodels' heuristic initialisation reads: 10
+    without seasonality; with it, ``k`` whole years, k = max(ceil((10 + 12) / 12), min(5, floor(months / 12)))
+    (Hyndman and Athanasopoulos, 3rd ed., 2.6; statsmodels ``_initialization_heuristic``).
+
+    >>> _heuristic_reads(30, seasonal=False), _heuristic_reads(30, seasonal=True), _heuristic_reads(40, seasonal=True)
+    (10, 24, 36)
+    """
+    if not seasonal:
+        return 10
+    return SEASON * max(math.ceil((10 + 2 * (SEASON // 2)) / SEASON), min(5, months // SEASON))
+
+
+@functools.lru_cache(maxsize=64)
+def _heuristic_states(first_months: bytes, seasonal: bool) -> tuple[float, float, np.ndarray | None]:
+    """(level, trend, seasonal states) of statsmodels' heuristic for a series starting with ``first_months``
+    (float64 bytes: the months :func:`_heuristic_reads`), with or without seasonality.
+
+    The heuristic is most of the cost of building a model, and a backtest and forecast build a dozen
+    models whose heuristic reads the same months: the level and seasonal states do not depend on the
+    trend (the trend is the slope of the same regression whose intercept is the level), so every model
+    of one seasonality starts alike, and the models of the backtest's origins start as the first one.
+    """
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    model = ETSModel(np.frombuffer(first_months), error="add", trend="add", seasonal="add" if seasonal else None,
+                     seasonal_periods=SEASON if seasonal else None, initialization_method="heuristic")
+    return model.initial_level, model.initial_trend, (np.array(model.initial_seasonal) if seasonal else None)
 
 
 @dataclass(frozen=True)
