@@ -251,7 +251,7 @@ def _to_pandas(table, schema) -> pd.DataFrame:
     return pd.DataFrame(columns, index=index, copy=False)
 
 
-def _plain_column(column, dtype) -> np.ndarray | None:
+def _plain_column(column, dtype) -> np.ndarray | pd.Series | None:
     """A column without missing values as Ibis would convert it, when its type is one of the
     commonest (None otherwise)."""
     import pyarrow as pa
@@ -269,6 +269,10 @@ def _plain_column(column, dtype) -> np.ndarray | None:
         return values
     if dtype.is_float64() and pat.is_float64(column.type):
         return column.to_numpy()
+    if dtype.is_date() and pat.is_date32(column.type):
+        return column.cast(pa.timestamp("s")).to_numpy()  # Ibis's datetime64[s], without a date object per value
+    if dtype.is_string() and pat.is_string(column.type):
+        return column.to_pandas()  # already of the dtype Ibis gives strings
     if dtype.is_int64() and (pat.is_int64(column.type) or pat.is_decimal(column.type)):
         return column.cast(pa.int64()).to_numpy()  # a checked cast: a fraction or overflow raises
     return None
