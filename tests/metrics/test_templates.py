@@ -164,7 +164,8 @@ def test_results_convert_to_the_frames_ibis_gives():
         counted=(k * 7).cast("int64"), summed=k.cast("decimal(38, 0)"),
         ratio=k / 4, ratio_gap=ibis.ifelse(k == 1, ibis.null("float64"), k / 3),
         name=k.cast("string"), name_gap=ibis.ifelse(k == 3, ibis.null("string"), "x"),
-        day=ibis.date(2026, 1, 1) + k.as_interval("D"), flag=k > 1)
+        day=ibis.date(2026, 1, 1) + k.as_interval("D"),
+        day_gap=ibis.ifelse(k == 2, ibis.null("date"), ibis.date(2026, 1, 1) + k.as_interval("D")), flag=k > 1)
     summed = values.group_by("name").aggregate(total=values.summed.sum(), money=values.money.sum()).order_by("name")
     for expr in (values, summed):
         table = con.con.execute(str(con.compile(expr))).fetch_arrow_table()
