@@ -85,10 +85,10 @@ def _keys(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
     values = []
     for column in columns:
         series = frame[column]
-        if column == "period":
-            values.append(pd.to_datetime(series).dt.date.tolist())
+        if column == "period":  # days as numpy gives them: datetime.date objects
+            values.append(pd.to_datetime(series).to_numpy().astype("datetime64[D]").tolist())
         else:
-            values.append(series.astype(object).where(series.notna(), None).tolist())
+            values.append([None if pd.isna(value) else value for value in series.tolist()])
     return list(zip(*values))
 
 
@@ -232,16 +232,22 @@ def to_date(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHI
 
 def full_year_outlook(wh: Warehouse, year: int, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                       as_of: dt.date | None = None, forecast: Forecast | None = None,
-                      budget: pd.DataFrame | None = None) -> pd.DataFrame:
+                      budget: pd.DataFrame | None = None, details: dict[str, dict] | None = None) -> pd.DataFrame:
     """Per measure: actual to date, forecast of the remaining months, outlook and full-year budget.
 
-    ``budget`` is the year's :func:`monthly_budget` when the caller has read it already.
+    ``budget`` is the year's :func:`monthly_budget` when the caller has read it already;
+    ``details`` holds, per measure, more columns to show beside the figures, of object dtype (the
+    engine adds the forecast's model and backtest error: :func:`marginscope.metrics.forecast.backtest_details`).
     """
     as_of = as_of or dt.date.today()
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if budget is None:
         budget = monthly_budget(wh, replace(filters, start=start, end=end), scope)
     actuals = _actuals(wh, filters, scope, None, start, _actuals_end(start, end, as_of))
+    budgets: dict[str, list[float]] = {}
+    for measure, amount in zip(budget["measure"].tolist(), budget["budget"].tolist()):
+        if not math.isnan(amount):
+            budgets.setdefault(measure, []).append(amount)
     rows = []
     for measure in MEASURES:
         actual = sum(value for (month, name), value in actuals.items() if name == measure and month <= as_of)
@@ -257,10 +263,14 @@ def full_year_outlook(wh: Warehouse, year: int, filters: Filters = Filters(), sc
                 in_progress = remaining[0]
                 elapsed = (as_of - in_progress).days + 1
                 rest -= values[in_progress] * elapsed / month_end(in_progress).day
-        full_budget = budget.loc[budget.measure == measure, "budget"].sum(min_count=1)  # none: missing, not 0
+        full_budget = sum(budgets[measure]) if measure in budgets else float("nan")  # none: missing, not 0
         outlook = None if rest is None else actual + rest
         rows.append({"measure": measure, "actual_to_date": actual, "forecast_rest": rest, "outlook": outlook,
                      "full_year_budget": full_budget,
-                     "outlook_attainment": None if outlook is None or not full_budget else outlook / full_budget})
-    numbers = ["actual_to_date", "forecast_rest", "outlook", "full_year_budget", "outlook_attainment"]
-    return pd.DataFrame(rows).astype({column: "float64" for column in numbers})
+                     "outlook_attainment": None if outlook is None or not full_budget else outlook / full_budget,
+                     **(details[measure] if details is not None else {})})
+    # Built column by column at once: a table of two rows costs more in pandas' column inserts than to compute.
+    figures = ["actual_to_date", "forecast_rest", "outlook", "full_year_budget", "outlook_attainment"]
+    types = {column: "float64" for column in figures} | dict.fromkeys(details[MEASURES[0]] if details else (), object)
+    return pd.DataFrame({column: pd.Series([row[column] for row in rows], dtype=types.get(column))
+                         for column in rows[0]})

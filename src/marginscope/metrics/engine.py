@@ -172,9 +172,10 @@ class BudgetMetrics:
         year_budget = self.monthly_budget(replace(filters, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)),
                                           scope)
         return self._m._cached(("budget.outlook", year, as_of, horizon), filters, scope,
-                               lambda: forecasting.with_backtest(budget.full_year_outlook(
-                                   self._m.warehouse, year, filters, scope, as_of,
-                                   forecasting.outlook_forecast(monthly), year_budget), backtests))
+                               lambda: budget.full_year_outlook(
+                                   self._m.warehouse, year, filters, scope, as_of, forecasting.outlook_forecast(monthly),
+                                   year_budget, forecasting.backtest_details(backtests)
+                               ).astype(forecasting.BACKTEST_DETAIL_TYPES))
 
 
 class ForecastMetrics:

@@ -630,34 +630,40 @@ def predict(history: pd.DataFrame, backtest: pd.DataFrame, measure: str,
 def outlook_forecast(monthly: dict[str, pd.DataFrame]) -> Callable[[str, list[dt.date]], dict | None]:
     """The forecast :func:`marginscope.metrics.budget.full_year_outlook` takes, from the
     company series' :func:`predict` result per measure: None where there is no forecast."""
+    forecasts: dict[str, dict[dt.date, float]] = {}
+    for measure, table in monthly.items():
+        ahead = [kind == "forecast" for kind in table["kind"].tolist()]
+        forecasts[measure] = {period: float(value) for period, value, keep in
+                              zip(table["period"].tolist(), table["value"].tolist(), ahead) if keep}
+
     def forecast(measure: str, months: list[dt.date]) -> dict[dt.date, float] | None:
         if not months:
             return {}
-        table = monthly.get(measure)
-        if table is None:
+        values = forecasts.get(measure)
+        if values is None or not all(month in values for month in months):
             return None
-        rows = table[table.kind == "forecast"]
-        values = dict(zip(rows.period, rows.value))
-        if not all(month in values for month in months):
-            return None
-        return {month: float(values[month]) for month in months}
+        return {month: values[month] for month in months}
     return forecast
 
 
-def with_backtest(outlook: pd.DataFrame, backtests: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The outlook per measure with the model, MAPE and relative MAE of its forecast (and why there is none)."""
-    table = outlook.copy()
-    for column in ("model", "backtest_mape", "relative_mae", "forecast_note"):
-        table[column] = None
-    for index, row in table.iterrows():
-        backtest = backtests.get(row.measure)
-        if backtest is None or backtest.empty:
-            table.at[index, "forecast_note"] = "no sales in the history"
-            continue
-        first = backtest.iloc[0]
-        table.at[index, "model"], table.at[index, "forecast_note"] = first.model, first.note
-        table.at[index, "backtest_mape"], table.at[index, "relative_mae"] = first.mape, first.relative_mae
-    return table.astype({"backtest_mape": "float64", "relative_mae": "float64"})
+BACKTEST_DETAIL_TYPES = {"backtest_mape": "float64", "relative_mae": "float64"}
+"""The types of :func:`backtest_details` columns that are not objects."""
+
+
+def backtest_details(backtests: dict[str, pd.DataFrame]) -> dict[str, dict]:
+    """Per measure, from the company series' :func:`summarise`: the model, MAPE and relative MAE of the
+    outlook's forecast and why there is none, the ``details`` of
+    :func:`marginscope.metrics.budget.full_year_outlook` (with :data:`BACKTEST_DETAIL_TYPES`)."""
+    details = {}
+    for measure, backtest in backtests.items():
+        if backtest.empty:
+            details[measure] = {"model": None, "backtest_mape": float("nan"), "relative_mae": float("nan"),
+                                "forecast_note": "no sales in the history"}
+        else:
+            details[measure] = {"model": backtest["model"].iloc[0], "backtest_mape": backtest["mape"].iloc[0],
+                                "relative_mae": backtest["relative_mae"].iloc[0],
+                                "forecast_note": backtest["note"].iloc[0]}
+    return details
 
 
 # --- without the engine's cache (tests, scripts) ------------------------------------

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 
 from marginscope.metrics import templates
@@ -344,16 +345,16 @@ def compare(wh: Warehouse, basis: str, filters: Filters, scope: Scope = EVERYTHI
         def summarise(f: Filters) -> pd.DataFrame:
             return templates.run(wh, ("sales.summary",), lambda f, s: summary_expr(wh, f, s), f, scope)
 
-    current = summarise(filters.with_range(*periods.current)).iloc[0]
-    prior = summarise(filters.with_range(*periods.prior)).iloc[0]
-    rows = []
+    current = summarise(filters.with_range(*periods.current))
+    prior = summarise(filters.with_range(*periods.prior))
+    columns: dict[str, list] = {"current": [], "prior": [], "change": [], "growth": []}
     for measure in MEASURES:
-        now, before = _plain(current[measure]), _plain(prior[measure])
-        rows.append({"measure": measure, "current": now, "prior": before,
-                     "change": None if now is None or before is None else now - before,
-                     "growth": growth(now, before)})
-    table = pd.DataFrame(rows).astype({"current": "float64", "prior": "float64", "change": "float64",
-                                       "growth": "float64"})
+        now, before = _plain(current[measure].iloc[0]), _plain(prior[measure].iloc[0])
+        for column, value in zip(columns, (now, before, None if now is None or before is None else now - before,
+                                           growth(now, before))):
+            columns[column].append(float("nan") if value is None else value)
+    table = pd.DataFrame({"measure": list(MEASURES), **{name: np.array(values, dtype="float64")
+                                                        for name, values in columns.items()}})
     table.attrs.update(current=periods.current, prior=periods.prior)
     return table
 
