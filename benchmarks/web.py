@@ -177,6 +177,7 @@ def server_side(database: Path, changes: int, rollups: bool = True) -> dict:
     with templates.eagerly():  # as the server warms up the overview: unfiltered and with one region, over the
         for path, search in warmup.views(["/"], {"region": regions[0]}, months):  # default range and whole months
             app.render_page(path, search)
+    warmup.settle()  # as the server does when warmed up
     ours, baseline = [], []
     con = metrics.warehouse.con.con  # the same DuckDB connection, for the hand-written SQL
     for start, end, picked in states(regions, changes):

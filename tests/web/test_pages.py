@@ -4,6 +4,7 @@ only the required tables says what to load instead of failing."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 import pytest
 from hypothesis import given
@@ -129,6 +130,7 @@ def test_warming_up_renders_the_common_views(company):
     eager = []
     app.warm_up.render = lambda path, search, user, scope: (
         rendered.append((path, search, scope.customers)), eager.append(getattr(templates._eager, "on", False)))
+    gc.unfreeze()  # as in a process that has not warmed up a server before
     app.warm_up.start()
     assert app.warm_up.done.wait(60)
     assert rendered[:len(MENU)] == [(path, "", None) for path in MENU]
@@ -142,6 +144,8 @@ def test_warming_up_renders_the_common_views(company):
     assert ("/", "?start=2026-01-01&end=2026-02-28&region=North", None) in rendered
     # and every page as a user with a scope, which compiles queries of a shape of their own
     assert rendered[-len(MENU):] == [(path, "", frozenset({"C1"})) for path in MENU]
+    # then the objects of starting up are kept out of full garbage collections (a pause in a user's page)
+    assert gc.get_freeze_count() > 0
 
 
 def test_the_portrait_path_carries_the_customer_id():

@@ -12,6 +12,7 @@ from marginscope.config import get_settings
 from marginscope.ingest.refresh import RefreshPlan
 from marginscope.metrics.engine import Metrics
 from marginscope.warehouse import Warehouse
+from marginscope.web import warmup
 from marginscope.web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def build(url: str | None = None, app_db: str | None = None, refresh: str | None
     if settings.warm_up:
         app.warm_up.start()
     else:
+        warmup.settle()
         app.warm_up.done.set()
 
     @asynccontextmanager
