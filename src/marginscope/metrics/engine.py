@@ -224,53 +224,42 @@ class ForecastMetrics:
                    scope: Scope = EVERYTHING, as_of: dt.date | None = None,
                    limit: int = forecasting.DEFAULT_LIMIT) -> pd.DataFrame:
         """Every candidate model's backtest error per series, the chosen one marked."""
-        as_of = as_of or forecasting.as_of_for(filters)
-        reads = forecasting.history_filters(filters, as_of)
-        key = ("forecast.candidates", measure, series, limit)
-
-        def evaluate() -> pd.DataFrame:
-            started = self._collect(key, reads, scope)
-            if started is not None:
-                return started
-            history = self.history(series, filters, scope, as_of, limit)
-            return fitting.run(self._m.fits_apart, forecasting.evaluate, history, measure)
-
-        return self._m._computed(key, reads, scope, evaluate)
+        return self._fitted(("forecast.candidates", measure, series, limit), filters, scope, as_of,
+                            lambda as_of: fitting.run(self._m.fits_apart, forecasting.evaluate,
+                                                      self.history(series, filters, scope, as_of, limit), measure))
 
     def backtest(self, measure: str = "revenue", series: str = "company", filters: Filters = Filters(),
                  scope: Scope = EVERYTHING, as_of: dt.date | None = None,
                  limit: int = forecasting.DEFAULT_LIMIT) -> pd.DataFrame:
         """Per series: the model chosen, its MAPE and MAE, the seasonal-naive MAPE and MAE, the relative
         MAE, the backtest's months and origins, and why there is no forecast when there is none."""
-        as_of = as_of or forecasting.as_of_for(filters)
-        reads = forecasting.history_filters(filters, as_of)
-        key = ("forecast.backtest", measure, series, limit)
-
-        def summarise() -> pd.DataFrame:
-            started = self._collect(key, reads, scope)
-            if started is not None:
-                return started
-            return forecasting.summarise(self.candidates(measure, series, filters, scope, as_of, limit))
-
-        return self._m._computed(key, reads, scope, summarise)
+        return self._fitted(("forecast.backtest", measure, series, limit), filters, scope, as_of,
+                            lambda as_of: forecasting.summarise(
+                                self.candidates(measure, series, filters, scope, as_of, limit)))
 
     def monthly(self, measure: str = "revenue", series: str = "company", horizon: int = forecasting.DEFAULT_HORIZON,
                 filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
                 limit: int = forecasting.DEFAULT_LIMIT) -> pd.DataFrame:
         """History and forecast per series: (series, period, kind, value, lo80, hi80, lo95, hi95, model)."""
-        as_of = as_of or forecasting.as_of_for(filters)
-        reads = forecasting.history_filters(filters, as_of)
-        key = ("forecast.monthly", measure, series, horizon, limit)
-
-        def predict() -> pd.DataFrame:
-            started = self._collect(key, reads, scope)
-            if started is not None:
-                return started
+        def predict(as_of: dt.date) -> pd.DataFrame:
             history = self.history(series, filters, scope, as_of, limit)
             backtest = self.backtest(measure, series, filters, scope, as_of, limit)
             return fitting.run(self._m.fits_apart, forecasting.predict, history, backtest, measure, horizon)
 
-        return self._m._computed(key, reads, scope, predict)
+        return self._fitted(("forecast.monthly", measure, series, horizon, limit), filters, scope, as_of, predict)
+
+    def _fitted(self, key: tuple, filters: Filters, scope: Scope, as_of: dt.date | None,
+                compute: Callable[[dt.date], pd.DataFrame]) -> pd.DataFrame:
+        """The table ``key`` of a forecast, cached: from the fit :meth:`start` began, when it began one,
+        otherwise ``compute(as_of)``."""
+        as_of = as_of or forecasting.as_of_for(filters)
+        reads = forecasting.history_filters(filters, as_of)
+
+        def collected_or_computed() -> pd.DataFrame:
+            started = self._collect(key, reads, scope)
+            return started if started is not None else compute(as_of)
+
+        return self._m._computed(key, reads, scope, collected_or_computed)
 
     def start(self, measure: str = "revenue", series: str = "company", horizon: int = forecasting.DEFAULT_HORIZON,
               filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
