@@ -86,19 +86,47 @@ def test_drift_continues_the_average_change_with_its_interval():
 @pytest.mark.parametrize("length", [36, 40])
 def test_the_backtest_forecasts_ets_from_its_states_as_statsmodels_does(model, length):
     """Parameters from the months up to the first origin; at each origin, statsmodels' own results
-    object of a model of the months up to that origin (smoothed with those parameters) forecasts
-    what the backtest's short-cut does. With 40 months the origins (34 to 39 months) straddle the
-    36 at which the seasonal heuristic starts reading a third year, so their models start apart."""
+    object of a model of the months up to that origin (initialised by statsmodels' own heuristic,
+    smoothed with those parameters) forecasts what the backtest's short-cut does. With 40 months
+    the origins (34 to 39 months) straddle the 36 at which the seasonal heuristic starts reading a
+    third year, so their models start apart."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    def statsmodels_own(endog):
+        return ETSModel(endog, error="add", trend=model.trend, damped_trend=model.damped,
+                        seasonal="add" if model.seasonal else None, seasonal_periods=12 if model.seasonal else None,
+                        initialization_method="heuristic")
+
     months = np.arange(length)
     y = 10 + 0.1 * months + 2 * np.sin(2 * np.pi * months / 12) + np.random.default_rng(3).normal(0, 0.3, length)
     origins = range(length - 6, length)
     ours = model.backtest(y, origins)
     scale = np.mean(np.abs(y[:origins[0]]))
-    params = model._model(y[:origins[0]] / scale).fit(disp=False, return_params=True)
+    params = statsmodels_own(y[:origins[0]] / scale).fit(disp=False, return_params=True)
     for origin, forecasts in zip(origins, ours):
-        theirs = model._model(y[:origin] / scale).smooth(params).forecast(length - origin)
+        theirs = statsmodels_own(y[:origin] / scale).smooth(params).forecast(length - origin)
         assert forecasts == pytest.approx(np.asarray(theirs) * scale, rel=1e-9)
     assert [len(f) for f in ours] == [6, 5, 4, 3, 2, 1]
+
+
+@pytest.mark.parametrize("model", forecast.ETS_MODELS, ids=lambda m: m.name)
+def test_an_ets_forecast_is_statsmodels_own(model):
+    """The forecast and its intervals are those of statsmodels' model with its own heuristic initial
+    states (the models share their heuristic's states; this checks that sharing changes nothing)."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    months = np.arange(30)
+    y = 50 + 0.5 * months + 6 * np.sin(2 * np.pi * months / 12) + np.random.default_rng(5).normal(0, 1, 30)
+    forecast.ETS_MODELS[0].predict(y, 4)  # another model first: its states are shared where they can be
+    ours = model.predict(y, 14)
+    scale = np.mean(np.abs(y))
+    fitted = ETSModel(pd.Series(y / scale), error="add", trend=model.trend, damped_trend=model.damped,
+                      seasonal="add" if model.seasonal else None, seasonal_periods=12 if model.seasonal else None,
+                      initialization_method="heuristic").fit(disp=False)
+    theirs = fitted.get_prediction(start=30, end=43).summary_frame(alpha=0.05)
+    assert ours.mean == pytest.approx(theirs["mean"].to_numpy() * scale, rel=1e-12)
+    assert ours.bounds[95][0] == pytest.approx(theirs["pi_lower"].to_numpy() * scale, rel=1e-12)
+    assert ours.bounds[95][1] == pytest.approx(theirs["pi_upper"].to_numpy() * scale, rel=1e-12)
 
 
 def test_mape_leaves_out_months_whose_actual_is_zero():
