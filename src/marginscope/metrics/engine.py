@@ -16,6 +16,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import replace
 from threading import Lock, RLock
+from typing import ClassVar
 
 import pandas as pd
 
@@ -284,7 +285,7 @@ class ForecastMetrics:
                 self._pending.clear()
             self._pending.update(dict.fromkeys(wanted, started))
 
-    _PARTS = {"forecast.candidates": 0, "forecast.backtest": 1, "forecast.monthly": 2}
+    _PARTS: ClassVar[dict[str, int]] = {"forecast.candidates": 0, "forecast.backtest": 1, "forecast.monthly": 2}
     """Where each method's table is in the result of :func:`fitting.fit`."""
 
     def _collect(self, key: tuple, reads: Filters, scope: Scope) -> pd.DataFrame | None:
