@@ -165,13 +165,18 @@ def segment_cells(cells: ir.Table, customers: ir.Table, product: bool) -> ir.Tab
     customers whose revenue on the ``invoice_date`` (summed over their reps' cells) is
     above 0.
     """
-    keys = ["invoice_date", *(["product_id"] if product else []), *SEGMENT_COLUMNS]
     if product:
         t = _with_segment(cells, customers)
-        return t.group_by(keys).aggregate(**_sums(t), orders=t.orders.sum().cast("int64"))
+        return t.group_by(["invoice_date", "product_id", *SEGMENT_COLUMNS]).aggregate(
+            **_sums(t), orders=t.orders.sum().cast("int64"))
     # The cells of one customer and date differ by rep: a customer's revenue is theirs summed.
-    per_customer = customer_segment_cells(cells, customers)
-    return per_customer.group_by(keys).aggregate(
+    return segment_totals(customer_segment_cells(cells, customers))
+
+
+def segment_totals(per_customer: ir.Table) -> ir.Table:
+    """Customer segment cells (:func:`customer_segment_cells`) summed per (invoice_date, segment), with
+    ``active_customers``, the customers whose revenue on the date is above 0."""
+    return per_customer.group_by(["invoice_date", *SEGMENT_COLUMNS]).aggregate(
         **_sums(per_customer), orders=per_customer.orders.sum().cast("int64"),
         active_customers=(per_customer.revenue > 0).sum().cast("int64"))
 
@@ -207,8 +212,8 @@ def rebuild_segments(warehouse) -> None:
     customers = warehouse.table("customers")
     _write(warehouse, ROLLUPS.segment_customer_month,
            customer_segment_cells(warehouse.table(ROLLUPS.customer_month), customers))
-    _write(warehouse, ROLLUPS.segment_month,
-           segment_cells(warehouse.table(ROLLUPS.customer_month), customers, product=False))
+    # Summed from the customer segment table just written, not from the customer months again.
+    _write(warehouse, ROLLUPS.segment_month, segment_totals(warehouse.table(ROLLUPS.segment_customer_month)))
     _write(warehouse, ROLLUPS.segment_product_month,
            segment_cells(warehouse.table(ROLLUPS.sales_month), customers, product=True))
     costs = warehouse.table("costs_to_serve")
