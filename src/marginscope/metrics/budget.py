@@ -209,6 +209,15 @@ def by_dimension(wh: Warehouse, dimension: str, filters: Filters = Filters(), sc
     return totals.sort_values(["measure", dimension]).reset_index(drop=True)
 
 
+def _total(values: list[float]) -> float:
+    """The sum of ``values``; missing (NaN), not 0, when there are none.
+
+    >>> _total([1.5, 2.0]), _total([])
+    (3.5, nan)
+    """
+    return sum(values) if values else float("nan")
+
+
 def to_date(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHING,
             as_of: dt.date | None = None) -> pd.DataFrame:
     """One row per measure: budget, actual, variance and attainment over the elapsed part of the range
@@ -222,9 +231,8 @@ def to_date(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHI
         actual[measure].append(value)
         if not math.isnan(budget):
             budgets[measure].append(budget)
-    totals = pd.DataFrame({"measure": list(MEASURES),
-                           "budget": [sum(budgets[m]) if budgets[m] else float("nan") for m in MEASURES],
-                           "actual": [sum(actual[m]) if actual[m] else float("nan") for m in MEASURES]})
+    totals = pd.DataFrame({"measure": list(MEASURES), "budget": [_total(budgets[m]) for m in MEASURES],
+                           "actual": [_total(actual[m]) for m in MEASURES]})
     totals["variance"] = totals.actual - totals.budget
     totals["attainment"] = totals.actual / totals.budget.where(totals.budget != 0)
     return totals
@@ -263,7 +271,7 @@ def full_year_outlook(wh: Warehouse, year: int, filters: Filters = Filters(), sc
                 in_progress = remaining[0]
                 elapsed = (as_of - in_progress).days + 1
                 rest -= values[in_progress] * elapsed / month_end(in_progress).day
-        full_budget = sum(budgets[measure]) if measure in budgets else float("nan")  # none: missing, not 0
+        full_budget = _total(budgets.get(measure, []))
         outlook = None if rest is None else actual + rest
         rows.append({"measure": measure, "actual_to_date": actual, "forecast_rest": rest, "outlook": outlook,
                      "full_year_budget": full_budget,
