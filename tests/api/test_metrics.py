@@ -38,7 +38,8 @@ def test_figures_are_the_metrics_layers_own(served):
     growth = served.as_user("boss").get("/api/v1/sales/compare", params={**Q1, "basis": "yoy"}).json()
     by_measure = {row["measure"]: row for row in growth["items"]}
     assert by_measure["discount"]["growth"] is None  # prior discount 0: growth is n/a, never 0 or infinite
-    assert growth["attrs"] == {"current": ["2026-01-01", "2026-03-31"], "prior": ["2025-01-01", "2025-03-31"]}
+    assert growth["attrs"] == {"current": ["2026-01-01", "2026-03-31"], "prior": ["2025-01-01", "2025-03-31"],
+                               "basis": "yoy"}
 
 
 def test_the_portrait_of_a_customer_out_of_scope_is_not_found_like_an_unknown_one(served):
@@ -139,3 +140,11 @@ def test_insights_state_the_metrics_findings_within_the_callers_scope(served):
     assert {e["id"] for f in ann for e in f["entities"] if e["kind"] == "customer"} <= {"C1"}
     refused = served.as_user("boss").get("/api/v1/insights", params={**Q1, "mover_share": -1})
     assert refused.status_code == 422
+
+
+def test_money_computed_in_floats_is_answered_to_the_cent(served):
+    # North's budget is 250 a month; to 10 March, March counts 250 * 10 / 31 = 80.645...: 580.65 in all.
+    answer = served.as_user("boss").get("/api/v1/budget/to-date", params={
+        "start": "2026-01-01", "end": "2026-03-10", "as_of": "2026-03-10"}).json()
+    revenue = next(row for row in answer["items"] if row["measure"] == "revenue")
+    assert revenue["budget"] == 580.65

@@ -10,12 +10,14 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field, create_model
 
 from marginscope.api.principal import Principal, current
 from marginscope.api.results import Refusal
 from marginscope.auth import Auth, User
 from marginscope.metrics.engine import Metrics
 from marginscope.metrics.filters import Filters, Scope, text_value
+from marginscope.metrics.semantic import DIMENSIONS
 
 
 def get_metrics(request: Request) -> Metrics:
@@ -70,31 +72,36 @@ def require_admin(user: Annotated[User, Depends(get_user)]) -> User:
     return user
 
 
-def get_filters(
-    start: Annotated[dt.date | None, Query(description="First day (YYYY-MM-DD), invoice date")] = None,
-    end: Annotated[dt.date | None, Query(description="Last day (YYYY-MM-DD), included")] = None,
-    region: Annotated[list[str], Query(description="Customer region (repeatable)")] = [],  # noqa: B006
-    industry: Annotated[list[str], Query(description="Customer industry (repeatable)")] = [],  # noqa: B006
-    rep: Annotated[list[str], Query(description="Rep credited on the line (repeatable)")] = [],  # noqa: B006
-    tier: Annotated[list[str], Query(description="Customer tier (repeatable)")] = [],  # noqa: B006
-    type: Annotated[list[str], Query(description="Customer type (repeatable)")] = [],  # noqa: B006
-    category: Annotated[list[str], Query(description="Product category (repeatable)")] = [],  # noqa: B006
-    customer: Annotated[list[str], Query(description="Customer id (repeatable)")] = [],  # noqa: B006
-    product: Annotated[list[str], Query(description="Product id (repeatable)")] = [],  # noqa: B006
-) -> Filters:
+def _filter_parameters() -> type[BaseModel]:
+    """The global filters as one query-parameter model, derived from the semantic layer's dimensions
+    (so the API's parameters are the dashboard's URL parameters, and OpenAPI documents each)."""
+    fields: dict = {
+        "start": (dt.date | None, Field(None, description="First day (YYYY-MM-DD), invoice date")),
+        "end": (dt.date | None, Field(None, description="Last day (YYYY-MM-DD), included")),
+    }
+    for dimension in DIMENSIONS:
+        fields[dimension.parameter] = (list[str], Field(default_factory=list,
+                                                        description=f"{dimension.description} (repeatable)"))
+    return create_model("FilterParameters", __doc__="The global filters of every page, API call and export.",
+                        **fields)
+
+
+FilterParameters = _filter_parameters()
+
+
+def get_filters(parameters: Annotated[FilterParameters, Query()]) -> Filters:  # type: ignore[valid-type]
     """The global filters, with the same parameter names as the dashboard's URLs."""
+    start, end = parameters.start, parameters.end
     if start and end and start > end:
         raise HTTPException(422, f"start ({start}) is after end ({end})")
-    given = {"region": region, "industry": industry, "rep": rep, "tier": tier, "type": type, "category": category,
-             "customer": customer, "product": product}
+    values = {dimension.filter_field: getattr(parameters, dimension.parameter) for dimension in DIMENSIONS}
     try:
-        for name, values in given.items():  # refused by Filters too; here the message names the parameter
-            for value in values:
-                text_value(value, name)
+        for dimension in DIMENSIONS:  # refused by Filters too; here the message names the parameter
+            for value in values[dimension.filter_field]:
+                text_value(value, dimension.parameter)
     except ValueError as problem:
         raise HTTPException(422, str(problem)) from None
-    return Filters(start=start, end=end, regions=region, industries=industry, reps=rep, tiers=tier,
-                   customer_types=type, categories=category, customers=customer, products=product)
+    return Filters(start=start, end=end, **values)
 
 
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]

@@ -4,7 +4,9 @@ Every route of the REST API answers through this module, so a figure reads the s
 from every endpoint:
 
 - Decimals become JSON numbers. The metrics layer rounds money to the cent (and
-  carries quantities and unit prices at 4 places); a float64 holds every such amount
+  carries quantities and unit prices at 4 places); money it computes in floats (a
+  prorated budget, an outlook, an average order value) is rounded to the cent here, in
+  the columns the semantic layer declares as money; a float64 holds every such amount
   below 10^13 exactly, and JSON writes its shortest form, so ``583.50`` reads back as
   ``583.5``, never as ``583.4999``.
 - Dates are ISO dates (``2026-01-31``); timestamps ISO timestamps in UTC without an
@@ -30,6 +32,8 @@ import numpy as np
 import pandas as pd
 from fastapi import Depends, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
+
+from marginscope.metrics.semantic import money_columns
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -77,6 +81,17 @@ def _dates_as_dates(frame: pd.DataFrame) -> pd.DataFrame:
                            for name in midnight})
 
 
+def _to_the_cent(frame: pd.DataFrame) -> pd.DataFrame:
+    """Money computed in floats (a prorated budget, an outlook) rounded to the cent, as decimals are;
+    which columns hold money is the semantic layer's word (:func:`marginscope.metrics.semantic.money_columns`).
+
+    >>> _to_the_cent(pd.DataFrame({"budget": [89311741.12903225], "attainment": [0.98765]})).values.tolist()
+    [[89311741.13, 0.98765]]
+    """
+    floats = [c for c in money_columns(frame.columns) if pd.api.types.is_float_dtype(frame[c])]
+    return frame.assign(**{column: frame[column].round(2) for column in floats}) if floats else frame
+
+
 def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a metric result as JSON objects, in the result's order.
 
@@ -86,7 +101,7 @@ def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     >>> json_records(sales)
     [{'period': '2026-01-01', 'revenue': 1.1}, {'period': None, 'revenue': None}]
     """
-    frame = _dates_as_dates(frame)
+    frame = _to_the_cent(_dates_as_dates(frame))
     names = [str(name) for name in frame.columns]
     return [dict(zip(names, map(json_value, row))) for row in frame.itertuples(index=False, name=None)]
 

@@ -12,6 +12,10 @@ Definitions (churn window W, default 365 days)
 - **Churned** in P: the customer's last purchase L has no successor within W days,
   and the day the gap exceeds W (L + W + 1) falls in P, on or before the as-of date.
 - **Active at the start** of P: bought within the W days before P starts.
+- Periods: the calendar months, quarters or years touching the range, each whole; or
+  (grain ``range``) the selected range itself as one period, for the figures that
+  cover the range: its buying customers are the active customers of
+  :mod:`marginscope.metrics.sales` (customers with revenue above 0 in the range).
 - Ratios: new / buying, reactivated / buying, churned / active at the start;
   repeat purchase rate = buying customers with 2+ orders in P / buying customers.
 - Retention of a group (owner rep, tier, region, industry, ...): of the customers
@@ -58,9 +62,21 @@ def spells(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING,
     return result
 
 
+RANGE = "range"
+"""The grain of one period: the selected date range itself, for figures that cover the whole range."""
+
+
+def _periods(filters: Filters, grain: str) -> list[tuple[dt.date, dt.date]]:
+    """(first day, last day) of each period: the calendar periods touching the range, or the range itself."""
+    if grain == RANGE:
+        return [(filters.start, filters.end)]
+    return [(start, period_end(start, grain)) for start in period_starts(filters.start, filters.end, grain)]
+
+
 def _buying(wh: Warehouse, filters: Filters, scope: Scope, grain: str, start: dt.date, end: dt.date):
     lines = sales_lines(wh, replace(filters, start=start, end=end), scope)
-    lines = lines.mutate(period=_period(lines.invoice_date, grain))
+    period = ibis.literal(start) if grain == RANGE else _period(lines.invoice_date, grain)
+    lines = lines.mutate(period=period)
     per_customer = lines.group_by(["period", "customer_id"]).aggregate(
         revenue=lines.revenue.sum(), orders=lines.order_key.nunique()).execute()
     per_customer["period"] = pd.to_datetime(per_customer["period"]).dt.date
@@ -73,13 +89,13 @@ def classify(wh: Warehouse, grain: str, filters: Filters, scope: Scope = EVERYTH
     if filters.start is None or filters.end is None:
         raise ValueError("customer status needs a date range with a start and an end")
     as_of = as_of or filters.end
-    periods = period_starts(filters.start, filters.end, grain)
-    first, last = periods[0], period_end(periods[-1], grain)
+    periods = _periods(filters, grain)
+    first, last = periods[0][0], periods[-1][1]
     activity = spells(wh, filters, scope, window)
     buying = _buying(wh, filters, scope, grain, first, last)[["period", "customer_id", "orders"]]
 
     # Each spell against each period: was it under way at the start, and did it churn inside?
-    grid = pd.DataFrame({"period": periods, "period_end": [period_end(p, grain) for p in periods]})
+    grid = pd.DataFrame({"period": [start for start, _ in periods], "period_end": [end for _, end in periods]})
     spans = grid.merge(activity, how="cross")
     spans["before"] = spans.started < spans.period
     spans["active"] = spans.before & (spans.churn_day > spans.period)
@@ -109,7 +125,7 @@ def status_by_period(wh: Warehouse, grain: str, filters: Filters, scope: Scope =
                      window: int = CHURN_WINDOW_DAYS, as_of: dt.date | None = None) -> pd.DataFrame:
     """Counts of every status per period, with the ratios of the module docstring."""
     lists = classify(wh, grain, filters, scope, window, as_of)
-    periods = period_starts(filters.start, filters.end, grain)
+    periods = [start for start, _ in _periods(filters, grain)]
     counts = lists.pivot_table(index="period", columns="status", values="customer_id", aggfunc="count")
     counts = counts.reindex(index=periods, columns=list(STATUSES)).fillna(0).astype("int64")
     buyers = lists[lists.status == "buying"]

@@ -86,9 +86,11 @@ class SalesMetrics:
                                                           labelled=labelled, limit=limit))
 
     def trend(self, grain: str = "month", filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
-        """One row per day, week, month, quarter or year with sales, in date order."""
-        return self._m._run(("sales.trend", grain), filters, scope,
-                            lambda f, s: sales.trend_expr(self._m.warehouse, grain, f, s))
+        """One row per day, week, month, quarter or year with sales, in date order, each with the days of it
+        the range covers and whether that is only part of it (see :func:`marginscope.metrics.sales.mark_partial`)."""
+        trend = self._m._run(("sales.trend", grain), filters, scope,
+                             lambda f, s: sales.trend_expr(self._m.warehouse, grain, f, s))
+        return sales.mark_partial(trend, grain, filters)
 
     def compare(self, basis: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Every measure now and in the comparison period, with the change and growth.

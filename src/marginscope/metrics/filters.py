@@ -29,6 +29,7 @@ import ibis
 import ibis.expr.types as ir
 
 from marginscope.metrics.periods import add_months, month_end, month_start
+from marginscope.metrics.semantic import FILTER_FIELDS, Entity, of_entity
 from marginscope.warehouse import Warehouse
 
 
@@ -85,8 +86,7 @@ class Filters:
     products: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
-        for name in ("regions", "industries", "reps", "tiers", "customer_types", "categories", "customers",
-                     "products"):
+        for name in FILTER_FIELDS:
             object.__setattr__(self, name, _frozen(getattr(self, name), name))
         if self.start and self.end and self.start > self.end:
             raise ValueError(f"the date range starts ({self.start}) after it ends ({self.end})")
@@ -100,7 +100,7 @@ class Filters:
     @property
     def splits_customers(self) -> bool:
         """True when the filter selects part of a customer's lines (so cost to serve is allocated)."""
-        return bool(self.categories or self.products or self.reps)
+        return any(getattr(self, d.filter_field) for d in SPLIT_FILTERS)
 
     def with_range(self, start: dt.date, end: dt.date) -> "Filters":
         return replace(self, start=start, end=end)
@@ -138,22 +138,23 @@ def _customer_predicates(t: ir.Table, filters: Filters, scope: Scope) -> list:
     predicates = []
     if scope.customers is not None:
         predicates.append(t.customer_id.isin(sorted(scope.customers)))
-    for column, values in (("region", filters.regions), ("industry", filters.industries),
-                           ("tier", filters.tiers), ("customer_type", filters.customer_types),
-                           ("customer_id", filters.customers)):
-        if values:
-            predicates.append(t[column].isin(sorted(values)))
+    predicates.extend(_value_predicates(t, filters, CUSTOMER_FILTERS))
     return predicates
+
+
+CUSTOMER_FILTERS = of_entity(Entity.CUSTOMER)
+"""The filters on a customer's attributes: they apply alike to sales and to a customer's costs."""
+SPLIT_FILTERS = of_entity(Entity.PRODUCT, Entity.LINE)
+"""The filters that select part of a customer's lines (its cost to serve is then allocated)."""
+
+
+def _value_predicates(t: ir.Table, filters: Filters, dimensions) -> list:
+    return [t[d.column].isin(sorted(values)) for d in dimensions if (values := getattr(filters, d.filter_field))]
 
 
 def selection_predicates(t: ir.Table, filters: Filters, scope: Scope) -> list:
     """Every filter but the date range, for a table carrying customer, product and rep columns."""
-    predicates = _customer_predicates(t, filters, scope)
-    for column, values in (("category", filters.categories), ("product_id", filters.products),
-                           ("rep_id", filters.reps)):
-        if values:
-            predicates.append(t[column].isin(sorted(values)))
-    return predicates
+    return _customer_predicates(t, filters, scope) + _value_predicates(t, filters, SPLIT_FILTERS)
 
 
 def date_predicates(column: ir.Column, filters: Filters) -> list:
@@ -438,7 +439,7 @@ def customer_costs(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -
     per_customer = costs.group_by("customer_id").aggregate(cost_to_serve=costs.amount.sum().cast("decimal(18, 4)"))
     if not filters.splits_customers:
         return per_customer
-    unsplit = replace(filters, categories=frozenset(), products=frozenset(), reps=frozenset())
+    unsplit = replace(filters, **{d.filter_field: frozenset() for d in SPLIT_FILTERS})
     return allocate_costs(per_customer, sales_source(wh, filters, scope, orders=False).rows,
                           sales_source(wh, unsplit, scope, orders=False).rows)
 

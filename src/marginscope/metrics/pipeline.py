@@ -25,16 +25,15 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from marginscope.metrics import templates
+from marginscope.metrics import semantic, templates
 from marginscope.metrics.filters import (EVERYTHING, Filters, Scope, customer_attributes, date_predicates,
                                          ratio, selection_predicates)
-from marginscope.metrics.sales import _period, comparison_periods, growth, outer_join_on
+from marginscope.metrics.sales import _period, compared, comparison_periods, growth, outer_join_on
 from marginscope.warehouse import Warehouse
 
 DIMENSIONS = ("industry", "customer_id", "product_id", "category", "rep_id", "manager", "regional_office",
               "region", "tier")
-MEASURES = ("won", "lost", "closed", "open", "new_opportunities", "pipeline_revenue", "average_sale",
-            "conversion_rate", "days_to_close", "weeks_to_close", "days_to_close_won")
+MEASURES = semantic.PIPELINE_MEASURES
 
 
 def deals(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
@@ -115,10 +114,8 @@ def compare(wh: Warehouse, basis: str, filters: Filters, scope: Scope = EVERYTHI
                         scope).iloc[0]
     before = templates.run(wh, ("pipeline.summary", None, None), summary, filters.with_range(*periods.prior),
                            scope).iloc[0]
-    rows = [{"measure": m, "current": _float(now[m]), "prior": _float(before[m]),
-             "growth": growth(_float(now[m]), _float(before[m]))} for m in MEASURES if m != "open"]
-    table = pd.DataFrame(rows)
-    table.attrs.update(current=periods.current, prior=periods.prior)
+    table = compared([m for m in MEASURES if m != "open"], now, before)
+    table.attrs.update(current=periods.current, prior=periods.prior, basis=basis)
     return table
 
 

@@ -32,22 +32,28 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from marginscope.metrics import templates
+from marginscope.metrics import semantic, templates
 from marginscope.metrics.filters import (EVERYTHING, SEGMENT_COLUMNS, Filters, SalesSource, Scope, allocate_costs,
                                          cost_lines, customer_attributes, customer_costs, ratio, sales_source,
                                          segment_costs)
+from marginscope.metrics.periods import period_end
 from marginscope.warehouse import Warehouse
 
-MONEY = ("gross_sales", "discount", "returns", "revenue", "cogs", "gross_profit", "cost_to_serve",
-         "contribution_margin")
-RATIOS = ("gross_margin", "contribution_margin_pct", "average_order_value", "return_rate")
-COUNTS = ("orders", "active_customers")
-MEASURES = MONEY + COUNTS + RATIOS
+MEASURES = semantic.SALES_MEASURES
+RATIOS = tuple(m for m in MEASURES if semantic.MEASURES[m].denominator)
+MONEY = tuple(m for m in semantic.measures_of(semantic.Unit.MONEY, MEASURES) if m not in RATIOS)
+COUNTS = semantic.measures_of(semantic.Unit.COUNT, MEASURES)
 
-CUSTOMER_DIMENSIONS = ("customer_id", "customer_name", "region", "industry", "tier", "customer_type")
-SPLIT_DIMENSIONS = ("product_id", "product_name", "category", "rep_id")
+
+def _with_labels(dimensions) -> tuple[str, ...]:
+    return tuple(column for d in dimensions for column in (d.column, d.label_column) if column)
+
+
+CUSTOMER_DIMENSIONS = _with_labels(semantic.of_entity(semantic.Entity.CUSTOMER))
+SPLIT_DIMENSIONS = (_with_labels(semantic.of_entity(semantic.Entity.PRODUCT))
+                    + tuple(d.column for d in semantic.of_entity(semantic.Entity.LINE)))  # lines carry no rep name
 DIMENSIONS = CUSTOMER_DIMENSIONS + SPLIT_DIMENSIONS
-GRAINS = ("day", "week", "month", "quarter", "year")
+GRAINS = semantic.GRAINS
 
 
 def _period(column: ir.Column, grain: str) -> ir.Value:
@@ -148,22 +154,18 @@ def _finish(t: ir.Table, keys: list[str], rounded: bool = True) -> ir.Table:
     ``rounded=False`` keeps money at the 4 decimals allocated costs carry, for callers that sum
     the groups further and round once (a sum of rounded parts can be cents off the total)."""
     t = _fill_missing_line_totals(t)
-    cost = t.cost_to_serve.fill_null(0)
-    gp = t.revenue - t.cogs
-    cm = gp - cost
+    base = {name: t[name] for name in ("gross_sales", "discount", "invoiced", "returns", "revenue", "cogs",
+                                       "orders", "active_customers")}
+    values = semantic.derive(base | {"cost_to_serve": t.cost_to_serve.fill_null(0)}, MEASURES, ratio)
 
-    def money(value: ir.Value) -> ir.Value:
-        return _cents(value) if rounded else value.cast("decimal(18, 4)")
+    def typed(name: str) -> ir.Value:
+        if name in RATIOS:
+            return values[name]
+        if name in COUNTS:
+            return values[name].cast("int64")
+        return _cents(values[name]) if rounded else values[name].cast("decimal(18, 4)")
 
-    return t.select(
-        *keys,
-        gross_sales=money(t.gross_sales), discount=money(t.discount), returns=money(t.returns),
-        revenue=money(t.revenue), cogs=money(t.cogs), gross_profit=money(gp), cost_to_serve=money(cost),
-        contribution_margin=money(cm), orders=t.orders.cast("int64"),
-        active_customers=t.active_customers.cast("int64"),
-        gross_margin=ratio(gp, t.revenue), contribution_margin_pct=ratio(cm, t.revenue),
-        average_order_value=ratio(t.revenue, t.orders), return_rate=ratio(t.returns, t.invoiced),
-    )
+    return t.select(*keys, **{name: typed(name) for name in MEASURES})
 
 
 def summary_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
@@ -216,9 +218,9 @@ def top_expr(wh: Warehouse, dimension: str, n: int | None, filters: Filters, sco
     totals = lines.group_by(dimension).aggregate(revenue=lines.revenue.sum(), cogs=lines.cogs_signed.sum())
     top = totals.mutate(ranked=totals.revenue.round(2)).order_by(ibis.desc("ranked"), dimension)
     top = top if n is None else top.limit(n)
-    gp = top.revenue - top.cogs
-    top = top.select(dimension, revenue=_cents(top.revenue), cogs=_cents(top.cogs), gross_profit=_cents(gp),
-                     gross_margin=ratio(gp, top.revenue))
+    values = semantic.derive({"revenue": top.revenue, "cogs": top.cogs}, ("gross_profit", "gross_margin"), ratio)
+    top = top.select(dimension, revenue=_cents(top.revenue), cogs=_cents(top.cogs),
+                     gross_profit=_cents(values["gross_profit"]), gross_margin=values["gross_margin"])
     labels = labels_expr(wh, dimension)
     if labels is not None:
         top = top.left_join(labels, dimension).drop(f"{dimension}_right")
@@ -269,6 +271,42 @@ def trend_expr(wh: Warehouse, grain: str, filters: Filters, scope: Scope = EVERY
     return _finish(joined, ["period"]).order_by("period")
 
 
+def period_bounds(period: dt.date, grain: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of the period of ``grain`` starting on ``period``."""
+    if grain == "day":
+        return period, period
+    if grain == "week":
+        return period, period + dt.timedelta(days=6)
+    return period, period_end(period, grain)
+
+
+def mark_partial(trend: pd.DataFrame, grain: str, filters: Filters) -> pd.DataFrame:
+    """``trend`` with, per period, the days of it the range covers (``first_day``, ``last_day``, ``days``)
+    and ``partial``: true when the range starts after the period's first day or ends before its last
+    (a month in progress, say), so that it is shown as partial and compared with the same days.
+
+    Examples
+    --------
+    >>> trend = pd.DataFrame({"period": pd.to_datetime(["2026-11-01", "2026-12-01"])})
+    >>> f = Filters(start=dt.date(2026, 11, 1), end=dt.date(2026, 12, 6))
+    >>> mark_partial(trend, "month", f)[["days", "partial"]].values.tolist()
+    [[30, False], [6, True]]
+    """
+    trend = trend.copy()
+    firsts, lasts = [], []
+    for period in pd.to_datetime(trend["period"]).dt.date:
+        first, last = period_bounds(period, grain)
+        firsts.append(max(first, filters.start) if filters.start else first)
+        lasts.append(min(last, filters.end) if filters.end else last)
+    whole = [period_bounds(p, grain) for p in pd.to_datetime(trend["period"]).dt.date]
+    trend["first_day"] = pd.to_datetime(pd.Series(firsts, dtype="object"))
+    trend["last_day"] = pd.to_datetime(pd.Series(lasts, dtype="object"))
+    trend["days"] = pd.Series([(last - first).days + 1 for first, last in zip(firsts, lasts)], dtype="int64")
+    trend["partial"] = pd.Series([(first, last) != bounds for first, last, bounds in zip(firsts, lasts, whole)],
+                                 dtype="bool")
+    return trend
+
+
 def _fill_missing_line_totals(t: ir.Table) -> ir.Table:
     zero = ibis.literal(0).cast("decimal(18, 4)")
     return t.mutate(**{c: t[c].fill_null(zero) for c in ("gross_sales", "discount", "invoiced", "returns",
@@ -276,7 +314,7 @@ def _fill_missing_line_totals(t: ir.Table) -> ir.Table:
                     orders=t.orders.fill_null(0), active_customers=t.active_customers.fill_null(0))
 
 
-COMPARISONS = ("previous", "yoy", "ytd")
+COMPARISONS = tuple(semantic.COMPARISONS)
 
 
 @dataclass(frozen=True)
@@ -288,11 +326,8 @@ class Periods:
 
 
 def comparison_periods(filters: Filters, basis: str, fiscal_year_start_month: int = 1) -> Periods:
-    """Date ranges for a comparison of the filtered range.
-
-    - ``previous``: the period of equal length just before (MoM for a month, QoQ for a quarter);
-    - ``yoy``: the same dates a year earlier;
-    - ``ytd``: fiscal year start to the range's end, against the prior fiscal year up to the same day.
+    """Date ranges for a comparison of the filtered range (see
+    :func:`marginscope.metrics.semantic.comparison_range`).
 
     Examples
     --------
@@ -304,20 +339,8 @@ def comparison_periods(filters: Filters, basis: str, fiscal_year_start_month: in
     """
     if filters.start is None or filters.end is None:
         raise ValueError("a comparison needs a date range with a start and an end")
-    if basis == "previous":
-        length = dt.timedelta(days=filters.days)
-        return Periods((filters.start, filters.end), (filters.start - length, filters.start - dt.timedelta(days=1)))
-    if basis == "yoy":
-        prior = filters.shifted(years=-1)
-        return Periods((filters.start, filters.end), (prior.start, prior.end))
-    if basis == "ytd":
-        end = filters.end
-        year = end.year if end.month >= fiscal_year_start_month else end.year - 1
-        start = dt.date(year, fiscal_year_start_month, 1)
-        current = Filters(start=start, end=end)
-        prior = current.shifted(years=-1)
-        return Periods((start, end), (prior.start, prior.end))
-    raise ValueError(f"unknown comparison {basis!r}; use one of {', '.join(COMPARISONS)}")
+    current, prior = semantic.comparison_range(filters.start, filters.end, basis, fiscal_year_start_month)
+    return Periods(current, prior)
 
 
 def growth(current: float | None, prior: float | None) -> float | None:
@@ -347,16 +370,19 @@ def compare(wh: Warehouse, basis: str, filters: Filters, scope: Scope = EVERYTHI
 
     current = summarise(filters.with_range(*periods.current))
     prior = summarise(filters.with_range(*periods.prior))
-    columns: dict[str, list] = {"current": [], "prior": [], "change": [], "growth": []}
-    for measure in MEASURES:
-        now, before = _plain(current[measure].iloc[0]), _plain(prior[measure].iloc[0])
-        for column, value in zip(columns, (now, before, None if now is None or before is None else now - before,
-                                           growth(now, before))):
-            columns[column].append(float("nan") if value is None else value)
-    table = pd.DataFrame({"measure": list(MEASURES), **{name: np.array(values, dtype="float64")
-                                                        for name, values in columns.items()}})
-    table.attrs.update(current=periods.current, prior=periods.prior)
+    table = compared(MEASURES, current.iloc[0], prior.iloc[0])
+    table.attrs.update(current=periods.current, prior=periods.prior, basis=semantic.comparison(basis).name)
     return table
+
+
+def compared(measures, current: pd.Series, prior: pd.Series) -> pd.DataFrame:
+    """One row per measure: current, prior, change (percentage points, as a fraction, for a rate) and
+    growth (missing for a rate, and when the prior is 0), as :func:`marginscope.metrics.semantic.change`."""
+    changes = [semantic.change(m, _plain(current[m]), _plain(prior[m])) for m in measures]
+    columns = {column: np.array([float("nan") if getattr(c, column) is None else getattr(c, column)
+                                 for c in changes], dtype="float64")
+               for column in ("current", "prior", "change", "growth")}
+    return pd.DataFrame({"measure": list(measures), **columns})
 
 
 def _plain(value) -> float | None:

@@ -40,7 +40,7 @@ import datetime as dt
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields, replace
+from dataclasses import replace
 from threading import Lock, local
 
 import ibis.expr.types as ir
@@ -49,10 +49,11 @@ import pandas as pd
 import sqlglot.expressions as exp
 
 from marginscope.metrics.filters import Filters, Scope
+from marginscope.metrics.semantic import FILTER_FIELDS
 from marginscope.warehouse import Warehouse
 
 Build = Callable[[Filters, Scope], ir.Table]
-SET_FIELDS = tuple(f.name for f in fields(Filters) if f.name not in ("start", "end"))
+SET_FIELDS = FILTER_FIELDS
 _NOT_TEMPLATABLE = object()
 
 

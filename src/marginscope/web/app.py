@@ -74,9 +74,9 @@ def drill(entity: str, key: str, search: str) -> tuple[str, str]:
         return f"/customer/{quote(key, safe='')}", search
     if entity == "campaign":
         return f"/campaigns/{quote(key, safe='')}", search
-    filters = url_state.parse(search).filters
+    state = url_state.parse(search)
     parameter, path = {"rep": ("rep", "/"), "product": ("product", "/products")}[entity]
-    return path, url_state.to_search(url_state.set_values(filters, parameter, [key]))
+    return path, url_state.to_search(url_state.set_values(state.filters, parameter, [key]), state.comparison)
 
 
 def _principal() -> who.Principal:
@@ -145,35 +145,41 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
         choices = filter_bar.options(metrics, scope)
         customers = selected[DROPDOWNS.index("f-customer")]
         choices["f-customer"] = filter_bar.customer_options(metrics, scope, "", customers) if customers else []
-        return [start and start.isoformat(), end and end.isoformat(), *selected, *[choices[c] for c in DROPDOWNS]]
+        return [start and start.isoformat(), end and end.isoformat(), state.comparison, *selected,
+                *[choices[c] for c in DROPDOWNS]]
 
-    def url_from_bar(search: str, start: str | None, end: str | None, values, scope: Scope) -> str:
+    def url_from_bar(search: str, start: str | None, end: str | None, comparison: str | None, values,
+                     scope: Scope) -> str:
         start_day, end_day = _day(start), _day(end)
         if start_day and end_day and start_day > end_day:
             return no_update  # the date picker is half-way through a change
         if (start_day, end_day) == default_dates(url_state.parse(""), scope):
             start_day = end_day = None  # the default range stays out of the URL, so links stay short
         chosen = {url_state.PARAMETERS[filter_bar.DROPDOWNS[c][0]]: v or [] for c, v in zip(DROPDOWNS, values)}
-        new_search = url_state.to_search(Filters(start=start_day, end=end_day, **chosen))
+        new_search = url_state.to_search(Filters(start=start_day, end=end_day, **chosen), comparison)
         return new_search if new_search != (search or "") else no_update
 
-    def sync(principal, trigger, search, start, end, values) -> list:
+    def sync(principal, trigger, search, start, end, comparison, values) -> list:
         with metrics.pinned():  # the bar's lookups read the data version once, not once each
             scope = principal.scope(metrics)
             if trigger == "f-clear":
                 return ["", *bar_from_url("", scope)]
             if trigger in (None, "url"):
                 return [no_update, *bar_from_url(search, scope)]
-            return [url_from_bar(search, start, end, values, scope), *[no_update] * (2 * len(DROPDOWNS) + 2)]
+            return [url_from_bar(search, start, end, comparison, values, scope),
+                    *[no_update] * (2 * len(DROPDOWNS) + 3)]
+
+    compare = filter_bar.COMPARISON_CONTROL
 
     @app.callback(
         Output("url", "search"), Output("f-dates", "start_date"), Output("f-dates", "end_date"),
+        Output(compare, "value"),
         *[Output(c, "value") for c in DROPDOWNS], *[Output(c, "options") for c in DROPDOWNS],
         Input("url", "search"), Input("f-dates", "start_date"), Input("f-dates", "end_date"),
-        *[Input(c, "value") for c in DROPDOWNS], Input("f-clear", "n_clicks"),
+        Input(compare, "value"), *[Input(c, "value") for c in DROPDOWNS], Input("f-clear", "n_clicks"),
     )
-    async def sync_filters(search, start, end, *values_and_clear):
-        return await signed_in(sync, ctx.triggered_id, search, start, end, values_and_clear[:-1])
+    async def sync_filters(search, start, end, comparison, *values_and_clear):
+        return await signed_in(sync, ctx.triggered_id, search, start, end, comparison, values_and_clear[:-1])
 
     @app.callback(Output("f-customer", "options", allow_duplicate=True), Input("f-customer", "search_value"),
                   State("f-customer", "value"), prevent_initial_call=True)
@@ -209,8 +215,9 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
         if clicks in ("customer", "rep", "product", "campaign"):
             return drill(clicks, str(key), search)
         if clicks in url_state.PARAMETERS:
-            filters = url_state.set_values(url_state.parse(search).filters, clicks, [str(key)])
-            return no_update, url_state.to_search(filters)
+            state = url_state.parse(search)
+            filters = url_state.set_values(state.filters, clicks, [str(key)])
+            return no_update, url_state.to_search(filters, state.comparison)
         return no_update, no_update
 
     @app.callback(Output({"type": "grid", "name": MATCH, "entity": MATCH, "links": MATCH}, "exportDataAsCsv"),
@@ -250,7 +257,8 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
             first, last = metrics.catalog.data_span(scope)
             counts = metrics.catalog.table_counts()
             filters = url_state.with_defaults(state, first, last)
-            context = PageContext(metrics, filters, scope, search, counts, currency, args, user, alerts)
+            context = PageContext(metrics, filters, scope, search, counts, currency, args, user, alerts,
+                                  state.comparison)
             if not counts.get("invoice_lines"):
                 body = [notices.needs("invoice_lines", page.title)]
             else:

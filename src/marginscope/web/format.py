@@ -80,6 +80,25 @@ def decimal_number(value, digits: int = 1) -> str:
     return MISSING if value is None else f"{value:,.{digits}f}"
 
 
+def change(measure: str, moved: float | None, growth: float | None, compared_with: str) -> str | None:
+    """How a measure moved, in its unit: a rate in percentage points, anything else in % growth.
+
+    >>> change("gross_margin", -0.0234, None, "vs last year")
+    '-2.3 pts vs last year'
+    >>> change("revenue", 50.0, 0.125, "vs previous period")
+    '+12.5% vs previous period'
+    >>> change("revenue", 50.0, None, "vs last year") is None
+    True
+    """
+    from marginscope.metrics.semantic import MEASURES
+
+    if MEASURES[measure].is_rate:
+        moved = number(moved)
+        return None if moved is None else f"{moved * 100:+.1f} pts {compared_with}"
+    growth = number(growth)
+    return None if growth is None else f"{growth:+.1%} {compared_with}"
+
+
 def json_value(value):
     """A value as JSON can carry it: floats for Decimals, ISO strings for dates, None for missing."""
     if is_missing(value):

@@ -23,18 +23,14 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 from marginscope.metrics.filters import Filters
+from marginscope.metrics.semantic import COMPARISONS, DEFAULT_COMPARISON, DIMENSIONS
 
-# query parameter -> Filters field, in the order they are written
-PARAMETERS = {
-    "region": "regions",
-    "industry": "industries",
-    "rep": "reps",
-    "tier": "tiers",
-    "type": "customer_types",
-    "category": "categories",
-    "customer": "customers",
-    "product": "products",
-}
+PARAMETERS = {d.parameter: d.filter_field for d in DIMENSIONS}
+"""Query parameter -> Filters field, in the order they are written (from the semantic layer)."""
+
+
+COMPARE = "compare"
+"""The query parameter of the comparison basis (left out of the URL when it is the default)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +38,8 @@ class PageState:
     filters: Filters
     notices: list[str] = field(default_factory=list)
     dates_given: bool = False
+    comparison: str = DEFAULT_COMPARISON
+    """The comparison basis every page compares with (see :data:`marginscope.metrics.semantic.COMPARISONS`)."""
 
 
 def _date(text: str) -> dt.date | None:
@@ -73,11 +71,20 @@ def parse(search: str | None) -> PageState:
         given = [v for v in query.get(parameter, []) if v]
         notices.extend(f"ignored {parameter}={v!r}: it holds a NUL character" for v in given if "\x00" in v)
         values[attribute] = frozenset(v for v in given if "\x00" not in v)
-    return PageState(Filters(start=dates.get("start"), end=dates.get("end"), **values), notices, bool(dates))
+    comparison = (query.get(COMPARE) or [DEFAULT_COMPARISON])[-1]
+    if comparison not in COMPARISONS:
+        notices.append(f"ignored {COMPARE}={comparison}: use one of {', '.join(COMPARISONS)}")
+        comparison = DEFAULT_COMPARISON
+    return PageState(Filters(start=dates.get("start"), end=dates.get("end"), **values), notices, bool(dates),
+                     comparison)
 
 
-def to_search(filters: Filters) -> str:
-    """The query string of ``filters`` (values sorted, so one view has one URL)."""
+def to_search(filters: Filters, comparison: str | None = None) -> str:
+    """The query string of ``filters`` and the comparison basis (values sorted, so one view has one URL).
+
+    >>> to_search(Filters(regions={"North"}), "previous")
+    '?region=North&compare=previous'
+    """
     pairs = []
     if filters.start:
         pairs.append(("start", filters.start.isoformat()))
@@ -85,6 +92,8 @@ def to_search(filters: Filters) -> str:
         pairs.append(("end", filters.end.isoformat()))
     for parameter, attribute in PARAMETERS.items():
         pairs.extend((parameter, value) for value in sorted(getattr(filters, attribute)))
+    if comparison and comparison != DEFAULT_COMPARISON:
+        pairs.append((COMPARE, comparison))
     return f"?{urlencode(pairs)}" if pairs else ""
 
 

@@ -6,39 +6,37 @@ from dash import dcc, html
 
 from marginscope.metrics import Scope
 from marginscope.metrics.engine import Metrics
+from marginscope.metrics.semantic import COMPARISONS, DEFAULT_COMPARISON, DIMENSIONS, Choices
 
-# control id -> (query parameter, label)
-DROPDOWNS = {
-    "f-region": ("region", "Region"),
-    "f-industry": ("industry", "Industry"),
-    "f-rep": ("rep", "Rep"),
-    "f-tier": ("tier", "Tier"),
-    "f-type": ("type", "Customer type"),
-    "f-category": ("category", "Product category"),
-    "f-product": ("product", "Product"),
-    "f-customer": ("customer", "Customer"),
-}
+DROPDOWNS = {d.control: (d.parameter, d.label) for d in DIMENSIONS}
+"""Control id -> (query parameter, label), from the semantic layer's dimensions."""
+COMPARISON_CONTROL = "f-compare"
 
 
 def _options(values: list[str]) -> list[dict]:
     return [{"label": v, "value": v} for v in values]
 
 
+def _named(frame, key: str) -> list[dict]:
+    return [{"label": f"{name} ({value})", "value": value} for value, name in zip(frame[key], frame["name"])]
+
+
 def options(metrics: Metrics, scope: Scope) -> dict[str, list[dict]]:
-    """The choices of every dropdown but the customer one (which is searched as you type)."""
+    """The choices of every dropdown; a searched one (customers) starts empty and is filled as the user types."""
     catalog = metrics.catalog
-    reps = catalog.reps()
-    products = catalog.products()
-    return {
-        "f-region": _options(catalog.attribute_values("region", scope)),
-        "f-industry": _options(catalog.attribute_values("industry", scope)),
-        "f-rep": [{"label": f"{r.name} ({r.rep_id})", "value": r.rep_id} for r in reps.itertuples()],
-        "f-tier": _options(catalog.attribute_values("tier", scope)),
-        "f-type": _options(catalog.attribute_values("customer_type", scope)),
-        "f-category": _options(catalog.categories()),
-        "f-product": [{"label": f"{p.name} ({p.product_id})", "value": p.product_id} for p in products.itertuples()],
-        "f-customer": [],
-    }
+    choices: dict[str, list[dict]] = {}
+    for dimension in DIMENSIONS:
+        if dimension.choices is Choices.SEARCHED:
+            choices[dimension.control] = []
+        elif dimension.column == "rep_id":
+            choices[dimension.control] = _named(catalog.reps(), "rep_id")
+        elif dimension.column == "product_id":
+            choices[dimension.control] = _named(catalog.products(), "product_id")
+        elif dimension.column == "category":
+            choices[dimension.control] = _options(catalog.categories())
+        else:
+            choices[dimension.control] = _options(catalog.attribute_values(dimension.column, scope))
+    return choices
 
 
 def customer_options(metrics: Metrics, scope: Scope, text: str, selected: list[str]) -> list[dict]:
@@ -66,6 +64,11 @@ def filter_bar() -> html.Div:
             dcc.Dropdown(id=control, options=[], multi=True, placeholder="All",
                          searchable=True, clearable=True, optionHeight=30),
         ], className="ms-filter"))
+    controls.append(html.Div([
+        html.Label("Compare with", htmlFor=COMPARISON_CONTROL),
+        dcc.Dropdown(id=COMPARISON_CONTROL, value=DEFAULT_COMPARISON, clearable=False, searchable=False,
+                     options=[{"label": c.label, "value": c.name} for c in COMPARISONS.values()]),
+    ], className="ms-filter ms-filter-compare"))
     controls.append(html.Div(html.Button("Clear filters", id="f-clear", className="ms-button", n_clicks=0),
                              className="ms-filter ms-filter-action"))
     return html.Div(controls, className="ms-filter-bar", id="filter-bar")

@@ -13,6 +13,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import html
 
+from marginscope.metrics.semantic import measure_of_column
 from marginscope.web.format import records
 
 MAX_ROWS = 5000  # rows sent to the browser; the note under the grid says when there are more
@@ -46,18 +47,30 @@ _FORMATTERS = {
 class Column:
     """One column of a grid.
 
-    ``kind`` is text, date, money, money_exact, percent, count, number or ratio (0.85×); ``link``
-    makes its cells drill through to the grid's entity; ``signed`` colours negative
-    values red, ``alert`` the values it holds true for.
+    ``kind`` is text, date, money, money_exact, percent, count, number or ratio (0.85×); left out,
+    it is the format the semantic layer declares for the measure the field holds (by its name,
+    see :func:`marginscope.metrics.semantic.measure_of_column`), and text for anything else.
+    ``header`` left out is the measure's label. ``link`` makes its cells drill through to the
+    grid's entity; ``signed`` colours negative values red, ``alert`` the values it holds true for.
+
+    >>> Column("gross_margin").kind, Column("gross_margin").header, Column("customer_name", "Customer").kind
+    ('percent', 'Gross margin %', 'text')
     """
 
     field: str
-    header: str
-    kind: str = "text"
+    header: str | None = None
+    kind: str | None = None
     link: bool = False
     signed: bool = False
     width: int | None = None
     alert: str | None = None  # a JavaScript condition on params.value that colours the cell red
+
+    def __post_init__(self) -> None:
+        measure = measure_of_column(self.field)
+        if self.kind is None:
+            object.__setattr__(self, "kind", measure.format if measure else "text")
+        if self.header is None:
+            object.__setattr__(self, "header", measure.label if measure else self.field)
 
     def definition(self) -> dict:
         spec: dict = {"field": self.field, "headerName": self.header, "headerTooltip": self.header}

@@ -14,6 +14,7 @@ from marginscope.alerts import AlertEvaluator
 from marginscope.auth import User
 from marginscope.metrics import Filters, Scope
 from marginscope.metrics.engine import Metrics
+from marginscope.metrics.semantic import COMPARISONS, DEFAULT_COMPARISON
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,12 @@ class PageContext:
     args: dict[str, str] = field(default_factory=dict)  # path parameters, e.g. the customer id
     user: User | None = None  # None: the whole warehouse, drawn for the warm-up, benchmarks and tests
     alerts: AlertEvaluator | None = None
+    comparison: str = DEFAULT_COMPARISON  # the basis every comparison on the page uses (the filter bar's)
+
+    @property
+    def compared_with(self) -> str:
+        """How the page names its comparison ("vs last year")."""
+        return COMPARISONS[self.comparison].short_label
 
     def link(self, path: str) -> str:
         return f"{path}{self.search}"

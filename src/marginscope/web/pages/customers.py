@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from marginscope.metrics.churn import AT_RISK_THRESHOLD, HORIZON_DAYS
+from marginscope.metrics.customers import RANGE
 from marginscope.web import format as fmt
 from marginscope.web.components import charts, notices
 from marginscope.web.components.cards import kpi, kpi_row
@@ -98,21 +99,22 @@ def render(ctx: PageContext) -> list:
     status = m.customers.status(grain, f, s)
     if status.empty:
         return [notices.empty("No customer bought in this selection.")]
-    latest = status.iloc[-1]
+    # The cards cover the selected range (one period), the chart and grid its months or quarters.
+    whole = m.customers.status(RANGE, f, s).iloc[0]
     lists = m.customers.status_lists(grain, f, s)
     lists = lists[lists.status.isin(LISTED)]
     names = m.catalog.customer_names(lists.customer_id.unique().tolist(), s).rename(columns={"name": "customer_name"})
     lists = lists.merge(names, on="customer_id", how="left").sort_values(["period", "status", "customer_name"],
                                                                            ascending=[False, True, True])
-    period = f"{grain} of {fmt.json_value(latest.period)}"
     body = [kpi_row(
-        kpi("buying", f"Buying customers ({period})", fmt.count(latest.buying)),
-        kpi("new", "New", fmt.count(latest.new), detail=f"{fmt.percent(latest.new_ratio)} of buyers"),
-        kpi("reactivated", "Reactivated", fmt.count(latest.reactivated),
-            detail=f"{fmt.percent(latest.reactivation_ratio)} of buyers"),
-        kpi("churned", "Churned", fmt.count(latest.churned), detail=f"churn rate {fmt.percent(latest.churn_rate)}",
-            status="bad" if latest.churned else None),
-        kpi("repeat", "Repeat purchase rate", fmt.percent(latest.repeat_purchase_rate)),
+        kpi("buying", "Buying customers", fmt.count(whole.buying),
+            detail="revenue above 0 in the range (the Overview's active customers)"),
+        kpi("new", "New", fmt.count(whole.new), detail=f"{fmt.percent(whole.new_ratio)} of buyers"),
+        kpi("reactivated", "Reactivated", fmt.count(whole.reactivated),
+            detail=f"{fmt.percent(whole.reactivation_ratio)} of buyers"),
+        kpi("churned", "Churned", fmt.count(whole.churned), detail=f"churn rate {fmt.percent(whole.churn_rate)}",
+            status="bad" if whole.churned else None),
+        kpi("repeat", "Repeat purchase rate", fmt.percent(whole.repeat_purchase_rate)),
     ), status_chart(status), *at_risk_section(ctx)]
     retention = [grid(f"retention-{segment}", m.customers.retention(segment, f, s), [
         Column(segment, label), Column("prior_buyers", "Bought the year before", "count"),

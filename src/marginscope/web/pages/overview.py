@@ -11,6 +11,7 @@ import pandas as pd
 from dash import html
 
 from marginscope.metrics import forecast as forecasting
+from marginscope.metrics.periods import add_months
 from marginscope.web import format as fmt
 from marginscope.web.components import charts
 from marginscope.web.components.cards import kpi, kpi_row, status_of
@@ -21,31 +22,36 @@ from marginscope.web.pages import forecast as forecast_page
 MONTHS = [calendar.month_abbr[m] for m in range(1, 13)]
 
 
-def _attainment_detail(row: pd.Series | None, growth: float | None) -> tuple[str, str | None]:
+def _attainment_detail(row: pd.Series | None, moved: str | None, growth: float | None) -> tuple[str, str | None]:
     parts, status = [], None
     if row is not None and fmt.number(row["attainment"]) is not None:
         parts.append(f"{fmt.percent(row['attainment'])} of budget")
         status = "good" if row["attainment"] >= 1 else "bad"
-    if growth is not None:
-        parts.append(f"{growth:+.1%} vs last year")
+    if moved is not None:
+        parts.append(moved)
         status = status or status_of(growth)
-    return " · ".join(parts) or "no budget or prior year", status
+    return " · ".join(parts) or "no budget or comparison", status
 
 
 def kpis(ctx: PageContext) -> html.Div:
     m, f, s = ctx.metrics, ctx.filters, ctx.scope
     summary = m.sales.summary(f, s).iloc[0]
-    yoy = m.sales.compare("yoy", f, s).set_index("measure")
+    compared = m.sales.compare(ctx.comparison, f, s).set_index("measure")
     to_date = m.budget.to_date(f, s).set_index("measure") if ctx.has("budgets") else None
 
     def growth(measure):
-        return fmt.number(yoy.loc[measure, "growth"])
+        return fmt.number(compared.loc[measure, "growth"])
+
+    def moved(measure):
+        return fmt.change(measure, compared.loc[measure, "change"], compared.loc[measure, "growth"],
+                          ctx.compared_with)
 
     def budget_row(measure):
         return to_date.loc[measure] if to_date is not None and measure in to_date.index else None
 
-    revenue_detail, revenue_status = _attainment_detail(budget_row("revenue"), growth("revenue"))
-    profit_detail, profit_status = _attainment_detail(budget_row("gross_profit"), growth("gross_profit"))
+    revenue_detail, revenue_status = _attainment_detail(budget_row("revenue"), moved("revenue"), growth("revenue"))
+    profit_detail, profit_status = _attainment_detail(budget_row("gross_profit"), moved("gross_profit"),
+                                                      growth("gross_profit"))
     c = ctx.currency
     return kpi_row(
         kpi("revenue", "Revenue", fmt.money(summary.revenue, c), exact=fmt.money_exact(summary.revenue, c),
@@ -53,15 +59,12 @@ def kpis(ctx: PageContext) -> html.Div:
         kpi("gross_profit", "Gross profit", fmt.money(summary.gross_profit, c),
             exact=fmt.money_exact(summary.gross_profit, c), detail=profit_detail, status=profit_status),
         kpi("gross_margin", "Gross margin", fmt.percent(summary.gross_margin),
-            detail=f"{fmt.number(yoy.loc['gross_margin', 'change']) * 100:+.1f} pts vs last year"
-            if fmt.number(yoy.loc["gross_margin", "change"]) is not None else None,
-            status=status_of(fmt.number(yoy.loc["gross_margin", "change"]))),
+            detail=moved("gross_margin"), status=status_of(fmt.number(compared.loc["gross_margin", "change"]))),
         kpi("contribution_margin", "Contribution margin", fmt.money(summary.contribution_margin, c),
             exact=fmt.money_exact(summary.contribution_margin, c),
             detail=f"{fmt.percent(summary.contribution_margin_pct)} of revenue after cost to serve",
             status="bad" if (fmt.number(summary.contribution_margin) or 0) < 0 else None),
-        kpi("orders", "Orders", fmt.count(summary.orders), detail=f"{growth('orders'):+.1%} vs last year"
-            if growth("orders") is not None else None, status=status_of(growth("orders"))),
+        kpi("orders", "Orders", fmt.count(summary.orders), detail=moved("orders"), status=status_of(growth("orders"))),
         kpi("active_customers", "Active customers", fmt.count(summary.active_customers),
             detail=f"average order {fmt.money(summary.average_order_value, c)}"),
     )
@@ -73,14 +76,18 @@ def trend_by_year(ctx: PageContext, measure: str, title: str) -> html.Div:
     span = replace(ctx.filters, start=dt.date(end.year - 2, 1, 1), end=end)
     trend = ctx.metrics.sales.trend("month", span, ctx.scope)
     fig = charts.figure(height=300)
-    months = pd.to_datetime(trend.period).tolist()
-    values = trend[measure].astype(float).tolist()
+    partial = trend[trend.partial & (pd.to_datetime(trend.period).dt.year == end.year)]
+    whole = trend.drop(partial.index)
+    months = pd.to_datetime(whole.period).tolist()
+    values = whole[measure].astype(float).tolist()
     for offset, colour in zip((2, 1, 0), charts.YEAR_COLOURS):
         year = end.year - offset
         of_year = [(MONTHS[month.month - 1], value) for month, value in zip(months, values) if month.year == year]
         fig.add_trace(dict(
             type="scatter", x=[label for label, _ in of_year], y=[value for _, value in of_year], name=str(year),
             mode="lines+markers", line=dict(color=colour, width=3 if offset == 0 else 2)))
+    if not partial.empty:
+        fig_partial(ctx, fig, measure, partial.iloc[0])
     if ctx.has("budgets"):
         year_filters = replace(ctx.filters, start=dt.date(end.year, 1, 1), end=dt.date(end.year, 12, 31))
         budget = ctx.metrics.budget.monthly_budget(year_filters, ctx.scope)
@@ -100,6 +107,22 @@ def trend_by_year(ctx: PageContext, measure: str, title: str) -> html.Div:
     fig.update_xaxes(categoryorder="array", categoryarray=MONTHS)
     fig.update_yaxes(tickformat="~s", title=ctx.currency)
     return charts.graph(f"trend-{measure}", fig, title=title)
+
+
+def fig_partial(ctx: PageContext, fig, measure: str, month: pd.Series) -> None:
+    """The month in progress, drawn apart from the whole months (a hollow point, not a fall of the line),
+    beside the same days of the year before: a partial month is compared like for like."""
+    first, last = month.first_day.date(), month.last_day.date()
+    days = f"{first.day}–{last.day}" if first != last else f"{first.day}"
+    label = MONTHS[first.month - 1]
+    fig.add_trace(dict(type="scatter", x=[label], y=[float(month[measure])], mode="markers",
+                       name=f"{first.year} {label} {days} (partial)",
+                       marker=dict(color=charts.YEAR_COLOURS[2], size=11, symbol="circle-open", line=dict(width=3))))
+    year_before = ctx.metrics.sales.summary(
+        replace(ctx.filters, start=add_months(first, -12), end=add_months(last, -12)), ctx.scope).iloc[0]
+    fig.add_trace(dict(type="scatter", x=[label], y=[float(year_before[measure])], mode="markers",
+                       name=f"{first.year - 1} {label} {days} (same days)",
+                       marker=dict(color=charts.YEAR_COLOURS[1], size=9, symbol="diamond-open", line=dict(width=2))))
 
 
 def by_region(ctx: PageContext) -> html.Div:

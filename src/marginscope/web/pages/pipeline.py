@@ -68,13 +68,16 @@ def render(ctx: PageContext) -> list:
         return [notices.needs("opportunities", "The pipeline page")]
     m, f, s, c = ctx.metrics, ctx.filters, ctx.scope, ctx.currency
     summary = m.pipeline.summary(f, s).iloc[0]
-    before = m.pipeline.compare("previous", f, s).set_index("measure")
+    before = m.pipeline.compare(ctx.comparison, f, s).set_index("measure")
 
-    def detail(measure, higher_is_better=True, as_percent=False):
-        value = fmt.number(before.loc[measure, "growth"]) if measure in before.index else None
-        if value is None:
+    def detail(measure, higher_is_better=True):
+        if measure not in before.index:
             return {}
-        return {"detail": f"{value:+.1%} vs previous period", "status": status_of(value, higher_is_better)}
+        row = before.loc[measure]
+        text = fmt.change(measure, row["change"], row["growth"], ctx.compared_with)
+        if text is None:
+            return {}
+        return {"detail": text, "status": status_of(fmt.number(row["change"]), higher_is_better)}
 
     body = [kpi_row(
         kpi("won", "Won deals", fmt.count(summary.won), **detail("won")),
@@ -82,8 +85,9 @@ def render(ctx: PageContext) -> list:
             exact=fmt.money_exact(summary.pipeline_revenue, c), **detail("pipeline_revenue")),
         kpi("conversion_rate", "Conversion rate", fmt.percent(summary.conversion_rate), **detail("conversion_rate")),
         kpi("average_sale", "Average sale", fmt.money(summary.average_sale, c), **detail("average_sale")),
-        kpi("weeks_to_close", "Weeks to close", fmt.decimal_number(summary.weeks_to_close),
-            **detail("weeks_to_close", higher_is_better=False)),
+        # Days, as the time-to-close chart beside it (one unit per measure between card and chart).
+        kpi("days_to_close", "Days to close", fmt.decimal_number(summary.days_to_close),
+            **detail("days_to_close", higher_is_better=False)),
         kpi("open", "Open deals", fmt.count(summary.open)),
     )]
     trend = m.pipeline.summary(f, s, grain=grain_of(ctx))
