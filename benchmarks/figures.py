@@ -362,7 +362,7 @@ def campaigns(base, s: Selection) -> dict[str, pd.DataFrame]:
     table = base.campaigns(s)
     money = ["cost", "attributed_revenue", "attributed_gross_profit", "won_value", "target_revenue",
              "baseline_revenue", "target_gross_profit", "baseline_gross_profit"]
-    table = table.astype({c: "float64" for c in money})
+    table = table.astype(dict.fromkeys(money, "float64"))
     table["incremental_gross_profit"] = table.target_gross_profit - table.baseline_gross_profit
     # Under a customer filter the campaign's cost is split by its target customers in the selection.
     share = table.target_customers / table.all_target_customers
@@ -556,7 +556,7 @@ def engine_pipeline(m, s: Selection) -> dict[str, pd.DataFrame]:
 
 def engine_products(m, s: Selection) -> dict[str, pd.DataFrame]:
     f = s.filters()
-    table = _money(m.products.performance(f), BY + ["prior_revenue"])
+    table = _money(m.products.performance(f), [*BY, "prior_revenue"])
     demand = _money(m.products.demand_trend("month", f), ["units", "revenue"])
     demand["period"] = pd.to_datetime(demand.period).dt.date
     return {"performance": table[["product_id", "revenue", "gross_profit", "contribution_margin", "prior_revenue",

@@ -46,7 +46,7 @@ class HandPandas:
             columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
             select = ", ".join(f"CAST({c} AS DOUBLE) AS {c}" if c in MONEY_COLUMNS else c for c in columns)
             tables[name] = con.execute(f"SELECT {select} FROM {name}").to_arrow_table().to_pandas(date_as_object=False)
-        for name, frame in tables.items():
+        for frame in tables.values():
             for column in frame.columns:
                 if "date" in column or column == "period":
                     frame[column] = pd.to_datetime(frame[column])
@@ -123,8 +123,8 @@ class HandPandas:
             cost_by = costs.groupby(costs.index.map(self.attribute[dimension]), dropna=False).sum()
         table = totals.reset_index().merge(cost_by.rename("cost_to_serve").rename_axis(dimension).reset_index(),
                                            on=dimension, how="outer")
-        return table.fillna({c: 0 for c in ("gross_sales", "discount", "returns", "revenue", "cogs", "orders",
-                                            "active_customers", "cost_to_serve")})
+        sums = ("gross_sales", "discount", "returns", "revenue", "cogs", "orders", "active_customers", "cost_to_serve")
+        return table.fillna(dict.fromkeys(sums, 0))
 
     def trend(self, s: Selection, start: dt.date, end: dt.date) -> pd.DataFrame:
         t = self.lines(s, start, end)

@@ -43,7 +43,8 @@ API = ["/api/v1/sales/summary", "/api/v1/sales/by/region", "/api/v1/sales/trend"
        "/api/v1/products/performance", "/api/v1/rfm/segments", "/api/v1/pipeline/summary", "/api/v1/budget/by-month",
        "/api/v1/customers/status", "/api/v1/profitability/whale-curve"]
 API_EXTRA = {"/api/v1/customers/status": {"grain": "quarter"}}
-EXPORTS = [("csv", "/products", "products"), ("csv", "/", "top-customers"), ("csv", "/profitability", "customer-margins"),
+EXPORTS = [("csv", "/products", "products"), ("csv", "/", "top-customers"),
+           ("csv", "/profitability", "customer-margins"),
            ("xlsx", "/team", None), ("xlsx", "/", None)]
 ERROR_NOTICE = "ms-notice ms-error"
 DATES = [("2026-01-01", "2026-06-30"), ("2025-01-01", "2025-12-31"), ("2025-07-01", "2026-06-30")]
@@ -70,7 +71,7 @@ class Crowd:
         return [s for s in self.samples if s.error]
 
     def requests_per_user(self) -> dict[int, int]:
-        counts = {user: 0 for user in range(self.users)}
+        counts = dict.fromkeys(range(self.users), 0)
         for sample in self.samples:
             counts[sample.user] += 1
         return counts

@@ -18,6 +18,7 @@ context.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -52,14 +53,10 @@ class Sampler(threading.Thread):
         import psutil
 
         total = 0
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):  # the server, or a child, may end while it is measured
             for process in [self.process, *self.process.children(recursive=True)]:
-                try:
+                with contextlib.suppress(psutil.NoSuchProcess):
                     total += process.memory_info().rss
-                except psutil.NoSuchProcess:
-                    pass
-        except psutil.NoSuchProcess:
-            pass
         return total
 
     def run(self) -> None:

@@ -11,7 +11,8 @@ For each size the demo company is generated and loaded, then:
    the same page's queries written by hand as DuckDB SQL (filter values bound as
    parameters), each state run once.
 2. **In the browser**: `marginscope serve` on 127.0.0.1 (measured once it has warmed
-   up, see ``/healthz``) and headless Chromium; a region is picked in the filter bar and the clock stops when the page shows the
+   up, see ``/healthz``) and headless Chromium; a region is picked in the filter bar and the clock stops
+   when the page shows the
    view of the new URL (its ``data-view`` attribute), i.e. after the server rendered it and the
    browser drew it.
 
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import server_memory  # noqa: E402 - the server and the sign-in both benchmarks use
+
 AS_OF = dt.date(2026, 11, 23)
 
 # The overview's queries, written by hand. {regions} is a list of "?" placeholders, one per value.
@@ -161,12 +163,12 @@ def rollup_sizes(database: Path) -> str:
 
 
 def server_side(database: Path, changes: int, rollups: bool = True) -> dict:
+    from marginscope.metrics import Filters, templates
     from marginscope.metrics.engine import Metrics
     from marginscope.warehouse import Warehouse
+    from marginscope.web import warmup
     from marginscope.web.app import create_app
     from marginscope.web.state import to_search
-    from marginscope.metrics import Filters, templates
-    from marginscope.web import warmup
 
     warehouse = Warehouse.connect(f"duckdb://{database}")
     warehouse.reads_rollups = rollups

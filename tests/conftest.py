@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from tests.kept import kept
-from tests.live_server import admin_state, app_db, browser, demo_warehouse, expected, page, server  # noqa: F401
 
 import marginscope
 from marginscope.ingest import load_file
 from marginscope.warehouse import Warehouse
+from tests.kept import kept
+from tests.live_server import admin_state, app_db, browser, demo_warehouse, expected, page, server  # noqa: F401
 
 MAVEN_CRM = Path(__file__).resolve().parents[2] / "shared" / "data" / "maven_crm"
 
@@ -38,10 +38,13 @@ INVOICE_HEADER = "invoice_id,line_no,kind,invoice_date,customer_id,product_id,re
 def pytest_collection_modifyitems(items):
     """The tests of the demo company (its live server, the browser, the figures it should show) run
     on one pytest-xdist worker (``make test`` distributes by group): the company is built, and
-    the server started and warmed up, once rather than once per worker."""
+    the server started and warmed up, once rather than once per worker. A test on a real PostgreSQL
+    server is marked ``engines`` (``make test-fast`` leaves them out)."""
     for item in items:
         if "demo_warehouse" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("demo"))
+        if "postgres_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.engines)
 
 
 @pytest.fixture(autouse=True)

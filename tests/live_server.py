@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
@@ -91,7 +91,7 @@ def serving(database: Path, app_db: Path, **settings: str) -> Iterator[str]:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError(f"the server did not start:\n{process.stdout.read().decode()}")
+                raise RuntimeError(f"the server did not start:\n{process.stdout.read().decode()}") from None
             time.sleep(0.2)
     try:
         wait_until_warmed_up(base)

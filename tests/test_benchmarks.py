@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from tests.live_server import free_port
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -23,8 +24,9 @@ import figures
 import pages
 import scale
 import server_memory
-import web
 import warehouses
+
+import web
 
 # One pytest-xdist worker runs this module, so the tiny company below is built once, not once per worker.
 pytestmark = pytest.mark.xdist_group("benchmarks")

@@ -8,7 +8,7 @@ from marginscope.warehouse import LOAD_LOG, QUARANTINE, Warehouse
 
 def test_connect_creates_every_table(warehouse):
     assert set(TABLES) | {LOAD_LOG, QUARANTINE} <= set(warehouse.con.list_tables())
-    assert warehouse.row_counts() == {name: 0 for name in TABLES}
+    assert warehouse.row_counts() == dict.fromkeys(TABLES, 0)
     assert warehouse.data_version == 0
 
 
@@ -57,9 +57,8 @@ def test_engines_say_what_they_can_do(warehouse):
     assert warehouse.supports_transactions and warehouse.supports_query_templates
     plain = Warehouse(warehouse.con, warehouse.url, dataclasses.replace(warehouse.capabilities, transactions=False))
     assert not plain.supports_transactions and plain.supports_query_templates
-    with pytest.raises(WarehouseError, match="runs no transactions"):
-        with plain.transaction():
-            pass
+    with pytest.raises(WarehouseError, match="runs no transactions"), plain.transaction():
+        pass
 
 
 def test_a_warehouse_without_transactions_refuses_loads_before_reading(warehouse, write):
@@ -71,8 +70,8 @@ def test_a_warehouse_without_transactions_refuses_loads_before_reading(warehouse
 
     plain = Warehouse(warehouse.con, "spark://example:7077", dataclasses.replace(warehouse.capabilities,
                                                                                  transactions=False))
-    with pytest.raises(IngestError, match="cannot load into spark://example:7077: the duckdb engine runs no "
-                                          "transactions.*Running on PostgreSQL or Spark"):
+    with pytest.raises(IngestError, match=r"cannot load into spark://example:7077: the duckdb engine runs no "
+                                          r"transactions.*Running on PostgreSQL or Spark"):
         load_file(plain, "reps", write("r.csv", "rep_id,name\nR1,Ann\n"))
     assert warehouse.row_counts()["reps"] == 0 and len(warehouse.load_log()) == 0
 

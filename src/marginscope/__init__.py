@@ -9,7 +9,7 @@
 __version__ = "0.1.0"
 
 
-def open(url: str | None = None):  # noqa: A001 - mirrors ibis.connect / sqlite3.connect style
+def open(url: str | None = None):
     """Open the warehouse at ``url`` (default: the configured one) for metrics."""
     from marginscope.metrics.engine import open_metrics
 

@@ -12,7 +12,7 @@ import secrets
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import pyarrow.csv as pv
 import typer
@@ -21,11 +21,20 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from marginscope.config import get_settings
-from marginscope.ingest import (Bundle, IngestError, LoadResult, Mapping, MappingError, Policy, load_bundle, load_file,
-                                load_query)
+from marginscope.ingest import (
+    Bundle,
+    IngestError,
+    LoadResult,
+    Mapping,
+    MappingError,
+    Policy,
+    load_bundle,
+    load_file,
+    load_query,
+)
 from marginscope.ingest.presets import bundle_path, catalogue
-from marginscope.metrics import quality
 from marginscope.ingest.presets import preset as preset_mapping
+from marginscope.metrics import quality
 from marginscope.schema import TABLES
 from marginscope.warehouse import Warehouse, WarehouseError
 
@@ -38,12 +47,12 @@ console = Console()
 errors = Console(stderr=True)
 
 WarehouseOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--warehouse", "-w", envvar="MARGINSCOPE_WAREHOUSE",
                  help="Warehouse URL (default duckdb://marginscope.duckdb in the working directory)."),
 ]
 AppDbOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--app-db", envvar="MARGINSCOPE_APP_DB",
                  help="SQLite file of users, sessions, tokens and saved views (default marginscope-app.sqlite3)."),
 ]
@@ -176,10 +185,10 @@ def load(
     targets: Annotated[list[str], typer.Argument(metavar="[TABLE] FILE",
                                                  help=f"Table ({', '.join(TABLES)}) and a CSV, Excel (.xlsx) or "
                                                       "Parquet file; with --preset, just the file.")],
-    mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="YAML column mapping.")] = None,
-    preset: Annotated[Optional[str], typer.Option(help="A shipped mapping (see `mappings list`).")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="YAML column mapping.")] = None,
+    preset: Annotated[str | None, typer.Option(help="A shipped mapping (see `mappings list`).")] = None,
     policy: PolicyOption = Policy.REJECT,
-    report: Annotated[Optional[Path], typer.Option(help="Write every problem found to this CSV file.")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write every problem found to this CSV file.")] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Load one file into a canonical table (validated, atomic, upsert by key)."""
@@ -211,11 +220,11 @@ def load_sql(
     table: Annotated[str, typer.Argument(help=f"Table to load: {', '.join(TABLES)}.")],
     source: Annotated[str, typer.Option("--source", "-s", envvar="MARGINSCOPE_SOURCE",
                                         help="URL of the database to read, e.g. postgresql://user:password@host/db.")],
-    query: Annotated[Optional[str], typer.Option("--query", "-q", help="The SELECT whose rows are loaded.")] = None,
-    query_file: Annotated[Optional[Path], typer.Option(help="A file holding the SELECT.")] = None,
-    mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="YAML column mapping.")] = None,
+    query: Annotated[str | None, typer.Option("--query", "-q", help="The SELECT whose rows are loaded.")] = None,
+    query_file: Annotated[Path | None, typer.Option(help="A file holding the SELECT.")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="YAML column mapping.")] = None,
     policy: PolicyOption = Policy.REJECT,
-    report: Annotated[Optional[Path], typer.Option(help="Write every problem found to this CSV file.")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write every problem found to this CSV file.")] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Load the rows of a SQL query on another database (validated, atomic, upsert by key)."""
@@ -246,7 +255,7 @@ def mappings_suggest(
     file: Annotated[Path, typer.Argument(help="The file to map (CSV, Excel or Parquet).")],
     table: Annotated[str, typer.Argument(help="The canonical table it feeds.")],
     delimiter: Annotated[str, typer.Option(help="CSV delimiter.")] = ",",
-    out: Annotated[Optional[Path], typer.Option(help="Write the mapping to this YAML file.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the mapping to this YAML file.")] = None,
 ) -> None:
     """Propose a mapping from the file's header and sample values, to review and save."""
     from marginscope.ingest.suggest import suggest
@@ -290,7 +299,7 @@ def _bundle_path(name_or_path: str) -> Path:
 @app.command("load-bundle")
 def load_bundle_command(
     bundle: Annotated[str, typer.Argument(help="Bundle YAML file, or the name of a shipped bundle (maven_crm).")],
-    data_dir: Annotated[Optional[Path], typer.Option("--dir", "-d", help="Folder holding the bundle's files "
+    data_dir: Annotated[Path | None, typer.Option("--dir", "-d", help="Folder holding the bundle's files "
                                                      "(default: the bundle file's folder).")] = None,
     policy: PolicyOption = Policy.REJECT,
     warehouse: WarehouseOption = None,
@@ -313,7 +322,8 @@ def load_bundle_command(
 
 @app.command()
 def refresh(
-    config: Annotated[Path, typer.Argument(help="Refresh file: the sources to reload (see README, Scheduled refresh).")],
+    config: Annotated[Path, typer.Argument(
+        help="Refresh file: the sources to reload (see README, Scheduled refresh).")],
     warehouse: WarehouseOption = None,
     app_db: AppDbOption = None,
 ) -> None:
@@ -344,7 +354,7 @@ app.add_typer(alerts_app, name="alerts")
 
 @alerts_app.command("run")
 def alerts_run(warehouse: WarehouseOption = None, app_db: AppDbOption = None,
-               as_of: Annotated[Optional[dt.datetime], typer.Option(
+               as_of: Annotated[dt.datetime | None, typer.Option(
                    formats=["%Y-%m-%d"], help="Evaluate as of this day (default: the latest invoice date).")] = None,
                ) -> None:
     """Evaluate every enabled rule now; new conditions are sent and recorded, as after a load."""
@@ -396,8 +406,8 @@ def status(warehouse: WarehouseOption = None, loads: Annotated[int, typer.Option
 
 @app.command()
 def quarantine(
-    load_id: Annotated[Optional[int], typer.Option("--load", help="Only this load's rows (ids: see status).")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Write the rows to this CSV file.")] = None,
+    load_id: Annotated[int | None, typer.Option("--load", help="Only this load's rows (ids: see status).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the rows to this CSV file.")] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Show the rows kept aside by loads, with their reasons and original values."""
@@ -416,7 +426,7 @@ def quarantine(
 
 
 @app.command()
-def schema(table: Annotated[Optional[str], typer.Argument(help="One table; default all.")] = None) -> None:
+def schema(table: Annotated[str | None, typer.Argument(help="One table; default all.")] = None) -> None:
     """Print the data contract: every canonical table with its columns."""
     from marginscope.docs import data_contract_markdown
 
@@ -440,8 +450,8 @@ OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the gen
 SeedOption = Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")]
 CustomersOption = Annotated[int, typer.Option(help="Number of customers.")]
 YearsOption = Annotated[int, typer.Option(help="Calendar years of history, the current one included.")]
-LinesOption = Annotated[Optional[int], typer.Option(help="Target number of invoice lines (scales the company).")]
-AsOfOption = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"],
+LinesOption = Annotated[int | None, typer.Option(help="Target number of invoice lines (scales the company).")]
+AsOfOption = Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"],
                                                            help="Last day of data (default today).")]
 
 
@@ -492,10 +502,10 @@ def _demo_admin(app_db: str | None) -> None:
 
 @app.command()
 def serve(warehouse: WarehouseOption = None,
-          host: Annotated[Optional[str], typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
-          port: Annotated[Optional[int], typer.Option(help="Port to listen on (default 8050).")] = None,
+          host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
+          port: Annotated[int | None, typer.Option(help="Port to listen on (default 8050).")] = None,
           app_db: AppDbOption = None,
-          refresh: Annotated[Optional[Path], typer.Option(
+          refresh: Annotated[Path | None, typer.Option(
               envvar="MARGINSCOPE_REFRESH_CONFIG",
               help="Refresh file: reload its sources every every_minutes while serving.")] = None) -> None:
     """Start the web dashboard and REST API (default http://127.0.0.1:8050); every route needs a signed-in user."""
@@ -540,8 +550,9 @@ def _read_password(from_stdin: bool) -> str:
 def users_add(
     username: Annotated[str, typer.Argument(help="The user name to sign in with.")],
     role: Annotated[str, typer.Option(help="admin, manager, analyst or rep.")],
-    rep_id: Annotated[Optional[str], typer.Option(help="For a rep: their rep_id (they see the customers they own).")] = None,
-    manager: Annotated[Optional[str], typer.Option(help="For a manager: their name as in the reps table's manager "
+    rep_id: Annotated[str | None, typer.Option(
+        help="For a rep: their rep_id (they see the customers they own).")] = None,
+    manager: Annotated[str | None, typer.Option(help="For a manager: their name as in the reps table's manager "
                                                         "column (they see their team's customers).")] = None,
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
     app_db: AppDbOption = None,

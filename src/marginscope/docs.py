@@ -13,7 +13,8 @@ from pathlib import Path
 
 from marginscope.schema import TABLES, Column
 
-METRIC_MODULES = ("filters", "rollups", "sales", "budget", "forecast", "products", "customers", "receivables", "portrait",
+METRIC_MODULES = ("filters", "rollups", "sales", "budget", "forecast", "products", "customers", "receivables",
+                  "portrait",
                   "rfm", "profitability", "churn", "clv", "pipeline", "team", "campaigns", "nps", "insights",
                   "catalog")
 

@@ -130,7 +130,8 @@ class Table:
         return ibis.schema({c.name: c.kind.ibis_type for c in self.columns})
 
 
-S, I, D, M, P, Q = Kind.STRING, Kind.INTEGER, Kind.DATE, Kind.MONEY, Kind.PRICE, Kind.QUANTITY
+# One letter a kind, so that each table below reads as its columns' names.
+S, I, D, M, P, Q = Kind.STRING, Kind.INTEGER, Kind.DATE, Kind.MONEY, Kind.PRICE, Kind.QUANTITY  # noqa: E741
 
 INVOICE_KINDS = ("invoice", "credit_note")
 ORDER_STATUSES = ("open", "shipped", "delivered", "cancelled")

@@ -228,7 +228,7 @@ class Warehouse:
         """Whether metrics read the rollups where they can (else always the invoice lines)."""
 
     @classmethod
-    def connect(cls, url: str | None = None, *, create: bool = True) -> "Warehouse":
+    def connect(cls, url: str | None = None, *, create: bool = True) -> Warehouse:
         """Open the warehouse at ``url`` (default: the ``MARGINSCOPE_WAREHOUSE`` setting).
 
         With ``create`` (the default), missing tables are created.
@@ -254,7 +254,7 @@ class Warehouse:
     def close(self) -> None:
         self.con.disconnect()
 
-    def __enter__(self) -> "Warehouse":
+    def __enter__(self) -> Warehouse:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -336,7 +336,7 @@ class Warehouse:
         return f"ms_tmp_{stem}_{uuid.uuid4().hex[:12]}"
 
     @contextmanager
-    def transaction(self) -> Iterator["Warehouse"]:
+    def transaction(self) -> Iterator[Warehouse]:
         """Run a block in one transaction: everything in it commits, or nothing does.
 
         Raises

@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.conftest import auth_with
 
 from marginscope.auth import Role
+from tests.conftest import auth_with
 
 AS_OF = dt.date(2026, 6, 30)
 REPS = "rep_id,name,manager\nR1,Ann,Mia\nR2,Bob,Mia\n"

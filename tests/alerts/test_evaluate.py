@@ -25,7 +25,7 @@ class Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
         return "250 OK"
 
@@ -45,7 +45,7 @@ def webhooks():
     received: dict[str, list] = {}
 
     class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             received.setdefault(self.path, []).append(body)
             self.send_response(500 if self.path == "/broken" else 200)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+
 from tests.api.conftest import BASE_URL, csrf_header
 
 

@@ -30,14 +30,14 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
-from tests.api.conftest import BASE_URL, Q1
-from tests.api.sweep import SEES, outside_scope
-from tests.auth.conftest import USERS
-from tests.auth.test_http import page_callback
 
 from marginscope.api.middleware import CSRF_COOKIE, SAFE_METHODS, SESSION_COOKIE
 from marginscope.export.xlsx import VIEW_SHEET
 from marginscope.web.pages import all_pages
+from tests.api.conftest import BASE_URL, Q1
+from tests.api.sweep import SEES, outside_scope
+from tests.auth.conftest import USERS
+from tests.auth.test_http import page_callback
 
 ADMINS = frozenset({"boss"})
 EVERYTHING = frozenset({"boss", "ada"})  # admins and analysts: the whole warehouse, and loading data
@@ -84,7 +84,7 @@ def every_route(app) -> list[tuple[str, str]]:
     """(method, path) of every route of the server: HTTP methods, WEBSOCKET, and GET for a mounted folder."""
     found = set()
     for route in iter_route_contexts(app.routes):
-        if isinstance(route.route, Mount) or route.methods is None and route.path == "/assets":
+        if isinstance(route.route, Mount) or (route.methods is None and route.path == "/assets"):
             found.add(("GET", f"{route.path}/*"))
         elif route.methods is None:
             found.add(("WEBSOCKET", route.path))
@@ -222,7 +222,7 @@ def test_the_dashboards_websocket_serves_no_one_else(served):
             pass
         assert closed.value.code == 4003, origin
     same_origin = {**cookie, "origin": "http://testserver"}  # the test client's own host
-    with pytest.raises(Exception, match="(?i)websocket"), \
+    with pytest.raises(Exception, match=r"(?i)websocket"), \
             browser.websocket_connect("/_dash-ws-callback", headers=same_origin) as socket:
         socket.send_json({"type": "callback_request", "requestId": "1", "payload": page_callback("/customer/C2")})
         socket.receive_text()

@@ -9,10 +9,10 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.api.test_ingest import LINE
-from tests.ingest.reliability import FUZZ, FUZZ_LOADS, assert_validated_cleanly, snapshot
 
 from marginscope.schema import TABLES
+from tests.api.test_ingest import LINE
+from tests.ingest.reliability import FUZZ, FUZZ_LOADS, assert_validated_cleanly, snapshot
 
 PUSHED = "invoice_lines"
 COLUMNS = [column.name for column in TABLES[PUSHED].columns]

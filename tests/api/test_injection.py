@@ -12,10 +12,10 @@ may fail with a server error, and the warehouse must hold what it held before.
 from __future__ import annotations
 
 import pytest
-from tests.api.conftest import Q1
-from tests.api.sweep import requests_of
 
 from marginscope.schema import TABLES
+from tests.api.conftest import Q1
+from tests.api.sweep import requests_of
 
 PAYLOADS = ["' OR '1'='1", "North'); DROP TABLE customers; --", '" OR 1=1 --', "%' OR 1=1 --",
             "1; SELECT pg_sleep(5) --", "C1' UNION SELECT username, password_hash FROM users --"]

@@ -8,6 +8,7 @@ and credit note CN1 -9.50 (COGS -6.00): revenue 8.50, GP 2.50. No line or deal c
 from __future__ import annotations
 
 import pytest
+
 from tests.api.conftest import Q1
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.api.conftest import Q1
-from tests.api.sweep import ECHOED_FILTER, outside_scope, requests_of
 
 from marginscope.metrics import EVERYTHING, Filters
+from tests.api.conftest import Q1
+from tests.api.sweep import ECHOED_FILTER, outside_scope, requests_of
 
 # What Ann, who owns only C1, must never see: the other customers' ids and names.
 OTHER_CUSTOMERS = outside_scope("ann")

@@ -40,9 +40,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.auths import AuthStorage
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-from tests.api.conftest import BASE_URL, Q1
-from tests.api.sweep import ECHOED_FILTER, FILTERS, SEES, outside_scope
-from tests.auth.conftest import sign_in
 
 import marginscope
 from marginscope.api.middleware import SESSION_COOKIE
@@ -51,6 +48,9 @@ from marginscope.config import get_settings
 from marginscope.export.xlsx import MEDIA_TYPE as XLSX
 from marginscope.export.xlsx import VIEW_SHEET
 from marginscope.web.app import create_app
+from tests.api.conftest import BASE_URL, Q1
+from tests.api.sweep import ECHOED_FILTER, FILTERS, SEES, outside_scope
+from tests.auth.conftest import sign_in
 
 EXAMPLES = {GenerationMode.POSITIVE: 2, GenerationMode.NEGATIVE: 1}  # per operation and caller
 PINNED = FILTERS - {"limit", "offset"}
@@ -176,7 +176,7 @@ def test_every_operation_answers_as_its_spec_says(caller):
 
             try:
                 call()
-            except (Exception, BaseExceptionGroup) as failure:  # noqa: BLE001 - every operation's failures, reported together
+            except (Exception, BaseExceptionGroup) as failure:
                 failures.append(f"{operation.label} ({mode.value}): {failure}")
         fuzzed += 1
     assert fuzzed > 80  # every metric, token, view, audit, alert, ingest and export operation

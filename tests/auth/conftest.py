@@ -8,9 +8,9 @@ C1 and C3 are owned by R1, C2 by R2, C4 by R3.
 from __future__ import annotations
 
 import pytest
-from tests.conftest import auth_with
 
 from marginscope.auth import Auth, Role
+from tests.conftest import auth_with
 
 CUSTOMERS = """customer_id,name,industry,region,tier,owner_rep_id
 C1,Acme,retail,North,Gold,R1

@@ -9,9 +9,9 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.auth.conftest import PASSWORD, sign_in
 
 from marginscope.api.middleware import SESSION_COOKIE
+from tests.auth.conftest import PASSWORD, sign_in
 
 
 def test_signing_in_sets_a_new_http_only_session_and_a_csrf_cookie(client, auth):

@@ -59,7 +59,7 @@ def differences(expected, actual, where: str = "") -> list[str]:
         for item in dataclasses.fields(expected):
             found += differences(getattr(expected, item.name), getattr(actual, item.name), f"{where}.{item.name}")
         return found
-    if isinstance(expected, dict) or hasattr(expected, "keys") and hasattr(expected, "__getitem__"):
+    if isinstance(expected, dict) or (hasattr(expected, "keys") and hasattr(expected, "__getitem__")):
         if not hasattr(actual, "keys"):
             return [f"{where}: {actual!r} instead of a mapping"]
         if set(expected.keys()) != set(actual.keys()):

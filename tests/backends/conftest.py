@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from marginscope.metrics.engine import Metrics
-from marginscope.warehouse import LOAD_LOG, QUARANTINE, Warehouse
 from marginscope.schema import TABLES
+from marginscope.warehouse import LOAD_LOG, QUARANTINE, Warehouse
 from tests.backends import company
 from tests.kept import kept
 

@@ -134,10 +134,9 @@ def test_files_hold_every_row_in_source_style(generated, tables):
         if load.file.suffix == ".xlsx":
             rows = CalamineWorkbook.from_path(str(load.file)).get_sheet_by_name(m.sheet).to_python()
             body = rows[1:]
-            header = [str(v) for v in rows[0]]
         else:
             with load.file.open(encoding="utf-8-sig", newline="") as handle:
-                header, *body = list(csv.reader(handle, delimiter=m.delimiter))
+                body = list(csv.reader(handle, delimiter=m.delimiter))[1:]
         assert len(body) == tables[m.table].num_rows, load.file
     # Spot checks of the quirks the mappings undo.
     with (generated.parent / "erp/invoice_lines.csv").open(encoding="utf-8", newline="") as handle:

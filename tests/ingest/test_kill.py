@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from tests.ingest.reliability import snapshot
 
 from marginscope.ingest import load_file
 from marginscope.warehouse import Warehouse
+from tests.ingest.reliability import snapshot
 
 pytestmark = pytest.mark.slow
 

@@ -21,6 +21,10 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import assume, example, given, note
 from hypothesis import strategies as st
+
+from marginscope.ingest import IngestError, Mapping, load_file
+from marginscope.ingest.readers import read_source
+from marginscope.warehouse import Warehouse
 from tests.conftest import CUSTOMERS_CSV, PRODUCTS_CSV, REPS_CSV, rows_of
 from tests.ingest.reliability import (
     FUZZ,
@@ -31,10 +35,6 @@ from tests.ingest.reliability import (
     row_named,
     snapshot,
 )
-
-from marginscope.ingest import IngestError, Mapping, load_file
-from marginscope.ingest.readers import read_source
-from marginscope.warehouse import Warehouse
 
 PRODUCTS = Mapping.identity("products")
 

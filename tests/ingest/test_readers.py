@@ -53,7 +53,7 @@ def test_csv_bad_headers(write, text, message):
 def test_missing_file_and_unknown_type(tmp_path, write):
     with pytest.raises(IngestError, match="no such file"):
         read_source(tmp_path / "nope.csv", PRODUCTS)
-    with pytest.raises(IngestError, match="unknown file type '.json'"):
+    with pytest.raises(IngestError, match=r"unknown file type '\.json'"):
         read_source(write("p.json", "{}"), PRODUCTS)
 
 

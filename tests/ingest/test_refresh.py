@@ -119,7 +119,7 @@ def test_the_refresh_command_loads_then_runs_the_alerts(folder, tmp_path):
     assert "loaded invoice_lines from" in result.output
     assert "alert 'Late' (boss): 1 new (recorded only)" in result.output
     assert [e.condition_key for e in AlertStore(auth.store, ()).events()] == ["I1"]
-    loads = [e for e in auth.audit.events(action="load")]
+    loads = list(auth.audit.events(action="load"))
     assert len(loads) == 5
 
     (folder / "refresh.yaml").write_text(PLAN + "  - {table: payments, file: nowhere.csv}\n")

@@ -51,13 +51,11 @@ def monthly(first: dt.date, last: dt.date, step: int = 1) -> list[dt.date]:
 
 STEADY = monthly(dt.date(2024, 1, 15), dt.date(2026, 6, 15))
 SLOW = monthly(dt.date(2024, 2, 15), dt.date(2026, 5, 15), step=3)
-FADED_EARLY = monthly(dt.date(2024, 1, 15), dt.date(2024, 12, 15)) + [
-    dt.date(2025, 3, 1), dt.date(2025, 5, 15), dt.date(2025, 6, 20)]
-FADED_LATE = monthly(dt.date(2024, 1, 15), dt.date(2025, 6, 15)) + [
-    dt.date(2025, 8, 20), dt.date(2025, 10, 30), dt.date(2025, 12, 15)]
-FADING_NOW = monthly(dt.date(2024, 1, 15), dt.date(2025, 12, 15)) + [dt.date(2026, 2, 15), dt.date(2026, 4, 30)]
+FADED_EARLY = [*monthly(dt.date(2024, 1, 15), dt.date(2024, 12, 15)), dt.date(2025, 3, 1), dt.date(2025, 5, 15), dt.date(2025, 6, 20)]
+FADED_LATE = [*monthly(dt.date(2024, 1, 15), dt.date(2025, 6, 15)), dt.date(2025, 8, 20), dt.date(2025, 10, 30), dt.date(2025, 12, 15)]
+FADING_NOW = [*monthly(dt.date(2024, 1, 15), dt.date(2025, 12, 15)), dt.date(2026, 2, 15), dt.date(2026, 4, 30)]
 SUDDEN = monthly(dt.date(2024, 1, 15), dt.date(2025, 12, 15))
-COMEBACK = FADED_LATE + [dt.date(2026, 3, 10), dt.date(2026, 5, 20)]
+COMEBACK = [*FADED_LATE, dt.date(2026, 3, 10), dt.date(2026, 5, 20)]
 GROUPS = {"S": (8, STEADY), "L": (6, SLOW), "D": (6, FADED_EARLY), "E": (6, FADED_LATE), "F": (6, FADING_NOW),
           "U": (2, SUDDEN), "K": (2, COMEBACK)}
 # Rep R1 owns the steady and fading-now customers, R2 the others; K1, K2 and S8 are South, the rest North.

@@ -96,7 +96,7 @@ def test_monthly_budget_is_the_budget_as_written(ms):
 
 def test_full_year_outlook_with_a_forecast(ms):
     def hundred_a_month(measure, months):
-        return {month: 100.0 for month in months} if measure == "revenue" else {}
+        return dict.fromkeys(months, 100.0) if measure == "revenue" else {}
 
     outlook = budget.full_year_outlook(ms.warehouse, 2026, as_of=MID_MARCH, forecast=hundred_a_month)
     revenue = outlook.set_index("measure").loc["revenue"]

@@ -6,9 +6,9 @@ from decimal import Decimal as D
 
 import pandas as pd
 import pytest
-from tests.metrics.marketing import Q1, tables
 
 from marginscope.metrics import Filters, Scope
+from tests.metrics.marketing import Q1, tables
 
 D_ = dt.date
 

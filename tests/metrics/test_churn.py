@@ -183,7 +183,7 @@ def test_one_kind_only_gives_no_score_and_says_why(company):
     assert risk.attrs["reason"].startswith("only 14 customers active on 05 Jul 2025")
     more = company_tables()
     more["invoice_lines"] = "\n".join(line for line in more["invoice_lines"].splitlines()
-                                      if not line.split(",")[5][:1] in "DEU") + "\n"
+                                      if line.split(",")[5][:1] not in "DEU") + "\n"
     validation = company(**more).churn.validation(AS_OF)
     assert validation.auc is None and validation.calibration.empty
     assert "of the 22 customers active on 05 Jul 2025, 0 made no purchase in the next 180 days and 22 did" in validation.reason

@@ -222,4 +222,4 @@ def test_loss_makers_show_as_losses_on_the_facade(company):
     model = ms.clv.model(Filters(end=dt.date(2026, 6, 30)))
     p, q, v = model.set_index("parameter").loc[["p", "q", "v"], "value"]
     assert values.loc["Y0", "expected_margin_per_purchase"] == pytest.approx(p * v / (q - 1))
-    assert ((0 < values.p_alive) & (values.p_alive <= 1)).all()
+    assert ((values.p_alive > 0) & (values.p_alive <= 1)).all()

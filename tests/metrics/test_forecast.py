@@ -296,7 +296,7 @@ def test_the_facade_serves_what_the_module_computes_and_caches_it(open_company):
 def test_an_outlook_with_a_forecast_of_ones_own(open_company):
     ms = open_company(lines(("C1", "P1", SEASON * 2)))
     outlook = budget.full_year_outlook(ms.warehouse, 2026, as_of=dt.date(2025, 12, 31),
-                                       forecast=lambda measure, months: {m: 10.0 for m in months})
+                                       forecast=lambda measure, months: dict.fromkeys(months, 10.0))
     assert outlook.set_index("measure").loc["revenue", "outlook"] == 120  # no 2026 actuals, 12 months of 10
 
 

@@ -21,10 +21,10 @@ R2 (Bob, manager Max) won 200, lost two. Revenue budget Jan-Mar 2026: 500 + 500 
 import datetime as dt
 
 import pytest
-from tests.conftest import open_with
 
 from marginscope.metrics import Filters, Scope, insights
 from marginscope.metrics.insights import Thresholds
+from tests.conftest import open_with
 
 REPS = "rep_id,name,manager,region\nR1,Ann,Mia,North\nR2,Bob,Max,South\n"
 CUSTOMERS = """customer_id,name,industry,region,tier,owner_rep_id
@@ -172,7 +172,7 @@ def test_tier_multiple(rich, flat):
 def test_movers(rich, flat, dimension, kind, top, name, now, before, runner_up, link):
     # Every dimension's mover carries C1's growth, 400 -> 1000 (+600, +150%); the runner-up carries C6's
     # fall, 150 -> 100 (-50). The bar is 2% of max(1450, 900) = 29, so nothing else (a change of 0) is listed.
-    f = insights.mover(rich, dimension, Q1, Scope(), T, "EUR")
+    f = insights.mover(rich, dimension, Q1, Scope(), T, "EUR", "previous")
     assert f.kind == f"mover_{kind}" and f.link == link and f.severity == "info"
     assert (f.numbers["id"], f.numbers["name"]) == (top, name)
     assert (f.numbers["revenue"], f.numbers["prior_revenue"], f.numbers["change"]) == (now, before, 600)
@@ -185,9 +185,13 @@ def test_movers(rich, flat, dimension, kind, top, name, now, before, runner_up, 
     assert (float(layer[0].revenue[top]), float(layer[1].revenue[top])) == (now, before)
     assert [e.id for e in f.entities] == [top, runner_up] and f.entities[1].note == "-€50"
     assert f.text.startswith(f"{kind.capitalize() if kind != 'industry' else 'Industrie'}")
-    assert "rose by €600 (+" in f.text and "in the previous 90 days." in f.text
-    assert insights.mover(rich, dimension, Q1, Scope(), Thresholds(mover_share=0.5), "EUR") is None  # 600 < 725
-    assert insights.mover(flat, dimension, Q1, Scope(), T, "EUR") is None  # every value bought the same
+    assert "rose by €600 (+" in f.text and "in the previous period (03 Oct 2025 – 31 Dec 2025)." in f.text
+    # Without a basis, the semantic layer's default: the same quarter a year earlier.
+    yoy = insights.mover(rich, dimension, Q1, Scope(), T, "EUR")
+    assert yoy is None or (yoy.numbers["prior_start"], yoy.numbers["prior_end"]) == (dt.date(2025, 1, 1),
+                                                                                      dt.date(2025, 3, 31))
+    assert insights.mover(rich, dimension, Q1, Scope(), Thresholds(mover_share=0.5), "EUR", "previous") is None  # 600 < 725
+    assert insights.mover(flat, dimension, Q1, Scope(), T, "EUR", "previous") is None  # every value bought the same
 
 
 def test_rep_quadrants(rich, flat):
@@ -276,7 +280,7 @@ def test_slipping(opened, flat):
 
 
 def test_the_facade_orders_caches_and_keys_on_thresholds(rich, flat):
-    found = rich.insights.findings(Q1, currency="EUR")
+    found = rich.insights.findings(Q1, currency="EUR", comparison="previous")
     assert [f.severity for f in found] == sorted((f.severity for f in found), key=insights.SEVERITIES.index)
     kinds = [f.kind for f in found]
     assert {"concentration", "negative_margin", "tier_multiple", "abc_products", "budget", "rep_quadrant",
@@ -284,16 +288,16 @@ def test_the_facade_orders_caches_and_keys_on_thresholds(rich, flat):
     assert one(found, "negative_margin") == insights.negative_margin(rich, Q1, Scope(), T, "EUR")
     stricter = rich.insights.findings(Q1, thresholds=Thresholds(concentration_share=0.1), currency="EUR")
     assert "concentration" not in [f.kind for f in stricter] and "concentration" in kinds
-    assert rich.insights.findings(Q1, currency="EUR") == found  # cached, and still the same
+    assert rich.insights.findings(Q1, currency="EUR", comparison="previous") == found  # cached, and still the same
     with pytest.raises(TypeError):
         found[0].numbers["customers"] = 0  # read-only: a cached finding cannot be changed by a caller
-    assert flat.insights.findings(Q1) == []
+    assert flat.insights.findings(Q1, comparison="previous") == []  # bought alike in Q1 and the 90 days before
     assert rich.insights.findings(Filters(start=dt.date(2020, 1, 1), end=dt.date(2020, 3, 31))) == []
 
 
 def test_a_reps_findings_cover_their_customers_only(rich):
     ann = Scope({"C1", "C3", "C5"})  # R1's customers
-    found = rich.insights.findings(Q1, ann, currency="EUR")
+    found = rich.insights.findings(Q1, ann, currency="EUR", comparison="previous")
     customers = {e.id for f in found for e in f.entities if e.kind == "customer"}
     assert customers and customers <= ann.customers
     # Of Ann's customers only C5 loses money (-20); three customers are too few for the concentration,

@@ -12,9 +12,9 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from tests.metrics.marketing import Q1, tables
 
 from marginscope.metrics import Scope
+from tests.metrics.marketing import Q1, tables
 
 
 @pytest.fixture

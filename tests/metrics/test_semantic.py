@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from marginscope.api.deps import FiltersDep
 from marginscope.metrics import Filters, semantic
-from marginscope.metrics.semantic import DIMENSIONS, MEASURES, Unit
+from marginscope.metrics.semantic import DIMENSIONS, MEASURES
 from marginscope.web import state
 from marginscope.web.components import filter_bar
 from tests.metrics.conftest import Q1

@@ -58,7 +58,7 @@ def test_filter_values_are_bound_not_written_into_the_sql(wh):
     north = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31), regions={"North"})
     with templates.eagerly():
         templates.run(wh, ("sales.summary",), summary(wh), north, EVERYTHING)
-    (sql, used, _), = [entry for entry in templates._templates[wh].entries.values()]
+    (sql, used, _), = list(templates._templates[wh].entries.values())
     assert "North" not in sql and "2026" not in sql
     assert used == {"start", "end", "regions"}
     # One template serves another region and any number of them.

@@ -39,8 +39,8 @@ def rep_page(browser, server, rep):
 
 
 def test_a_rep_sees_their_customers_figures_only(rep_page, rep, expected):
-    from tests.web.test_browser import filters_for
     from marginscope.web import format as fmt
+    from tests.web.test_browser import filters_for
 
     _, customers, _ = rep
     rep_page.open("/")
@@ -52,7 +52,7 @@ def test_a_rep_sees_their_customers_figures_only(rep_page, rep, expected):
 
 
 def test_a_rep_cannot_open_another_reps_customer(rep_page, rep, expected):
-    customers = rep[1]
+    rep[1]
     other = expected.catalog.find_customers("", limit=500).query("customer_id not in @customers").iloc[0]
     rep_page.open(f"/customer/{other.customer_id}")
     assert "outside what you may see" in rep_page.text("#page")

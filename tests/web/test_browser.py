@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -184,7 +185,7 @@ def test_a_table_downloads_as_csv(page, expected):
     page.open("/")
     with page.tab.expect_download() as download:
         page.tab.locator("#panel-top-customers button", has_text="Download CSV").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     top = expected.sales.top_customers(10, filters_for(expected, ""))
     assert [r["Customer"] for r in rows] == top.customer_name.tolist()
     assert [float(r["Revenue"]) for r in rows] == pytest.approx(top.revenue.astype(float).tolist())

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 from tests.live_server import free_port
 
 pytestmark = pytest.mark.slow

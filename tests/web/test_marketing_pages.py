@@ -4,13 +4,13 @@ company of tests/metrics/marketing.py (figures in tests/metrics/test_campaigns.p
 from __future__ import annotations
 
 import pytest
-from tests.metrics.marketing import Q1
-from tests.metrics.marketing import tables as company_tables
 
 from marginscope.export.tables import tables, walk
 from marginscope.metrics import Scope
 from marginscope.web import format as fmt
 from marginscope.web.app import create_app
+from tests.metrics.marketing import Q1
+from tests.metrics.marketing import tables as company_tables
 
 Q1_SEARCH = "?start=2026-01-01&end=2026-03-31"
 

@@ -63,7 +63,8 @@ def check_channels(channels: Channels, webhook_hosts: tuple[str, ...] | None = N
     >>> check_channels(Channels(slack="http://10.0.0.5/admin"), ("hooks.slack.com",))
     Traceback (most recent call last):
     ...
-    marginscope.alerts.rules.RuleError: slack: http://10.0.0.5/admin is not an allowed webhook address (allowed hosts: hooks.slack.com)
+    marginscope.alerts.rules.RuleError: slack: http://10.0.0.5/admin is not an allowed webhook address
+    (allowed hosts: hooks.slack.com)
     """
     if webhook_hosts is None:
         from marginscope.config import get_settings

@@ -17,7 +17,6 @@ from functools import partial
 from urllib.parse import quote
 
 import anyio
-
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 

@@ -13,15 +13,17 @@ from typing import Annotated, Literal
 from fastapi import Path, Query
 
 from marginscope.auth.audit import ACTIONS
-from marginscope.metrics import budget, catalog, customers, nps, periods, pipeline, sales
+from marginscope.metrics import budget, catalog, customers, nps, periods, pipeline, sales, semantic
 
 # Literal[a_tuple] is Literal[*a_tuple]: each type below accepts exactly the listed strings.
 SalesDimension = Annotated[Literal[sales.DIMENSIONS], Path(
     description="What to group by: the customer, the product, the rep on the line, or their attributes")]
 Grain = Annotated[Literal[sales.GRAINS], Query(description="Length of a period")]
-Basis = Annotated[Literal[sales.COMPARISONS], Query(
-    description="previous: the period of equal length before (MoM, QoQ); yoy: the same period a year earlier; "
-                "ytd: the year to the end of the range against the prior year to the same day")]
+_BASES = "; ".join(f"{c.name}: {c.description}" for c in semantic.COMPARISONS.values())
+Basis = Annotated[Literal[sales.COMPARISONS], Query(description=f"The comparison basis: {_BASES}")]
+Compare = Annotated[Literal[sales.COMPARISONS], Query(
+    description=f"The comparison basis, as the dashboard's compare= (default {semantic.DEFAULT_COMPARISON}): "
+                f"{_BASES}")]
 StatusGrain = Annotated[Literal[tuple(periods.MONTHS_IN)], Query(description="The periods customers are counted in")]
 BudgetDimension = Annotated[Literal[tuple(budget.DIMENSIONS)], Path(description="A dimension budgets are written at")]
 RetentionSegment = Annotated[Literal[customers.SEGMENTS], Path(description="The groups to compare")]

@@ -31,7 +31,7 @@ class Auth:
         self.audit = AuditLog(self.store)
 
     @classmethod
-    def open(cls, path: str | Path | None = None) -> "Auth":
+    def open(cls, path: str | Path | None = None) -> Auth:
         from marginscope.config import get_settings
         return cls(path or get_settings().app_db)
 

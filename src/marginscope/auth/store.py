@@ -96,7 +96,7 @@ CREATE INDEX IF NOT EXISTS alert_events_rule ON alert_events (rule_id, fired_at)
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def timestamp(moment: dt.datetime | None = None) -> str:

@@ -15,7 +15,16 @@ import pyarrow as pa
 from marginscope import schema
 from marginscope.demo import vocab
 from marginscope.demo.arrowutil import (
-    NO_DAY, canonical_table, dates, id_width, ids, labels, money, price, quantity, take,
+    NO_DAY,
+    canonical_table,
+    dates,
+    id_width,
+    ids,
+    labels,
+    money,
+    price,
+    quantity,
+    take,
 )
 from marginscope.demo.crm import Interactions, Nps, Opportunities, comments
 from marginscope.demo.entities import Campaigns, Customers, Products, Reps
@@ -57,7 +66,7 @@ class Ids:
     credit: pa.Array
 
     @classmethod
-    def of(cls, w: World) -> "Ids":
+    def of(cls, w: World) -> Ids:
         s = w.sales
         return cls(
             customer=ids("C", w.customers.count, id_width(w.customers.count, 6)),

@@ -9,7 +9,13 @@ import numpy as np
 from marginscope.demo import vocab
 from marginscope.demo.arrowutil import NO_DAY
 from marginscope.demo.entities import (
-    DEPARTED, TIER_CONTACTS, TIER_DEALS, Campaigns, Customers, Products, Reps,
+    DEPARTED,
+    TIER_CONTACTS,
+    TIER_DEALS,
+    Campaigns,
+    Customers,
+    Products,
+    Reps,
 )
 from marginscope.demo.sales import DELIVERED, Demand, Sales
 from marginscope.demo.timeline import Timeline
@@ -126,7 +132,7 @@ def make_opportunities(rng: np.random.Generator, customers: Customers, reps: Rep
         campaign[hit] = j
 
     # Fresh prospects with no account yet, handled by reps employed today.
-    n_new = int(round(0.02 * n))
+    n_new = round(0.02 * n)
     current = np.flatnonzero(reps.status != DEPARTED)
     new_created = t.end_day - rng.integers(0, 30, n_new)
     customer = np.concatenate([customer, np.full(n_new, -1)])

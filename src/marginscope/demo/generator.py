@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa

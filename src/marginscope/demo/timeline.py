@@ -56,7 +56,7 @@ class Timeline:
     year: np.ndarray
 
     @classmethod
-    def create(cls, as_of: datetime.date, years: int) -> "Timeline":
+    def create(cls, as_of: datetime.date, years: int) -> Timeline:
         if years < 1:
             raise ValueError("years must be at least 1")
         start = datetime.date(as_of.year - years + 1, 1, 1)

@@ -36,7 +36,7 @@ from marginscope.web import state as url_state
 from marginscope.web.components.filter_bar import DROPDOWNS
 
 # query parameter -> label, in the order of the filter bar
-FILTER_LABELS = {parameter: label for parameter, label in DROPDOWNS.values()}
+FILTER_LABELS = dict(DROPDOWNS.values())
 ALL = "all"
 
 

@@ -32,7 +32,7 @@ import getpass
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 
@@ -207,7 +207,7 @@ def load_source(
     """
     require_transactions(warehouse)
     started = time.perf_counter() if started is None else started
-    started_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    started_at = datetime.now(UTC).replace(tzinfo=None)
     user = user or get_settings().user or getpass.getuser()
     schema = TABLES[mapping.table]
     if progress:

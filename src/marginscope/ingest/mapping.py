@@ -47,7 +47,8 @@ from typing import Any
 
 import yaml
 
-from marginscope.schema import TABLES, Table, table as canonical_table
+from marginscope.schema import TABLES, Table
+from marginscope.schema import table as canonical_table
 
 ISO_DATES = "ISO8601"
 
@@ -115,12 +116,12 @@ class Mapping:
         return rule.decimal or self.decimal, rule.thousands or self.thousands
 
     @classmethod
-    def identity(cls, table: str) -> "Mapping":
+    def identity(cls, table: str) -> Mapping:
         canonical_table(table)
         return cls(table=table, origin="<default mapping>")
 
     @classmethod
-    def from_dict(cls, raw: Any, origin: str = "<mapping>") -> "Mapping":
+    def from_dict(cls, raw: Any, origin: str = "<mapping>") -> Mapping:
         if not isinstance(raw, dict):
             raise MappingError(f"{origin}: a mapping must be a YAML mapping, got {type(raw).__name__}")
         unknown = set(raw) - {"table", "columns", "description", *_FILE_OPTIONS}
@@ -148,7 +149,7 @@ class Mapping:
                    **options)
 
     @classmethod
-    def from_yaml(cls, path: str | Path) -> "Mapping":
+    def from_yaml(cls, path: str | Path) -> Mapping:
         path = Path(path)
         return cls.from_dict(_read_yaml(path), origin=str(path))
 
@@ -202,7 +203,7 @@ class Bundle:
     loads: tuple[BundleLoad, ...]
 
     @classmethod
-    def from_yaml(cls, path: str | Path, data_dir: str | Path | None = None) -> "Bundle":
+    def from_yaml(cls, path: str | Path, data_dir: str | Path | None = None) -> Bundle:
         path = Path(path)
         raw = _read_yaml(path)
         if not isinstance(raw, dict) or not isinstance(raw.get("loads"), list):

@@ -308,7 +308,7 @@ def _read_excel(path: Path, mapping: Mapping) -> pa.Table:
         header.pop()  # trailing blank header cells are formatting, not columns
     check_header(path, header)  # here, not only in read_source: the dict below would merge duplicate names
     width = len(header)
-    body = [row for row in rows[1:]]
+    body = list(rows[1:])
     columns = [[cell_text(row[i]) if i < len(row) else None for row in body] for i in range(width)]
     return pa.table({name: pa.array(values, pa.string()) for name, values in zip(header, columns)})
 

@@ -108,7 +108,8 @@ class RefreshPlan(BaseModel):
         >>> RefreshPlan.from_yaml(folder / "refresh.yaml")
         Traceback (most recent call last):
         ...
-        marginscope.ingest.refresh.RefreshError: ...refresh.yaml: sources[1]: a query needs the source database's URL in 'source'
+        marginscope.ingest.refresh.RefreshError: ...refresh.yaml: sources[1]: a query needs the source database's
+        URL in 'source'
         """
         path = Path(path)
         try:

@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 
 from marginscope.ingest.mapping import Mapping
 from marginscope.ingest.readers import read_source
-from marginscope.schema import Column, Kind, table as canonical_table
+from marginscope.schema import Column, Kind
+from marginscope.schema import table as canonical_table
 
 SYNONYMS = {
     "customer_id": ["customer no", "customer number", "customer", "account id", "account number", "account",

@@ -279,6 +279,6 @@ def full_year_outlook(wh: Warehouse, year: int, filters: Filters = Filters(), sc
                      **(details[measure] if details is not None else {})})
     # Built column by column at once: a table of two rows costs more in pandas' column inserts than to compute.
     figures = ["actual_to_date", "forecast_rest", "outlook", "full_year_budget", "outlook_attainment"]
-    types = {column: "float64" for column in figures} | dict.fromkeys(details[MEASURES[0]] if details else (), object)
+    types = dict.fromkeys(figures, "float64") | dict.fromkeys(details[MEASURES[0]] if details else (), object)
     return pd.DataFrame({column: pd.Series([row[column] for row in rows], dtype=types.get(column))
                          for column in rows[0]})

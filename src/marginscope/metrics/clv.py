@@ -286,6 +286,7 @@ def by_segment(values: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     if values.attrs.get("reason"):
         grouped[["clv", "clv_to_cac"]] = np.nan  # sums over no values are 0, but there are no values to sum
     grouped = grouped.drop(columns="cac_clv")
-    grouped = grouped.sort_values(["clv", "segment"], ascending=[False, True], na_position="last").reset_index(drop=True)
+    grouped = grouped.sort_values(["clv", "segment"], ascending=[False, True], na_position="last")
+    grouped = grouped.reset_index(drop=True)
     grouped.attrs.update(values.attrs)
     return grouped

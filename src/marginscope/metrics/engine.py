@@ -21,10 +21,28 @@ from typing import ClassVar
 import pandas as pd
 
 from marginscope.config import get_settings
-from marginscope.metrics import (budget, campaigns, catalog, churn, clv, customers, insights, nps, pipeline,
-                                 portrait, products, profitability, quality, receivables, rfm, sales, team,
-                                 templates)
-from marginscope.metrics import fitting
+from marginscope.metrics import (
+    budget,
+    campaigns,
+    catalog,
+    churn,
+    clv,
+    customers,
+    fitting,
+    insights,
+    nps,
+    pipeline,
+    portrait,
+    products,
+    profitability,
+    quality,
+    receivables,
+    rfm,
+    sales,
+    semantic,
+    team,
+    templates,
+)
 from marginscope.metrics import forecast as forecasting
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, text_value
 from marginscope.warehouse import Warehouse
@@ -66,7 +84,7 @@ class _Cache:
 class SalesMetrics:
     """Sales and profit figures; definitions in :mod:`marginscope.metrics.sales`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
@@ -127,7 +145,7 @@ class BudgetMetrics:
     ``as_of`` (default today) cuts the month in progress and marks later months as future.
     """
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def by_month(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
@@ -176,7 +194,8 @@ class BudgetMetrics:
                                           scope)
         return self._m._cached(("budget.outlook", year, as_of, horizon), filters, scope,
                                lambda: budget.full_year_outlook(
-                                   self._m.warehouse, year, filters, scope, as_of, forecasting.outlook_forecast(monthly),
+                                   self._m.warehouse, year, filters, scope, as_of,
+                                   forecasting.outlook_forecast(monthly),
                                    year_budget, forecasting.backtest_details(backtests)
                                ).astype(forecasting.BACKTEST_DETAIL_TYPES))
 
@@ -193,7 +212,7 @@ class ForecastMetrics:
 
     PENDING_LIMIT = 64
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
         self._pending: dict[tuple, tuple[Future, tuple]] = {}  # cache entry -> (fit, its arguments)
         self._lock = Lock()
@@ -314,7 +333,7 @@ class ForecastMetrics:
 class CustomerMetrics:
     """Customer status and retention; definitions in :mod:`marginscope.metrics.customers`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def status(self, grain: str, filters: Filters, scope: Scope = EVERYTHING,
@@ -347,7 +366,7 @@ class CustomerMetrics:
 class ProfitabilityMetrics:
     """Customer profitability and concentration; definitions in :mod:`marginscope.metrics.profitability`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def customers(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
@@ -378,7 +397,7 @@ class ProfitabilityMetrics:
 class PipelineMetrics:
     """CRM pipeline figures; definitions in :mod:`marginscope.metrics.pipeline`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, dimension: str | None = None,
@@ -401,7 +420,7 @@ class PipelineMetrics:
 class TeamMetrics:
     """Reps and managers with the CVR x average-sale matrix; see :mod:`marginscope.metrics.team`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def reps(self, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
@@ -415,7 +434,7 @@ class TeamMetrics:
 class RFMMetrics:
     """RFM segmentation; definitions in :mod:`marginscope.metrics.rfm`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def scores(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
@@ -441,7 +460,7 @@ class ChurnMetrics:
     ``as_of`` defaults to the end of the date range, or the last invoice date.
     """
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def panel(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
@@ -487,7 +506,7 @@ class LifetimeValueMetrics:
     ``as_of`` defaults to the end of the date range, or the last invoice date.
     """
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
@@ -524,7 +543,7 @@ class LifetimeValueMetrics:
 class ProductMetrics:
     """Product figures; definitions in :mod:`marginscope.metrics.products`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def performance(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
@@ -542,7 +561,7 @@ class ProductMetrics:
 class ReceivableMetrics:
     """Receivables at the end of the date range; definitions in :mod:`marginscope.metrics.receivables`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def open_invoices(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
@@ -562,7 +581,7 @@ class ReceivableMetrics:
 class CampaignMetrics:
     """Campaign attribution, lift and ROI; definitions in :mod:`marginscope.metrics.campaigns`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
@@ -599,7 +618,7 @@ class CampaignMetrics:
 class NpsMetrics:
     """Net promoter score beside financial value; definitions in :mod:`marginscope.metrics.nps`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def responses(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
@@ -635,33 +654,36 @@ class NpsMetrics:
 class InsightMetrics:
     """Findings written from the other metrics; definitions in :mod:`marginscope.metrics.insights`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def findings(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                  thresholds: insights.Thresholds = insights.DEFAULTS, currency: str | None = None,
-                 as_of: dt.date | None = None) -> list[insights.Finding]:
+                 as_of: dt.date | None = None, comparison: str | None = None) -> list[insights.Finding]:
         """Every finding the data supports under ``thresholds``, critical first.
 
         ``currency`` (default: the settings') formats the amounts in the text; ``as_of`` (default: the end
-        of the range, never after today) dates the budget finding.
+        of the range, never after today) dates the budget finding; the movers compare with ``comparison``
+        (default: the semantic layer's, the same period last year).
         """
+        comparison = semantic.comparison(comparison).name
         currency = currency or get_settings().currency
         # One data version for the key and for every figure the findings read; the findings only read
         # cached methods (which lock), so they are computed without holding the lock (forecasts are fitted).
         with self._m.pinned():
-            return self._m._computed(("insights.findings", thresholds, currency, as_of), filters, scope,
-                                     lambda: insights.findings(self._m, filters, scope, thresholds, currency, as_of))
+            return self._m._computed(("insights.findings", thresholds, currency, as_of, comparison), filters, scope,
+                                     lambda: insights.findings(self._m, filters, scope, thresholds, currency, as_of,
+                                                               comparison))
 
 
 class CatalogMetrics:
     """What there is to filter by; see :mod:`marginscope.metrics.catalog`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def _lookup(self, query: tuple, scope: Scope, compute):
-        return self._m._cached(("catalog",) + query, Filters(), scope, compute)
+        return self._m._cached(("catalog", *query), Filters(), scope, compute)
 
     def attribute_values(self, attribute: str, scope: Scope = EVERYTHING) -> list[str]:
         """Distinct values of a customer attribute: region, industry, tier or customer_type."""
@@ -711,16 +733,16 @@ class CatalogMetrics:
 class QualityMetrics:
     """Data status and quality checks; definitions in :mod:`marginscope.metrics.quality`."""
 
-    def __init__(self, metrics: "Metrics"):
+    def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def _whole(self, query: tuple, compute) -> pd.DataFrame:
-        return self._m._cached(("quality",) + query, Filters(), EVERYTHING, compute)
+        return self._m._cached(("quality", *query), Filters(), EVERYTHING, compute)
 
     def tables(self, refresh_hours: float | None = None) -> pd.DataFrame:
         """Rows, date span, last load, hours since it and whether a refresh is overdue, per table."""
         hours = refresh_hours if refresh_hours is not None else get_settings().refresh_hours
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, second=0, microsecond=0)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None, second=0, microsecond=0)
         return self._whole(("tables", hours, now), lambda: quality.tables(self._m.warehouse, now, hours))
 
     def check_rows(self, check: str, threshold: float = quality.NEGATIVE_MARGIN_THRESHOLD) -> pd.DataFrame:
@@ -811,7 +833,7 @@ class Metrics:
             return self.warehouse.data_version
 
     @contextmanager
-    def pinned(self) -> Iterator["Metrics"]:
+    def pinned(self) -> Iterator[Metrics]:
         """Read the data version once for this thread's block of queries.
 
         Every figure computed in the block is cached and looked up under the same
@@ -826,7 +848,7 @@ class Metrics:
         finally:
             self._pinned.version = outer
 
-    def batch(self, **queries: Callable[["Metrics"], pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    def batch(self, **queries: Callable[[Metrics], pd.DataFrame]) -> dict[str, pd.DataFrame]:
         """Run a page's queries together, all against one data version.
 
         The data version is read once, so every figure of the page comes from the

@@ -102,10 +102,10 @@ class Filters:
         """True when the filter selects part of a customer's lines (so cost to serve is allocated)."""
         return any(getattr(self, d.filter_field) for d in SPLIT_FILTERS)
 
-    def with_range(self, start: dt.date, end: dt.date) -> "Filters":
+    def with_range(self, start: dt.date, end: dt.date) -> Filters:
         return replace(self, start=start, end=end)
 
-    def shifted(self, *, years: int = 0) -> "Filters":
+    def shifted(self, *, years: int = 0) -> Filters:
         """The same filters over the same dates ``years`` years earlier (29 Feb becomes 28 Feb)."""
         return self.with_range(add_months(self.start, 12 * years), add_months(self.end, 12 * years))
 
@@ -121,7 +121,7 @@ class Scope:
             object.__setattr__(self, "customers", _frozen(self.customers))
 
     @classmethod
-    def everything(cls) -> "Scope":
+    def everything(cls) -> Scope:
         return cls(None)
 
 

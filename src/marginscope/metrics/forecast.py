@@ -195,7 +195,7 @@ def monthly_history(totals: pd.DataFrame, series: str, last_month: dt.date,
         if len(ranked) > limit:
             kept = set(ranked[:limit])
             frame["series"] = frame.series.where(frame.series.isin(kept), OTHER)
-            ranked = ranked[:limit] + [OTHER]
+            ranked = [*ranked[:limit], OTHER]
         order = {name: index for index, name in enumerate(ranked)}
     frame = frame.groupby(["series", "period"], as_index=False)[list(MEASURES)].sum()
     pieces = []
@@ -530,7 +530,7 @@ def evaluate(history: pd.DataFrame, measure: str) -> pd.DataFrame:
             else:
                 try:
                     actuals, forecasts = _errors(y, plan, candidate)
-                except Exception as exc:  # noqa: BLE001 - any failure to fit leaves the candidate out, saying why
+                except Exception as exc:
                     row["note"] = f"could not be fitted: {exc}"
                 else:
                     row |= {"mae": float(np.mean(np.abs(actuals - forecasts))), "mape": mape(actuals, forecasts),
@@ -622,9 +622,9 @@ def predict(history: pd.DataFrame, backtest: pd.DataFrame, measure: str,
             "lo95": prediction.bounds[95][0], "hi95": prediction.bounds[95][1], "model": model}))
     columns = ["series", "period", "kind", "value", *INTERVAL_COLUMNS, "model"]
     if not pieces:
-        return pd.DataFrame(columns=columns).astype({c: "float64" for c in ("value", *INTERVAL_COLUMNS)})
+        return pd.DataFrame(columns=columns).astype(dict.fromkeys(("value", *INTERVAL_COLUMNS), "float64"))
     table = pd.concat(pieces, ignore_index=True).reindex(columns=columns)
-    return table.astype({c: "float64" for c in ("value", *INTERVAL_COLUMNS)})
+    return table.astype(dict.fromkeys(("value", *INTERVAL_COLUMNS), "float64"))
 
 
 def outlook_forecast(monthly: dict[str, pd.DataFrame]) -> Callable[[str, list[dt.date]], dict | None]:

@@ -29,8 +29,8 @@ Definitions
   (1.5). Severity: info.
 - **mover_<dimension>** for industry, customer, product, rep (sales per value of the
   dimension) and manager (:func:`marginscope.metrics.team.managers`). Revenue in the selected
-  range against the previous period of equal length
-  (:func:`marginscope.metrics.sales.comparison_periods`, ``previous``); a value missing in
+  range against the comparison period of the basis chosen in the filter bar (the same period
+  last year by default; :func:`marginscope.metrics.sales.comparison_periods`); a value missing in
   one period counts 0. The mover is the value with the largest absolute change (ties: by
   id). Shown when the range has a start and an end and that change is at least
   ``mover_share`` (2%) of the larger of the two periods' total revenue. Severity: warning
@@ -69,6 +69,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from marginscope.metrics import semantic
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.metrics.forecast import as_of_for
 from marginscope.metrics.products import A_SHARE
@@ -178,6 +179,15 @@ def _signed_money(value: float, currency: str) -> str:
     return ("+" if value > 0 else "") + fmt.money(value, currency)
 
 
+def _prior_range(basis: semantic.Comparison, prior: Filters) -> str:
+    """Where a comparison's figure comes from, in words.
+
+    >>> _prior_range(semantic.comparison("yoy"), Filters(start=dt.date(2025, 1, 1), end=dt.date(2025, 3, 31)))
+    'in the same period last year (01 Jan 2025 – 31 Mar 2025)'
+    """
+    return f"in the {basis.label[0].lower()}{basis.label[1:]} ({prior.start:%d %b %Y} – {prior.end:%d %b %Y})"
+
+
 def _signed_percent(value: float | None) -> str:
     return "n/a" if value is None else ("+" if value > 0 else "") + fmt.percent(value)
 
@@ -197,7 +207,8 @@ def concentration(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, cur
     entities = [Entity("customer", row.customer_id, row.name, f"gross profit {fmt.money(row.gp, currency)}")
                 for row in top.itertuples()]
     severity = "warning" if share <= t.concentration_warning_share + 1e-12 else "info"
-    return Finding("concentration", f"{fmt.counted(len(top), 'customer')} make {fmt.percent(t.profit_share, 0)} of gross profit",
+    title = f"{fmt.counted(len(top), 'customer')} make {fmt.percent(t.profit_share, 0)} of gross profit"
+    return Finding("concentration", title,
                    text, severity, numbers, "/profitability", entities)
 
 
@@ -254,10 +265,11 @@ def _revenue_by(m: Metrics, dimension: str, filters: Filters, scope: Scope) -> p
 
 
 def mover(m: Metrics, dimension: str, filters: Filters, scope: Scope, t: Thresholds,
-          currency: str) -> Finding | None:
+          currency: str, comparison: str | None = None) -> Finding | None:
     if filters.start is None or filters.end is None:
         return None
-    prior_filters = filters.with_range(*comparison_periods(filters, "previous").prior)
+    basis = semantic.comparison(comparison)
+    prior_filters = filters.with_range(*comparison_periods(filters, basis.name).prior)
     now, before = _revenue_by(m, dimension, filters, scope), _revenue_by(m, dimension, prior_filters, scope)
     table = now.merge(before, on="key", how="outer", suffixes=("", "_prior"))
     table = table.assign(name=table.name.fillna(table.name_prior).fillna(table.key).fillna("(none)"),
@@ -280,7 +292,7 @@ def mover(m: Metrics, dimension: str, filters: Filters, scope: Scope, t: Thresho
     direction = "rose" if top.change > 0 else "fell"
     text = (f"{plural}: {top['name']} moved most. Revenue {direction} by {fmt.money(abs(top.change), currency)} "
             f"({_signed_percent(growth) if top.revenue_prior else 'new'}), to {fmt.money(top.revenue, currency)} from "
-            f"{fmt.money(top.revenue_prior, currency)} in the previous {filters.days} days.")
+            f"{fmt.money(top.revenue_prior, currency)} {_prior_range(basis, prior_filters)}.")
     entities = [Entity(kind, row.key, str(row.name), f"{_signed_money(row.change, currency)}")
                 for row in table.head(t.movers_listed).itertuples()]
     return Finding(f"mover_{kind}", f"{top['name']} {direction} most among {plural.lower()}", text,
@@ -333,7 +345,9 @@ def abc_products(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, curr
                  f"period: {_names(list(falling.name))}.")
     entities = [Entity("product", row.product_id, row.name, f"growth {_signed_percent(_float(g))}")
                 for row, g in zip(a.itertuples(), growth)]
-    return Finding("abc_products", f"{fmt.counted(len(a), 'product')} {'makes' if len(a) == 1 else 'make'} {fmt.percent(A_SHARE, 0)} of revenue", text,
+    verb = "makes" if len(a) == 1 else "make"
+    title = f"{fmt.counted(len(a), 'product')} {verb} {fmt.percent(A_SHARE, 0)} of revenue"
+    return Finding("abc_products", title, text,
                    "warning" if len(falling) else "info", numbers, "/products", entities)
 
 
@@ -386,17 +400,19 @@ def slipping(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, currency
                        f"was {before}, revenue {fmt.money(revenue[cid], currency)}")
                 for cid, before in zip(ids, slipped.segment_before)]
     severity = "critical" if share >= t.slipping_critical_share - 1e-12 else "warning"
-    return Finding("slipping", f"{fmt.counted(len(ids), 'customer')} slipping to At-Risk", text, severity, numbers, "/segments",
+    return Finding("slipping", f"{fmt.counted(len(ids), 'customer')} slipping to At-Risk", text, severity, numbers,
+                   "/segments",
                    entities)
 
 
 def findings(m: Metrics, filters: Filters, scope: Scope = EVERYTHING, thresholds: Thresholds = DEFAULTS,
-             currency: str = "EUR", as_of: dt.date | None = None) -> list[Finding]:
-    """Every finding the data supports, critical first (see the module docstring)."""
+             currency: str = "EUR", as_of: dt.date | None = None, comparison: str | None = None) -> list[Finding]:
+    """Every finding the data supports, critical first (see the module docstring); the movers compare
+    with ``comparison`` (the semantic layer's default when None)."""
     t = thresholds
     found = [concentration(m, filters, scope, t, currency), negative_margin(m, filters, scope, t, currency),
              tier_multiple(m, filters, scope, t, currency)]
-    found += [mover(m, dimension, filters, scope, t, currency) for dimension in MOVER_DIMENSIONS]
+    found += [mover(m, dimension, filters, scope, t, currency, comparison) for dimension in MOVER_DIMENSIONS]
     found += rep_quadrants(m, filters, scope, t, currency)
     found += [abc_products(m, filters, scope, t, currency), budget(m, filters, scope, t, currency, as_of),
               slipping(m, filters, scope, t, currency)]

@@ -41,7 +41,7 @@ from marginscope.warehouse import Warehouse
 PROMOTER_MIN, PASSIVE_MIN = 9, 7
 CATEGORIES = ("promoter", "passive", "detractor")
 ATTRIBUTES = ("tier", "region", "industry", "customer_type", "owner_rep_id")
-DIMENSIONS = ATTRIBUTES + ("rfm_segment",)
+DIMENSIONS = (*ATTRIBUTES, "rfm_segment")
 NO_VALUE, NO_RFM_SEGMENT = "(none)", "(no RFM segment)"
 MONEY = ("revenue", "gross_profit", "contribution_margin")
 

@@ -26,8 +26,15 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from marginscope.metrics import semantic, templates
-from marginscope.metrics.filters import (EVERYTHING, Filters, Scope, customer_attributes, date_predicates,
-                                         ratio, selection_predicates)
+from marginscope.metrics.filters import (
+    EVERYTHING,
+    Filters,
+    Scope,
+    customer_attributes,
+    date_predicates,
+    ratio,
+    selection_predicates,
+)
 from marginscope.metrics.sales import _period, compared, comparison_periods, growth, outer_join_on
 from marginscope.warehouse import Warehouse
 
@@ -99,7 +106,7 @@ def summary_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, dim
         weeks_to_close=(joined.days_to_close / 7).cast("float64"),
         days_to_close_won=joined.days_to_close_won.cast("float64"),
     )
-    name = grain and "period" or dimension
+    name = (grain and "period") or dimension
     return result.rename(**{name: "key"}).order_by(name) if name else result.drop("key")
 
 

@@ -94,7 +94,8 @@ def _order_lines(lines, pick) -> pd.DataFrame:
     chosen = orders.order_by(pick(orders)).limit(1)
     picked = invoices.semi_join(chosen, "order_key")
     return picked.select("order_key", "invoice_id", "line_no", "invoice_date", "product_id", "product_name",
-                         "quantity", "unit_price", "discount", "net_amount").order_by(["invoice_id", "line_no"]).execute()
+                         "quantity", "unit_price", "discount", "net_amount") \
+        .order_by(["invoice_id", "line_no"]).execute()
 
 
 def _month_ends(start: dt.date, end: dt.date) -> list[dt.date]:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from marginscope.metrics import templates
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
-from marginscope.metrics.sales import by_expr, comparison_periods, growth, _period
+from marginscope.metrics.sales import _period, by_expr, comparison_periods, growth
 from marginscope.warehouse import Warehouse
 
 A_SHARE, B_SHARE = 0.80, 0.95

@@ -80,7 +80,8 @@ def concentration(table: pd.DataFrame, profit_share: float = 0.70, top_share: fl
     --------
     >>> gp = pd.DataFrame({"customer_id": list("abcde"), "gross_profit": [50, 30, 10, 6, 4]})
     >>> concentration(gp)
-    {'customers': 5, 'profit_share': 0.7, 'customer_share_for_profit_share': 0.4, 'top_share': 0.2, 'gp_share_of_top': 0.5}
+    {'customers': 5, 'profit_share': 0.7, 'customer_share_for_profit_share': 0.4, 'top_share': 0.2,
+     'gp_share_of_top': 0.5}
 
     A share is of a whole: above 1, no share of customers could reach it.
 

@@ -63,7 +63,7 @@ def tables(wh: Warehouse, now: dt.datetime | None = None, refresh_hours: float =
                      "last_date": None if pd.isna(span.last_date) else pd.Timestamp(span.last_date).date(),
                      "last_load": loaded.last_load.get(name), "loads": int(loaded.loads.get(name, 0))})
     table = pd.DataFrame(rows)
-    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)  # the log is in UTC
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)  # the log is in UTC
     since = (pd.Timestamp(now) - pd.to_datetime(table.last_load)).dt.total_seconds() / 3600
     table["hours_since_load"] = since
     table["refresh_overdue"] = (table.rows > 0) & (since > refresh_hours)

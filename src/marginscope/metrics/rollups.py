@@ -60,21 +60,21 @@ and DuckDB sums 64-bit decimals several times faster than the 128-bit ones a pla
 SCHEMAS = {
     name: ibis.schema({"invoice_date": "date", "customer_id": "string",
                        **({"product_id": "string"} if name in (ROLLUPS.sales_day, ROLLUPS.sales_month) else {}),
-                       "rep_id": "string", **{m: CELL_MONEY for m in ROLLUP_MEASURES}, "orders": "int64"})
+                       "rep_id": "string", **dict.fromkeys(ROLLUP_MEASURES, CELL_MONEY), "orders": "int64"})
     for name in (ROLLUPS.sales_day, ROLLUPS.sales_month, ROLLUPS.customer_day, ROLLUPS.customer_month)
 } | {
     ROLLUPS.split_orders: ibis.schema({"order_key": "string", "invoice_date": "date", "customer_id": "string",
                                        "product_id": "string", "rep_id": "string"}),
 } | {
     name: ibis.schema({"invoice_date": "date", **({"product_id": "string"} if product else {}),
-                       **{c: "string" for c in SEGMENT_COLUMNS}, **{m: CELL_MONEY for m in ROLLUP_MEASURES},
+                       **dict.fromkeys(SEGMENT_COLUMNS, "string"), **dict.fromkeys(ROLLUP_MEASURES, CELL_MONEY),
                        "orders": "int64", **({} if product else {"active_customers": "int64"})})
     for name, product in zip((ROLLUPS.segment_month, ROLLUPS.segment_product_month), (False, True))
 } | {
-    ROLLUPS.segment_costs_month: ibis.schema({"cost_date": "date", **{c: "string" for c in SEGMENT_COLUMNS},
+    ROLLUPS.segment_costs_month: ibis.schema({"cost_date": "date", **dict.fromkeys(SEGMENT_COLUMNS, "string"),
                                               "amount": CELL_MONEY}),
-    ROLLUPS.segment_customer_month: ibis.schema({"invoice_date": "date", **{c: "string" for c in SEGMENT_COLUMNS},
-                                                 "customer_id": "string", **{m: CELL_MONEY for m in ROLLUP_MEASURES},
+    ROLLUPS.segment_customer_month: ibis.schema({"invoice_date": "date", **dict.fromkeys(SEGMENT_COLUMNS, "string"),
+                                                 "customer_id": "string", **dict.fromkeys(ROLLUP_MEASURES, CELL_MONEY),
                                                  "orders": "int64"}),
 }
 SEGMENT_TABLES = (ROLLUPS.segment_month, ROLLUPS.segment_product_month, ROLLUPS.segment_costs_month,

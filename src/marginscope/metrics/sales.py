@@ -33,9 +33,20 @@ import numpy as np
 import pandas as pd
 
 from marginscope.metrics import semantic, templates
-from marginscope.metrics.filters import (EVERYTHING, SEGMENT_COLUMNS, Filters, SalesSource, Scope, allocate_costs,
-                                         cost_lines, customer_attributes, customer_costs, ratio, sales_source,
-                                         segment_costs)
+from marginscope.metrics.filters import (
+    EVERYTHING,
+    SEGMENT_COLUMNS,
+    Filters,
+    SalesSource,
+    Scope,
+    allocate_costs,
+    cost_lines,
+    customer_attributes,
+    customer_costs,
+    ratio,
+    sales_source,
+    segment_costs,
+)
 from marginscope.metrics.periods import period_end
 from marginscope.warehouse import Warehouse
 

@@ -279,7 +279,7 @@ def _plain_column(column, dtype) -> np.ndarray | pd.Series | None:
     return None
 
 
-_templates: "weakref.WeakKeyDictionary[Warehouse, QueryTemplates]" = weakref.WeakKeyDictionary()
+_templates: weakref.WeakKeyDictionary[Warehouse, QueryTemplates] = weakref.WeakKeyDictionary()
 _templates_lock = Lock()
 
 

@@ -79,7 +79,7 @@ class WarmUp:
         self.users_waiting = users_waiting
         self.done = threading.Event()
 
-    def start(self) -> "WarmUp":
+    def start(self) -> WarmUp:
         threading.Thread(target=self._run, name="marginscope-warm-up", daemon=True).start()
         return self
 

@@ -5,7 +5,8 @@ Each finding has its kind, title, text, severity (critical, warning, info), numb
 of the dashboard page with the evidence (with the request's filters as its query string) and
 the customers, products, reps, managers or industries it names. Every threshold can be set
 as a query parameter; the defaults are those of the docs. The movers compare the date range
-with the previous period of equal length, so they need ``start`` and ``end``.
+with the comparison basis ``compare`` (default the same period last year), so they need
+``start`` and ``end``.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from fastapi import APIRouter, Query
 from pydantic import ConfigDict, Field, create_model
 
 from marginscope.api.deps import CurrentScope, FiltersDep, MetricsDep
+from marginscope.api.params import Compare
 from marginscope.api.results import MetricErrors, MetricPage, PageDep
 from marginscope.metrics.insights import DEFAULTS, SHARES, Thresholds
+from marginscope.metrics.semantic import DEFAULT_COMPARISON
 from marginscope.web import state as url_state
 
 router = APIRouter(prefix="/insights", tags=["insights"], dependencies=[MetricErrors])
@@ -34,12 +37,12 @@ ThresholdParams = create_model(
 
 @router.get("", summary="The findings the data supports, critical first")
 def findings(metrics: MetricsDep, filters: FiltersDep, scope: CurrentScope, page: PageDep,
-             thresholds: Annotated[ThresholdParams, Query()],
+             thresholds: Annotated[ThresholdParams, Query()], compare: Compare = DEFAULT_COMPARISON,
              as_of: Annotated[dt.date | None, Query(description="The day that dates the budget finding "
                                                                "(default the end of the range, never after "
                                                                "today)")] = None) -> MetricPage:
     """Every finding whose condition holds for these filters, within the caller's scope."""
     chosen = Thresholds(**thresholds.model_dump())
-    found = metrics.insights.findings(filters, scope, thresholds=chosen, as_of=as_of)
-    search = url_state.to_search(filters)
+    found = metrics.insights.findings(filters, scope, thresholds=chosen, as_of=as_of, comparison=compare)
+    search = url_state.to_search(filters, compare)
     return page.of([finding.as_dict(search) for finding in found], thresholds=thresholds.model_dump())

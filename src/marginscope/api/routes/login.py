@@ -73,7 +73,8 @@ def _page(message: str = "", next_path: str = "/", csrf: str = "", no_users: boo
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>{error}</form>"""
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in · marginscope</title>'
-            f'<meta name="viewport" content="width=device-width"><link rel="icon" href="data:,"><style>{STYLE}</style></head>'
+            '<meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">'
+            f'<style>{STYLE}</style></head>'
             f'<body><div class="box"><h1>marginscope</h1>{body}</div></body></html>')
 
 

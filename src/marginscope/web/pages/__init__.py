@@ -60,10 +60,25 @@ class Page:
 
 
 def all_pages() -> list[Page]:
-    from marginscope.web.pages import (alerts, budget, campaigns, customers, data, forecast, insights, overview,
-                                       pipeline, portrait, products, profitability, segments, team)
+    from marginscope.web.pages import (
+        alerts,
+        budget,
+        campaigns,
+        customers,
+        data,
+        forecast,
+        insights,
+        overview,
+        pipeline,
+        portrait,
+        products,
+        profitability,
+        segments,
+        team,
+    )
     return [overview.PAGE, insights.PAGE, budget.PAGE, forecast.PAGE, segments.PAGE, profitability.PAGE,
-            customers.PAGE, team.PAGE, pipeline.PAGE, campaigns.PAGE, products.PAGE, alerts.PAGE, data.PAGE, portrait.PAGE,
+            customers.PAGE, team.PAGE, pipeline.PAGE, campaigns.PAGE, products.PAGE, alerts.PAGE, data.PAGE,
+            portrait.PAGE,
             forecast.VIEW, campaigns.DETAIL]
 
 

@@ -14,7 +14,6 @@ from marginscope.web.components.cards import kpi, kpi_row
 from marginscope.web.components.grid import Column, grid
 from marginscope.web.pages import Page, PageContext
 
-
 MONEY = {"net_amount", "cogs"}
 
 

@@ -160,7 +160,7 @@ def render(ctx: PageContext) -> list:
                    f"month up to {last:%B %Y}, whatever the range's start.", className="ms-note")
     body = [chooser(ctx, series, measure), intro]
     if monthly.empty:
-        return body + [notices.empty(f"No sales in this selection up to {as_of:%d %b %Y}: nothing to forecast.")]
+        return [*body, notices.empty(f"No sales in this selection up to {as_of:%d %b %Y}: nothing to forecast.")]
     labels = _labels(ctx, series, backtest.series)
     facts = backtest.set_index("series")
     if series == "company":

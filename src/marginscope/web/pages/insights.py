@@ -67,7 +67,7 @@ def card(ctx: PageContext, index: int, finding: Finding) -> html.Div:
 def render(ctx: PageContext) -> list:
     if not ctx.has("invoice_lines"):
         return [notices.needs("invoice_lines", "Insights")]
-    found = ctx.metrics.insights.findings(ctx.filters, ctx.scope, currency=ctx.currency)
+    found = ctx.metrics.insights.findings(ctx.filters, ctx.scope, currency=ctx.currency, comparison=ctx.comparison)
     if not found:
         return [notices.empty("No finding passes its threshold for this selection. Findings appear when the "
                               "data supports them: widen the date range or clear some filters.")]

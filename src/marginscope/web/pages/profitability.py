@@ -67,7 +67,8 @@ def render(ctx: PageContext) -> list:
         kpi("negative_customers", "Customers losing money", fmt.count(loss["customers"]),
             detail=f"{fmt.percent(loss['share_of_customers'])} of customers",
             status="bad" if loss["customers"] else None),
-        kpi("negative_total", "Their contribution", fmt.money(loss["total"], c), exact=fmt.money_exact(loss["total"], c),
+        kpi("negative_total", "Their contribution", fmt.money(loss["total"], c),
+            exact=fmt.money_exact(loss["total"], c),
             status="bad" if loss["customers"] else None),
     ))
     body += [
@@ -77,8 +78,8 @@ def render(ctx: PageContext) -> list:
                  className="ms-row"),
         grid("negative-margin", losers.assign(main_driver=losers.main_driver.map(DRIVERS)), MARGIN_COLUMNS,
              title="Customers with a negative contribution margin, and what drives it", entity="customer"),
-        grid("customer-margins", table, MARGIN_COLUMNS[:-1] + [
-            Column("gross_margin", "GM %", "percent", signed=True), Column("orders", "Orders", "count")],
+        grid("customer-margins", table, [*MARGIN_COLUMNS[:-1], Column("gross_margin", "GM %", "percent", signed=True),
+                                         Column("orders", "Orders", "count")],
              title="Customer margins", entity="customer"),
     ]
     return body
