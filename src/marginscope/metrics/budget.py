@@ -41,6 +41,7 @@ import ibis
 import pandas as pd
 
 from marginscope.metrics import templates
+from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_source
 from marginscope.metrics.periods import month_end, month_start
 from marginscope.warehouse import Warehouse
@@ -65,7 +66,7 @@ def _window(wh: Warehouse, filters: Filters, as_of: dt.date | None) -> tuple[dt.
     if filters.start and filters.end:
         return filters.start, filters.end, as_of
     budgets = wh.table("budgets")
-    first, last = budgets.period.min().execute(), budgets.period.max().execute()
+    first, last = execute(wh, budgets.period.min()), execute(wh, budgets.period.max())
     if first is None or pd.isna(first):
         first = last = month_start(as_of)
     # Without an end the window closes with the last budget month, or with the start's month when the

@@ -24,6 +24,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import EVERYTHING, Scope
 from marginscope.schema import TABLES
 from marginscope.warehouse import Warehouse
@@ -37,10 +38,10 @@ def _customers(wh: Warehouse, scope: Scope):
     return c.filter(c.customer_id.isin(sorted(scope.customers))) if scope.customers is not None else c
 
 
-def _distinct(table: ir.Table, column: str) -> list[str]:
+def _distinct(wh: Warehouse, table: ir.Table, column: str) -> list[str]:
     # Sorted here, not in SQL: Ibis 12 compiles DISTINCT then ORDER BY for PostgreSQL and Spark as an
     # ORDER BY over a DISTINCT of every column, which returns each row's value (found by the parity suite).
-    values = table.select(value=table[column]).distinct().execute()["value"]
+    values = execute(wh, table.select(value=table[column]).distinct())["value"]
     return sorted(str(v) for v in values if v is not None and not pd.isna(v) and str(v) != "")
 
 
@@ -55,16 +56,16 @@ def attribute_values(wh: Warehouse, attribute: str, scope: Scope = EVERYTHING) -
     """
     if attribute not in CUSTOMER_ATTRIBUTES:
         raise ValueError(f"unknown customer attribute {attribute!r}; use one of {', '.join(CUSTOMER_ATTRIBUTES)}")
-    return _distinct(_customers(wh, scope), attribute)
+    return _distinct(wh, _customers(wh, scope), attribute)
 
 
 def categories(wh: Warehouse) -> list[str]:
-    return _distinct(wh.table("products"), "category")
+    return _distinct(wh, wh.table("products"), "category")
 
 
 def products(wh: Warehouse) -> pd.DataFrame:
     """``product_id`` and ``name`` of every product, by name."""
-    return wh.table("products").select("product_id", "name").order_by(["name", "product_id"]).execute()
+    return execute(wh, wh.table("products").select("product_id", "name").order_by(["name", "product_id"]))
 
 
 def reps(wh: Warehouse) -> pd.DataFrame:
@@ -73,7 +74,7 @@ def reps(wh: Warehouse) -> pd.DataFrame:
     lines = wh.table("invoice_lines")
     credited = lines.filter(lines.rep_id.notnull()).select("rep_id").distinct()
     unknown = credited.anti_join(known, "rep_id").mutate(name=ibis._.rep_id)
-    return known.union(unknown).order_by(["name", "rep_id"]).execute()
+    return execute(wh, known.union(unknown).order_by(["name", "rep_id"]))
 
 
 def owned_customers(wh: Warehouse, reps: list[str] | None = None, manager: str | None = None) -> list[str]:
@@ -92,7 +93,7 @@ def owned_customers(wh: Warehouse, reps: list[str] | None = None, manager: str |
         owned = c.filter(c.owner_rep_id.isin(team.rep_id))
     else:
         owned = c.filter(c.owner_rep_id.isin(sorted(str(rep) for rep in reps or [])))
-    return sorted(str(v) for v in owned.select("customer_id").execute()["customer_id"])
+    return sorted(str(v) for v in execute(wh, owned.select("customer_id"))["customer_id"])
 
 
 def find_customers(wh: Warehouse, text: str, scope: Scope = EVERYTHING, limit: int = SEARCH_LIMIT) -> pd.DataFrame:
@@ -101,13 +102,13 @@ def find_customers(wh: Warehouse, text: str, scope: Scope = EVERYTHING, limit: i
     needle = text.strip().lower()
     if needle:
         c = c.filter(c.customer_id.lower().contains(needle) | c.name.lower().contains(needle))
-    return c.select("customer_id", "name").order_by(["name", "customer_id"]).limit(limit).execute()
+    return execute(wh, c.select("customer_id", "name").order_by(["name", "customer_id"]).limit(limit))
 
 
 def customer_names(wh: Warehouse, customer_ids: list[str], scope: Scope = EVERYTHING) -> pd.DataFrame:
     """``customer_id`` and ``name`` of the given customers that are in the scope."""
     c = _customers(wh, scope)
-    return c.filter(c.customer_id.isin(sorted(customer_ids))).select("customer_id", "name").execute()
+    return execute(wh, c.filter(c.customer_id.isin(sorted(customer_ids))).select("customer_id", "name"))
 
 
 def data_span(wh: Warehouse, scope: Scope = EVERYTHING) -> tuple[dt.date | None, dt.date | None]:
@@ -115,7 +116,7 @@ def data_span(wh: Warehouse, scope: Scope = EVERYTHING) -> tuple[dt.date | None,
     lines = wh.table("invoice_lines")
     if scope.customers is not None:
         lines = lines.filter(lines.customer_id.isin(sorted(scope.customers)))
-    span = lines.aggregate(first=lines.invoice_date.min(), last=lines.invoice_date.max()).execute().iloc[0]
+    span = execute(wh, lines.aggregate(first=lines.invoice_date.min(), last=lines.invoice_date.max())).iloc[0]
     if pd.isna(span["first"]):
         return None, None
     return pd.Timestamp(span["first"]).date(), pd.Timestamp(span["last"]).date()
@@ -125,5 +126,5 @@ def table_counts(wh: Warehouse) -> dict[str, int]:
     """Rows in every canonical table (pages use it to say which optional data is missing)."""
     counts = [wh.table(name).count().name("rows").as_table().mutate(table_name=ibis.literal(name))
               for name in TABLES]
-    result = ibis.union(*counts).execute()
+    result = execute(wh, ibis.union(*counts))
     return dict(zip(result.table_name, result.rows.astype(int)))

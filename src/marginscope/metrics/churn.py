@@ -55,6 +55,7 @@ import statsmodels.api as sm
 from scipy.stats import mannwhitneyu
 
 from marginscope.metrics.customers import CHURN_WINDOW_DAYS
+from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
 from marginscope.metrics.rfm import default_as_of
 from marginscope.warehouse import Warehouse
@@ -111,7 +112,7 @@ def panel(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, as_of: dt.
     as_of = as_of or default_as_of(wh, filters)
     lines = sales_lines(wh, replace(filters, start=None, end=as_of), scope)
     stages = cutoffs(as_of)
-    table = ibis.union(*(_at_cutoff(lines, cutoff, window) for cutoff in stages.values())).execute()
+    table = execute(wh, ibis.union(*(_at_cutoff(lines, cutoff, window) for cutoff in stages.values())))
     for column in ("cutoff", "first_purchase", "last_purchase"):
         table[column] = pd.to_datetime(table[column]).dt.date
     stage_of = {cutoff: stage for stage, cutoff in stages.items()}
@@ -287,8 +288,8 @@ def risk(wh: Warehouse, panel: pd.DataFrame) -> pd.DataFrame:
     table = scored[["customer_id", "last_purchase", *FEATURES, "revenue_last_365_days"]].copy()
     table.insert(1, "churn_probability", model.probability(scored) if model else np.nan)
     c, r = wh.table("customers"), wh.table("reps")
-    owners = c.left_join(r, c.owner_rep_id == r.rep_id).select(
-        "customer_id", "owner_rep_id", customer_name=c.name, owner_rep_name=r.name).execute()
+    owners = execute(wh, c.left_join(r, c.owner_rep_id == r.rep_id).select(
+        "customer_id", "owner_rep_id", customer_name=c.name, owner_rep_name=r.name))
     table = owners.merge(table, on="customer_id", how="right")
     table = table[["customer_id", "customer_name", "owner_rep_id", "owner_rep_name", "churn_probability",
                    *(col for col in table.columns if col not in ("customer_id", "customer_name", "owner_rep_id",

@@ -58,6 +58,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, allocate_costs, cost_lines, sales_lines
 from marginscope.metrics.rfm import default_as_of
 from marginscope.warehouse import Warehouse
@@ -137,7 +138,7 @@ def summary(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, as_of: d
     joined = purchases.left_join(profit, "customer_id").drop("customer_id_right") \
         .left_join(cost, "customer_id").drop("customer_id_right") \
         .left_join(c, "customer_id").drop("customer_id_right")
-    table = joined.order_by("customer_id").execute()
+    table = execute(wh, joined.order_by("customer_id"))
     for column in ("first_purchase", "last_purchase"):
         table[column] = pd.to_datetime(table[column]).dt.date
     table["purchases"] = table.purchases.astype("int64")

@@ -30,6 +30,7 @@ from dataclasses import replace
 import ibis
 import pandas as pd
 
+from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
 from marginscope.metrics.periods import period_end, period_starts
 from marginscope.metrics.sales import _period
@@ -52,7 +53,7 @@ def spells(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING,
     gap_after = (days.following - days.day).cast("int64")
     days = days.mutate(starts=days.previous.isnull() | (gap_before > window),
                        ends=days.following.isnull() | (gap_after > window))
-    table = days.filter(days.starts | days.ends).order_by(["customer_id", "day"]).execute()
+    table = execute(wh, days.filter(days.starts | days.ends).order_by(["customer_id", "day"]))
     table["day"] = pd.to_datetime(table["day"]).dt.date
     starts = table[table.starts].reset_index(drop=True)
     ends = table[table.ends].reset_index(drop=True)
@@ -77,8 +78,8 @@ def _buying(wh: Warehouse, filters: Filters, scope: Scope, grain: str, start: dt
     lines = sales_lines(wh, replace(filters, start=start, end=end), scope)
     period = ibis.literal(start) if grain == RANGE else _period(lines.invoice_date, grain)
     lines = lines.mutate(period=period)
-    per_customer = lines.group_by(["period", "customer_id"]).aggregate(
-        revenue=lines.revenue.sum(), orders=lines.order_key.nunique()).execute()
+    per_customer = execute(wh, lines.group_by(["period", "customer_id"]).aggregate(
+        revenue=lines.revenue.sum(), orders=lines.order_key.nunique()))
     per_customer["period"] = pd.to_datetime(per_customer["period"]).dt.date
     return per_customer[per_customer.revenue > 0]
 
@@ -152,10 +153,10 @@ def retention(wh: Warehouse, segment: str, filters: Filters, scope: Scope = EVER
     def buyers(f: Filters) -> set[str]:
         lines = sales_lines(wh, f, scope)
         per = lines.group_by("customer_id").aggregate(revenue=lines.revenue.sum())
-        return set(per.filter(per.revenue > 0).customer_id.execute())
+        return set(execute(wh, per.filter(per.revenue > 0).customer_id))
 
     before, now = buyers(prior), buyers(filters)
-    customers = wh.table("customers").select("customer_id", segment).execute()
+    customers = execute(wh, wh.table("customers").select("customer_id", segment))
     customers = customers[customers.customer_id.isin(before)]
     customers["retained"] = customers.customer_id.isin(now)
     table = customers.groupby(segment, dropna=False).agg(prior_buyers=("customer_id", "size"),

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import replace
-from threading import Lock, RLock
+from threading import Lock
 from typing import ClassVar
 
 import pandas as pd
@@ -28,6 +28,7 @@ from marginscope.metrics import (
     churn,
     clv,
     customers,
+    executor,
     fitting,
     insights,
     nps,
@@ -790,7 +791,7 @@ class Metrics:
         self.fits_apart = False
         """Fit forecasts in the worker process of :mod:`marginscope.metrics.fitting` (the web app turns it
         on). Off in scripts and notebooks: a worker process starts by importing the script that started it."""
-        self.lock = RLock()
+        self.lock = executor.lock_of(warehouse)  # the connection's lock, which every query takes
         self._pinned = threading.local()  # the data version a thread's page is drawn from
         self.catalog = CatalogMetrics(self)
         self.quality = QualityMetrics(self)

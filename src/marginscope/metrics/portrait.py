@@ -19,6 +19,7 @@ import pandas as pd
 
 from marginscope.metrics import churn, clv, receivables, sales
 from marginscope.metrics.customers import CHURN_WINDOW_DAYS
+from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, cost_lines, ratio, sales_lines
 from marginscope.metrics.periods import month_end, period_starts
 from marginscope.warehouse import Warehouse
@@ -82,20 +83,20 @@ def _customer_row(wh: Warehouse, customer_id: str, scope: Scope) -> dict:
     if scope.customers is not None and customer_id not in scope.customers:
         raise CustomerNotFound(customer_id)
     c = wh.table("customers")
-    rows = c.filter(c.customer_id == customer_id).execute()
+    rows = execute(wh, c.filter(c.customer_id == customer_id))
     if rows.empty:
         raise CustomerNotFound(customer_id)
     return rows.iloc[0].to_dict()
 
 
-def _order_lines(lines, pick) -> pd.DataFrame:
+def _order_lines(wh: Warehouse, lines, pick) -> pd.DataFrame:
     invoices = lines.filter(lines.kind == "invoice")
     orders = invoices.group_by("order_key").aggregate(day=invoices.invoice_date.min(), revenue=invoices.revenue.sum())
     chosen = orders.order_by(pick(orders)).limit(1)
     picked = invoices.semi_join(chosen, "order_key")
-    return picked.select("order_key", "invoice_id", "line_no", "invoice_date", "product_id", "product_name",
-                         "quantity", "unit_price", "discount", "net_amount") \
-        .order_by(["invoice_id", "line_no"]).execute()
+    return execute(wh, picked.select("order_key", "invoice_id", "line_no", "invoice_date", "product_id",
+                                     "product_name", "quantity", "unit_price", "discount", "net_amount")
+                   .order_by(["invoice_id", "line_no"]))
 
 
 def _month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -138,8 +139,8 @@ def portrait(wh: Warehouse, customer_id: str, filters: Filters, scope: Scope = E
 
     o = wh.table("orders")
     own_orders = o.filter(o.customer_id == customer_id)
-    by_status = own_orders.group_by("status").aggregate(orders=own_orders.count()).order_by("status").execute()
-    late = own_orders.filter(own_orders.delivered_date > own_orders.promised_date).count().execute()
+    by_status = execute(wh, own_orders.group_by("status").aggregate(orders=own_orders.count()).order_by("status"))
+    late = execute(wh, own_orders.filter(own_orders.delivered_date > own_orders.promised_date).count())
 
     history = []
     for last_day in _month_ends(filters.start, filters.end):
@@ -162,23 +163,23 @@ def portrait(wh: Warehouse, customer_id: str, filters: Filters, scope: Scope = E
 
     return Portrait(
         customer=customer,
-        current=sales.summary_expr(wh, mine, scope).execute(),
+        current=execute(wh, sales.summary_expr(wh, mine, scope)),
         year_over_year=sales.compare(wh, "yoy", mine, scope, fiscal_year_start_month),
         year_to_date=sales.compare(wh, "ytd", mine, scope, fiscal_year_start_month),
-        lifetime=sales.summary_expr(wh, lifetime_filters, scope).execute(),
-        distinct_products=int(lines.filter(lines.kind == "invoice").product_id.nunique().execute()),
-        products=products.order_by([ibis.desc("revenue"), "product_id"]).execute(),
-        reps=reps.order_by(ibis.desc("revenue")).execute(),
-        first_order=_order_lines(all_lines, lambda orders: [orders.day, orders.order_key]),
-        largest_order=_order_lines(all_lines, lambda orders: [ibis.desc(orders.revenue), orders.order_key]),
-        returns=returns.execute(),
+        lifetime=execute(wh, sales.summary_expr(wh, lifetime_filters, scope)),
+        distinct_products=int(execute(wh, lines.filter(lines.kind == "invoice").product_id.nunique())),
+        products=execute(wh, products.order_by([ibis.desc("revenue"), "product_id"])),
+        reps=execute(wh, reps.order_by(ibis.desc("revenue"))),
+        first_order=_order_lines(wh, all_lines, lambda orders: [orders.day, orders.order_key]),
+        largest_order=_order_lines(wh, all_lines, lambda orders: [ibis.desc(orders.revenue), orders.order_key]),
+        returns=execute(wh, returns),
         orders_by_status=by_status,
         late_deliveries=int(late),
-        receivables=receivables.open_invoices_expr(wh, mine, scope).execute(),
-        aging=receivables.aging_expr(wh, mine, scope).execute(),
+        receivables=execute(wh, receivables.open_invoices_expr(wh, mine, scope)),
+        aging=execute(wh, receivables.aging_expr(wh, mine, scope)),
         receivables_history=pd.DataFrame(history),
-        cost_to_serve=cost_by_category.execute(),
-        trend=sales.trend_expr(wh, "month", mine, scope).execute(),
+        cost_to_serve=execute(wh, cost_by_category),
+        trend=execute(wh, sales.trend_expr(wh, "month", mine, scope)),
         churn=churn_of(customer_id, *churn_risk(population)),
         lifetime_value=lifetime_value_of(customer_id, lifetime_values(population)),
     )

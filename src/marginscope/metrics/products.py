@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from marginscope.metrics import templates
+from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
 from marginscope.metrics.sales import _period, by_expr, comparison_periods, growth
 from marginscope.warehouse import Warehouse
@@ -51,7 +52,7 @@ def performance(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> p
         return by_expr(wh, "product_id", f, s)
 
     current = templates.run(wh, ("sales.by", "product_id", False), by_product, filters, scope)
-    names = wh.table("products").select("product_id", "name", "category").execute()
+    names = execute(wh, wh.table("products").select("product_id", "name", "category"))
     table = names.merge(current, on="product_id", how="inner")
     table = table.sort_values(["revenue", "product_id"], ascending=[False, True], kind="stable")
     table = table.reset_index(drop=True)

@@ -30,6 +30,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.metrics.sales import by_expr
 from marginscope.warehouse import Warehouse
@@ -39,9 +40,9 @@ DRIVERS = ("discount", "cost_to_serve", "returns")
 
 def customers(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """Per customer profitability with the negative-margin drivers, by contribution margin descending."""
-    table = by_expr(wh, "customer_id", filters, scope).execute()
-    attributes = wh.table("customers").select("customer_id", "name", "tier", "region", "industry",
-                                               "owner_rep_id").execute()
+    table = execute(wh, by_expr(wh, "customer_id", filters, scope))
+    attributes = execute(wh, wh.table("customers").select("customer_id", "name", "tier", "region", "industry",
+                                               "owner_rep_id"))
     table = attributes.merge(table, on="customer_id", how="inner")
     amounts = table[list(DRIVERS)].astype("float64")
     total = amounts.sum(axis=1)
@@ -118,7 +119,7 @@ def negative_margin(table: pd.DataFrame, by: str = "contribution_margin") -> tup
 
 def contribution_by(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """Sales measures per value of a dimension with each group's share of total CM and GP."""
-    table = by_expr(wh, dimension, filters, scope).execute()
+    table = execute(wh, by_expr(wh, dimension, filters, scope))
     for measure in ("contribution_margin", "gross_profit"):
         values = table[measure].astype("float64")
         total = values.sum()
@@ -133,7 +134,7 @@ def tier_multiples(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, t
     Customers without a tier belong to no tier, so they are left out (rather than compared, as a
     group of unknowns, with the tiers and with themselves).
     """
-    per_tier = by_expr(wh, tier, filters, scope).execute()
+    per_tier = execute(wh, by_expr(wh, tier, filters, scope))
     per_tier = per_tier[(per_tier.active_customers > 0) & per_tier[tier].notna()]
     orders = per_tier.orders / per_tier.active_customers
     revenue = per_tier.revenue.astype("float64") / per_tier.active_customers

@@ -28,6 +28,7 @@ from collections.abc import Callable
 import ibis
 import pandas as pd
 
+from marginscope.metrics.executor import execute
 from marginscope.schema import TABLES
 from marginscope.warehouse import LOAD_LOG, Warehouse
 
@@ -44,8 +45,8 @@ def tables(wh: Warehouse, now: dt.datetime | None = None, refresh_hours: float =
     whether that is longer than the expected refresh interval (tables with data only)."""
     log = wh.table(LOAD_LOG)
     log = log.filter(log.status == "loaded")
-    loaded = log.group_by("table_name").aggregate(last_load=log.started_at.max(), loads=log.count()) \
-        .execute().set_index("table_name")
+    loads = log.group_by("table_name").aggregate(last_load=log.started_at.max(), loads=log.count())
+    loaded = execute(wh, loads).set_index("table_name")
     # One query for every table's rows and span: engines such as Spark pay per query, not per row.
     spans = []
     for name in TABLES:
@@ -54,7 +55,7 @@ def tables(wh: Warehouse, now: dt.datetime | None = None, refresh_hours: float =
         first, last = (t[column].min(), t[column].max()) if column else (ibis.null("date"), ibis.null("date"))
         spans.append(t.aggregate(rows=t.count(), first_date=first.cast("date"), last_date=last.cast("date"))
                      .mutate(table_name=ibis.literal(name)))
-    counted = ibis.union(*spans).execute().set_index("table_name")
+    counted = execute(wh, ibis.union(*spans)).set_index("table_name")
     rows = []
     for name in TABLES:
         span = counted.loc[name]
@@ -77,22 +78,22 @@ LINE_COLUMNS = ["invoice_id", "line_no", "kind", "invoice_date", "customer_id", 
 def _lines_without(wh: Warehouse, column: str, master: str) -> pd.DataFrame:
     lines = wh.table("invoice_lines")
     named = lines.filter(lines[column].notnull())
-    return named.anti_join(wh.table(master).select(column), column).select(LINE_COLUMNS) \
-        .order_by(["invoice_id", "line_no"]).execute()
+    return execute(wh, named.anti_join(wh.table(master).select(column), column).select(LINE_COLUMNS) \
+        .order_by(["invoice_id", "line_no"]))
 
 
 def _deals_without_customer(wh: Warehouse) -> pd.DataFrame:
     deals = wh.table("opportunities")
     missing = deals.filter(deals.customer_id.notnull()).anti_join(wh.table("customers").select("customer_id"),
                                                                   "customer_id")
-    return missing.select("opportunity_id", "customer_id", "rep_id", "stage", "engage_date") \
-        .order_by("opportunity_id").execute()
+    return execute(wh, missing.select("opportunity_id", "customer_id", "rep_id", "stage", "engage_date") \
+        .order_by("opportunity_id"))
 
 
 def _without_cost(wh: Warehouse) -> pd.DataFrame:
     lines = wh.table("invoice_lines")
-    return lines.filter((lines.kind == "invoice") & lines.cogs.isnull()).select(LINE_COLUMNS) \
-        .order_by(["invoice_id", "line_no"]).execute()
+    return execute(wh, lines.filter((lines.kind == "invoice") & lines.cogs.isnull()).select(LINE_COLUMNS) \
+        .order_by(["invoice_id", "line_no"]))
 
 
 def _negative_margins(wh: Warehouse, threshold: float) -> pd.DataFrame:
@@ -100,8 +101,8 @@ def _negative_margins(wh: Warehouse, threshold: float) -> pd.DataFrame:
     invoices = lines.filter((lines.kind == "invoice") & lines.cogs.notnull() & (lines.net_amount > 0))
     invoices = invoices.mutate(gross_margin=(invoices.net_amount - invoices.cogs).cast("float64")
                                / invoices.net_amount.cast("float64"))
-    return invoices.filter(invoices.gross_margin < -threshold).select(*LINE_COLUMNS, "gross_margin") \
-        .order_by(["invoice_id", "line_no"]).execute()
+    return execute(wh, invoices.filter(invoices.gross_margin < -threshold).select(*LINE_COLUMNS, "gross_margin") \
+        .order_by(["invoice_id", "line_no"]))
 
 
 def name_key(name: str) -> str:
@@ -115,7 +116,7 @@ def name_key(name: str) -> str:
 
 def duplicate_customers(wh: Warehouse) -> pd.DataFrame:
     """Customers sharing a name once case, spaces and punctuation are ignored, by name."""
-    customers = wh.table("customers").select("customer_id", "name").execute()
+    customers = execute(wh, wh.table("customers").select("customer_id", "name"))
     customers["name_key"] = customers["name"].fillna("").map(name_key)
     customers = customers[customers.name_key != ""]
     shared = customers[customers.duplicated("name_key", keep=False)]
@@ -125,7 +126,7 @@ def duplicate_customers(wh: Warehouse) -> pd.DataFrame:
 def missing_budget_months(wh: Warehouse) -> pd.DataFrame:
     """(measure, month) of each budgeted year with no budget cell."""
     b = wh.table("budgets")
-    cells = b.group_by(["measure", "period"]).aggregate(cells=b.count()).execute()
+    cells = execute(wh, b.group_by(["measure", "period"]).aggregate(cells=b.count()))
     if cells.empty:
         return pd.DataFrame(columns=["measure", "month"])
     cells["period"] = pd.to_datetime(cells["period"]).dt.date
@@ -170,7 +171,7 @@ def checks(wh: Warehouse, threshold: float = NEGATIVE_MARGIN_THRESHOLD,
     passes its cached one, so the Data page does not compute them twice).
     """
     rows_behind = rows_behind or (lambda check: check_rows(wh, check, threshold))
-    has_budget = bool(int(wh.table("budgets").count().execute()))
+    has_budget = bool(int(execute(wh, wh.table("budgets").count())))
     found = []
     for check, (_, example_column) in _catalogue(threshold).items():
         if check == "budget months without a budget" and not has_budget:

@@ -22,6 +22,7 @@ from dataclasses import replace
 import ibis
 import ibis.expr.types as ir
 
+from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
 from marginscope.warehouse import Warehouse
 
@@ -72,10 +73,10 @@ def dso(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> dict:
     """Open receivables, overdue receivables, revenue of the last 90 days and DSO (``None`` without revenue)."""
     as_of = as_of_date(filters)
     invoices = open_invoices_expr(wh, filters, scope)
-    totals = invoices.aggregate(open_amount=invoices.open_amount.sum(),
-                                overdue=invoices.open_amount.sum(where=invoices.days_past_due > 0)).execute()
+    totals = execute(wh, invoices.aggregate(open_amount=invoices.open_amount.sum(),
+                                overdue=invoices.open_amount.sum(where=invoices.days_past_due > 0)))
     window = replace(_whole_invoices(filters), start=as_of - dt.timedelta(days=89), end=as_of)
-    revenue = sales_lines(wh, window, scope).revenue.sum().execute()
+    revenue = execute(wh, sales_lines(wh, window, scope).revenue.sum())
     open_amount = float(totals.open_amount.iloc[0] or 0)
     overdue = float(totals.overdue.iloc[0] or 0)
     revenue = float(revenue or 0)

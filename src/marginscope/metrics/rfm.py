@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
 from marginscope.metrics.periods import add_months
 from marginscope.metrics.sales import by_expr
@@ -83,7 +84,7 @@ def quintile_scores(values: pd.Series, higher_is_better: bool = True) -> pd.Seri
 def default_as_of(wh: Warehouse, filters: Filters) -> dt.date:
     if filters.end:
         return filters.end
-    last = wh.table("invoice_lines").invoice_date.max().execute()
+    last = execute(wh, wh.table("invoice_lines").invoice_date.max())
     return pd.Timestamp(last).date() if last is not None and not pd.isna(last) else dt.date.today()
 
 
@@ -98,10 +99,10 @@ def scores(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, as_of: dt
     bought = invoices.group_by("customer_id").aggregate(last_purchase=invoices.invoice_date.max(),
                                                         frequency=invoices.order_key.nunique())
     revenue = lines.group_by("customer_id").aggregate(monetary=lines.revenue.sum())
-    table = bought.join(revenue, "customer_id").execute()
+    table = execute(wh, bought.join(revenue, "customer_id"))
     history = sales_lines(wh, replace(filters, start=None, end=as_of), scope)
     history = history.filter(history.kind == "invoice")
-    first = history.group_by("customer_id").aggregate(first_purchase=history.invoice_date.min()).execute()
+    first = execute(wh, history.group_by("customer_id").aggregate(first_purchase=history.invoice_date.min()))
     table = table.merge(first, on="customer_id", how="left").sort_values("customer_id").reset_index(drop=True)
     for column in ("last_purchase", "first_purchase"):
         table[column] = pd.to_datetime(table[column]).dt.date
@@ -131,7 +132,7 @@ def segment_summary(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, 
     """Per segment: customers, revenue, GP and CM in the window, averages and shares of profit."""
     table = scores(wh, filters, scope, as_of, rules=rules)
     window = replace(filters, start=table.attrs["window_start"], end=table.attrs["as_of"])
-    money = by_expr(wh, "customer_id", window, scope).execute()[["customer_id", "revenue", "gross_profit",
+    money = execute(wh, by_expr(wh, "customer_id", window, scope))[["customer_id", "revenue", "gross_profit",
                                                                  "contribution_margin"]]
     table = table[["customer_id", "segment"]].merge(money, on="customer_id", how="left")
     for column in ("revenue", "gross_profit", "contribution_margin"):

@@ -52,6 +52,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import ROLLUP_MEASURES, ROLLUPS, SEGMENT_COLUMNS, with_line_measures
 
 CELL_MONEY = "decimal(18, 4)"
@@ -95,7 +96,7 @@ def create(warehouse) -> list[str]:
     with warehouse.transaction():
         for name in missing:
             warehouse.con.create_table(name, schema=SCHEMAS[name])
-        if warehouse.table("invoice_lines").count().execute():
+        if execute(warehouse, warehouse.table("invoice_lines").count()):
             if set(missing) <= set(SEGMENT_TABLES):  # written before the segment tables: sum the months only
                 rebuild_segments(warehouse)
             else:

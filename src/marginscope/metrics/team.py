@@ -23,6 +23,7 @@ import pandas as pd
 
 from marginscope.metrics import customers as customer_status
 from marginscope.metrics import pipeline
+from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.metrics.sales import by_expr
 from marginscope.warehouse import Warehouse
@@ -37,21 +38,21 @@ QUADRANTS = {
 
 
 def _sales_by(wh: Warehouse, filters: Filters, scope: Scope) -> pd.DataFrame:
-    table = by_expr(wh, "rep_id", filters, scope).execute()
+    table = execute(wh, by_expr(wh, "rep_id", filters, scope))
     return table[["rep_id", "revenue", "gross_profit", "contribution_margin"]]
 
 
 def reps(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """One row per rep with sales, CRM figures, retention and quadrant."""
-    roster = wh.table("reps").select("rep_id", "name", "manager", "regional_office").execute()
+    roster = execute(wh, wh.table("reps").select("rep_id", "name", "manager", "regional_office"))
     owned = wh.table("customers")
     if scope.customers is not None:  # a rep sees how many of *their* customers each rep owns
         owned = owned.filter(owned.customer_id.isin(sorted(scope.customers)))
-    owned = owned.group_by("owner_rep_id").aggregate(customers_owned=owned.count()).execute()
+    owned = execute(wh, owned.group_by("owner_rep_id").aggregate(customers_owned=owned.count()))
     table = roster.merge(owned.rename(columns={"owner_rep_id": "rep_id"}), on="rep_id", how="left")
     table["customers_owned"] = table.customers_owned.fillna(0).astype("int64")
     table = table.merge(_sales_by(wh, filters, scope), on="rep_id", how="left")
-    table = table.merge(pipeline.summary_expr(wh, filters, scope, "rep_id").execute(), on="rep_id", how="left")
+    table = table.merge(execute(wh, pipeline.summary_expr(wh, filters, scope, "rep_id")), on="rep_id", how="left")
     if filters.start and filters.end:
         retention = customer_status.retention(wh, "owner_rep_id", filters, scope)
         table = table.merge(retention.rename(columns={"owner_rep_id": "rep_id"})[["rep_id", "retention_rate"]],
@@ -65,7 +66,7 @@ def _sales_by_manager(wh: Warehouse, filters: Filters, scope: Scope) -> pd.DataF
     joined = wh.table("reps").select("rep_id", "manager").join(per_rep, "rep_id")
     money = {measure: joined[measure].sum().round(2).cast("decimal(18, 2)")
              for measure in ("revenue", "gross_profit", "contribution_margin")}
-    return joined.group_by("manager").aggregate(**money).execute()
+    return execute(wh, joined.group_by("manager").aggregate(**money))
 
 
 def managers(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
@@ -81,14 +82,14 @@ def managers(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> pd.D
         pooled = retention.groupby("manager", dropna=False)[["prior_buyers", "retained"]].sum().reset_index()
         pooled["retention_rate"] = pooled.retained / pooled.prior_buyers
         sums = sums.merge(pooled[["manager", "retention_rate"]], on="manager", how="left")
-    crm = pipeline.summary_expr(wh, filters, scope, "manager").execute()
+    crm = execute(wh, pipeline.summary_expr(wh, filters, scope, "manager"))
     return _finish(sums.merge(crm, on="manager", how="left"), wh, filters, scope)
 
 
 def _finish(table: pd.DataFrame, wh: Warehouse, filters: Filters, scope: Scope) -> pd.DataFrame:
     revenue = table.revenue.astype("float64")
     table["contribution_margin_pct"] = table.contribution_margin.astype("float64") / revenue.where(revenue != 0)
-    company = pipeline.summary_expr(wh, filters, scope).execute().iloc[0]
+    company = execute(wh, pipeline.summary_expr(wh, filters, scope)).iloc[0]
     high_cvr = table.conversion_rate >= company.conversion_rate
     high_sale = table.average_sale >= company.average_sale
     has_closed = table.conversion_rate.notna() & table.average_sale.notna()

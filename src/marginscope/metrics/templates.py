@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 import sqlglot.expressions as exp
 
+from marginscope.metrics.executor import execute, lock_of
 from marginscope.metrics.filters import Filters, Scope
 from marginscope.metrics.semantic import FILTER_FIELDS
 from marginscope.warehouse import Warehouse
@@ -149,17 +150,18 @@ class QueryTemplates:
         """What a template's SQL depends on besides the query: every column of every table, with
         its type, and whether the rollups are read (the same on every copy of a warehouse)."""
         if self._tables_signature is None:
-            columns = self.warehouse.con.con.execute(
-                "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                "WHERE table_catalog = current_database() AND table_schema = current_schema() "
-                "ORDER BY table_name, ordinal_position").fetchall()
+            with lock_of(self.warehouse):
+                columns = self.warehouse.con.con.execute(
+                    "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                    "WHERE table_catalog = current_database() AND table_schema = current_schema() "
+                    "ORDER BY table_name, ordinal_position").fetchall()
             self._tables_signature = (self.warehouse.dialect, tuple(columns))
         return self._tables_signature, self.warehouse.reads_rollups
 
     def execute(self, key: tuple, build: Build, filters: Filters, scope: Scope) -> pd.DataFrame:
         """``build(filters, scope).execute()``, from a template when the query allows one."""
         if not self.enabled:
-            return build(filters, scope).execute()
+            return execute(self.warehouse, build(filters, scope))
         entry_key = (key, _shape(filters, scope))
         with self.lock:
             entry = self.entries.get(entry_key)
@@ -172,7 +174,7 @@ class QueryTemplates:
                     _make_room(_seen)
                     _seen.add(shared_key)
             if first_sight:
-                return build(filters, scope).execute()
+                return execute(self.warehouse, build(filters, scope))
             if entry is None:
                 entry = self._template(build, filters, scope)
                 with _shared_lock:
@@ -181,10 +183,12 @@ class QueryTemplates:
             with self.lock:
                 self.entries[entry_key] = entry
         if entry is _NOT_TEMPLATABLE:
-            return build(filters, scope).execute()
+            return execute(self.warehouse, build(filters, scope))
         sql, used, schema = entry
         params = {name: value for name, value in _parameters(filters, scope).items() if name in used}
-        return _to_pandas(self.warehouse.con.con.execute(sql, params).fetch_arrow_table(), schema)
+        with lock_of(self.warehouse):
+            result = self.warehouse.con.con.execute(sql, params).fetch_arrow_table()
+        return _to_pandas(result, schema)
 
     def _template(self, build: Build, filters: Filters, scope: Scope):
         compiled = []
