@@ -13,7 +13,7 @@ from pathlib import Path
 
 from marginscope.schema import TABLES, Column
 
-METRIC_MODULES = ("filters", "rollups", "sales", "budget", "forecast", "products", "customers", "receivables",
+METRIC_MODULES = ("semantic", "filters", "rollups", "sales", "budget", "forecast", "products", "customers", "receivables",
                   "portrait",
                   "rfm", "profitability", "churn", "clv", "pipeline", "team", "campaigns", "nps", "insights",
                   "catalog")
@@ -67,7 +67,30 @@ def metrics_document() -> str:
         module = importlib.import_module(f"marginscope.metrics.{name}")
         title, _, body = inspect.getdoc(module).partition("\n")
         parts.append(f"## {name}: {title}\n\n{body.strip()}\n")
+        if name == "semantic":
+            parts.append(registry_markdown())
     return "\n".join(parts)
+
+
+def registry_markdown() -> str:
+    """The semantic layer's declarations as tables: every measure and every filter dimension.
+
+    Examples
+    --------
+    >>> print(registry_markdown().splitlines()[0])
+    ### Measures
+    """
+    from marginscope.metrics.semantic import COMPARISONS, DIMENSIONS, MEASURES
+
+    lines = ["### Measures\n", "| measure | label | unit | definition |", "|---|---|---|---|"]
+    lines += [f"| {m.name} | {m.label} | {m.unit.value} | {m.description} |" for m in MEASURES.values()]
+    lines += ["", "### Filter dimensions\n", "| column | label | URL and API parameter | attribute of | name column |",
+              "|---|---|---|---|---|"]
+    lines += [f"| {d.column} | {d.label} | {d.parameter} | {d.entity.value} | {d.label_column or ''} |"
+              for d in DIMENSIONS]
+    lines += ["", "### Comparisons\n", "| compare= | label | prior period |", "|---|---|---|"]
+    lines += [f"| {c.name} | {c.label} | {c.description} |" for c in COMPARISONS.values()]
+    return "\n".join(lines) + "\n"
 
 
 DOCUMENTS = {"data-contract.md": data_contract_document, "metrics.md": metrics_document}

@@ -148,3 +148,9 @@ def test_money_computed_in_floats_is_answered_to_the_cent(served):
         "start": "2026-01-01", "end": "2026-03-10", "as_of": "2026-03-10"}).json()
     revenue = next(row for row in answer["items"] if row["measure"] == "revenue")
     assert revenue["budget"] == 580.65
+
+
+def test_a_declared_measure_is_in_the_api_with_its_rounding(served):
+    # Q1 2026 of the API company: gross sales 370 + I5 400 + I6 30 = 800, discounts 7: a rate, not rounded to cents.
+    summary = served.as_user("boss").get("/api/v1/sales/summary", params=Q1).json()
+    assert summary["discount_rate"] == pytest.approx(7 / 800, abs=1e-12)

@@ -76,3 +76,19 @@ def test_sheet_names_are_valid_unique_and_short():
     assert len({n.lower() for n in names}) == len(names)
     assert all(len(n) <= MAX_SHEET_NAME and not set(n) & set("[]:*?/\\") for n in names)
     assert names[1].endswith(" (2)") and names[3] == "history table"
+
+
+def test_a_new_measure_is_one_declaration(signed_in, small):
+    # discount_rate is declared once (metrics/semantic.py) and named in the profitability grid, nowhere else.
+    # Q1 2026: Acme's gross sales 10*10 + 1*200 + 2*10 = 320 with 5 + 2 of discounts; Globex 50 with none;
+    # Initech only a credit note (no gross sales: no rate). The company: 7 of 370.
+    summary = small.sales.summary(Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31)), EVERYTHING)
+    assert summary.discount_rate.iloc[0] == pytest.approx(7 / 370)
+    book = workbook(signed_in("admin").get(f"/export/xlsx?page=/profitability&{Q1}"))
+    sheet = book["Customer margins"]
+    rows = sheet_rows(sheet)
+    column = rows[0].index("Discount rate")
+    by_customer = {row[0]: row[column] for row in rows[1:]}
+    assert by_customer["Acme"] == pytest.approx(7 / 320) and by_customer["Globex"] == 0
+    assert by_customer["Initech"] in (None, "")  # no gross sales: the rate is missing, never 0
+    assert sheet.cell(row=2, column=column + 1).number_format == "0.0%"

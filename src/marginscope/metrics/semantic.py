@@ -20,6 +20,26 @@ writing its own list:
 Why our own registry rather than boring-semantic-layer or MetricFlow: see
 ``docs/semantic-layer-evaluation.md``.
 
+Adding a measure
+----------------
+A derived measure is one declaration in :data:`MEASURES` plus its hand-worked test. The
+discount rate (line discounts / gross sales) was added so:
+
+1. ``_ratio("discount_rate", "Discount rate", "discount", "gross_sales", "line discounts / gross
+   sales", short_label="Discount %")`` among the measures, and its name in
+   :data:`SALES_MEASURES` (the measures of a sales summary);
+2. a test computing it by hand on the small company (``tests/metrics/test_semantic.py``,
+   ``test_a_new_measure_is_one_declaration``: Q1's discount 7 of gross sales 370).
+
+From the declaration alone it is in every sales result (``sales.summary``, ``by``, ``trend``,
+``compare``, whose change of a rate is in points), in the API (``/api/v1/sales/summary``,
+rounded as a rate, not as money), and in any grid that names it with ``Column("discount_rate")``
+(formatted as a percent, with its label as the header), and so in that grid's CSV, Excel and
+PDF exports. A base measure (a new sum over the lines) needs its sum in
+:func:`marginscope.metrics.sales._line_totals` as well; a filter dimension needs its
+:class:`~marginscope.metrics.Filters` field and its :class:`Dimension` declaration, and
+the URL, the API, the filter bar and the predicates follow.
+
 Examples
 --------
 >>> dimension("region").parameter, dimension("region").filter_field
@@ -266,6 +286,8 @@ _MEASURES = (
     _ratio("average_order_value", "Average order value", "revenue", "orders", "revenue / orders", Unit.MONEY,
            "AOV"),
     _ratio("return_rate", "Return rate", "returns", "invoiced", "returns / net amount of invoice lines"),
+    _ratio("discount_rate", "Discount rate", "discount", "gross_sales", "line discounts / gross sales",
+           short_label="Discount %"),
     # CRM pipeline (METRICS.md, "CRM pipeline and sales team")
     Measure("won", "Won deals", Unit.COUNT, "opportunities won, by close date"),
     Measure("lost", "Lost deals", Unit.COUNT, "opportunities lost, by close date"),
@@ -297,7 +319,7 @@ MEASURES: dict[str, Measure] = {m.name: m for m in _MEASURES}
 
 SALES_MEASURES = ("gross_sales", "discount", "returns", "revenue", "cogs", "gross_profit", "cost_to_serve",
                   "contribution_margin", "orders", "active_customers", "gross_margin", "contribution_margin_pct",
-                  "average_order_value", "return_rate")
+                  "average_order_value", "return_rate", "discount_rate")
 """The measures of a sales summary, in the order results list them."""
 PIPELINE_MEASURES = ("won", "lost", "closed", "open", "new_opportunities", "pipeline_revenue", "average_sale",
                      "conversion_rate", "days_to_close", "weeks_to_close", "days_to_close_won")

@@ -17,7 +17,8 @@ MARGIN_COLUMNS = [
     Column("revenue", "Revenue", "money"), Column("gross_profit", "Gross profit", "money", signed=True),
     Column("cost_to_serve", "Cost to serve", "money"),
     Column("contribution_margin", "Contribution", "money", signed=True),
-    Column("contribution_margin_pct", "CM %", "percent", signed=True), Column("main_driver", "Main driver"),
+    Column("contribution_margin_pct", "CM %", "percent", signed=True), Column("discount_rate"),
+    Column("main_driver", "Main driver"),
 ]
 
 
@@ -60,7 +61,10 @@ def render(ctx: PageContext) -> list:
         body.append(notices.needs("costs_to_serve", "Contribution margin after cost to serve"))
     share = concentration["customer_share_for_profit_share"]
     body.append(kpi_row(
-        kpi("customers", "Customers with sales", fmt.count(concentration["customers"])),
+        # Two counts that differ by design: every customer with a line or a cost in the range (the
+        # customers ranked below), and the active ones (revenue above 0, the Overview's count).
+        kpi("customers", "Customers with lines or costs", fmt.count(concentration["customers"]),
+            detail=f"{fmt.count(m.sales.summary(f, s).iloc[0].active_customers)} active (revenue above 0)"),
         kpi("profit_concentration", "Customers making 70% of gross profit", fmt.percent(share),
             detail="of customers"),
         kpi("top_share", "Gross profit of the top 20%", fmt.percent(concentration["gp_share_of_top"])),
