@@ -13,10 +13,9 @@ from pathlib import Path
 
 from marginscope.schema import TABLES, Column
 
-METRIC_MODULES = ("semantic", "filters", "rollups", "sales", "budget", "forecast", "products", "customers", "receivables",
-                  "portrait",
-                  "rfm", "profitability", "churn", "clv", "pipeline", "team", "campaigns", "nps", "insights",
-                  "catalog")
+METRIC_MODULES = ("semantic", "filters", "rollups", "sales", "budget", "forecast", "products", "customers",
+                  "receivables", "portrait", "rfm", "profitability", "churn", "clv", "pipeline", "team", "campaigns",
+                  "nps", "insights", "catalog")
 
 
 def _column_notes(column: Column) -> str:
