@@ -92,6 +92,12 @@ class Selection:
         return Filters(start=self.start, end=self.end, regions=set(self.regions))
 
 
+
+BASELINE_BASIS = "previous"
+"""The comparison basis the baselines compute (the previous period of equal length): the engine is asked
+for the same, whatever basis the pages default to (the same period last year), so the answers stay
+comparable and the baselines unchanged; both bases cost the same queries."""
+
 def rfm_window(as_of: dt.date) -> dt.date:
     return as_of - relativedelta(months=RFM_WINDOW_MONTHS) + dt.timedelta(days=1)
 
@@ -549,14 +555,14 @@ def engine_pipeline(m, s: Selection) -> dict[str, pd.DataFrame]:
     figures = {"summary": summary, "summary before": prior,
                "by month": trend[["period", *[c for c in PIPELINE if c != "open"]]]}
     for dimension in ("rep_id", "product_id", "industry"):
-        figures[f"movers by {dimension}"] = m.pipeline.movers(dimension, f)[
+        figures[f"movers by {dimension}"] = m.pipeline.movers(dimension, f, basis=BASELINE_BASIS)[
             [dimension, "pipeline_revenue", "pipeline_revenue_prior", "change"]]
     return figures
 
 
 def engine_products(m, s: Selection) -> dict[str, pd.DataFrame]:
     f = s.filters()
-    table = _money(m.products.performance(f), [*BY, "prior_revenue"])
+    table = _money(m.products.performance(f, basis=BASELINE_BASIS), [*BY, "prior_revenue"])
     demand = _money(m.products.demand_trend("month", f), ["units", "revenue"])
     demand["period"] = pd.to_datetime(demand.period).dt.date
     return {"performance": table[["product_id", "revenue", "gross_profit", "contribution_margin", "prior_revenue",
@@ -571,7 +577,7 @@ def engine_campaigns(m, s: Selection) -> dict[str, pd.DataFrame]:
 
 def engine_insights(m, s: Selection) -> dict[str, pd.DataFrame]:
     rows = []
-    for finding in m.insights.findings(s.filters(), as_of=s.as_of):
+    for finding in m.insights.findings(s.filters(), as_of=s.as_of, comparison=BASELINE_BASIS):
         n = finding.numbers
         kind = finding.kind
         if kind.startswith("mover_"):

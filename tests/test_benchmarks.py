@@ -86,6 +86,7 @@ def test_scale_loads_in_chunks_and_times_the_pages(tmp_path, capsys):
     assert "growth against the smallest size" in out
 
 
+@pytest.mark.browser
 def test_web_times_the_overview_server_side_and_in_the_browser(tiny, tmp_path, capsys):
     kept = tmp_path / "keep" / "3000"  # web.py reuses a warehouse kept there
     kept.mkdir(parents=True)
@@ -96,6 +97,7 @@ def test_web_times_the_overview_server_side_and_in_the_browser(tiny, tmp_path, c
     assert timed == {"overview, server side", "overview, server side, lines only", "overview, in the browser"}
 
 
+@pytest.mark.browser
 def test_server_memory_draws_a_page_and_samples_the_server(warehouse, capsys):
     port = free_port()
     server_memory.main(["--warehouse", str(warehouse), "--states", "1", "--no-warm-up", "--page", "/products",

@@ -216,15 +216,15 @@ def test_rep_quadrants(rich, flat):
 def test_abc_products(rich, flat):
     # P1 1000 (69.0%), P3 200 (82.8%: crosses 80%, so A), P2 150, P4 100: A = P1, P3 with 1200 / 1450.
     # P3 fell from 250 to 200 (-20%, more than 10%): a warning. P1 rose from 400 (+150%).
-    f = insights.abc_products(rich, Q1, Scope(), T, "EUR")
-    layer = rich.products.performance(Q1)
+    f = insights.abc_products(rich, Q1, Scope(), T, "EUR", "previous")
+    layer = rich.products.performance(Q1, basis="previous")
     assert [e.id for e in f.entities] == ["P1", "P3"] == list(layer.product_id[layer.abc_class == "A"])
     assert f.numbers["a_revenue_share"] == pytest.approx(1200 / 1450)
     assert (f.numbers["a_products"], f.numbers["products"], f.numbers["falling"]) == (2, 4, 1)
     assert f.severity == "warning" and f.link == "/products"
     assert f.text == ("2 of 4 products make 82.8% of revenue: Bolt (+150.0%) and Valve (-20.0%). "
                       "1 of them fell more than 10% against the previous period: Valve.")
-    assert insights.abc_products(rich, Q1, Scope(), Thresholds(decline=0.25), "EUR").severity == "info"
+    assert insights.abc_products(rich, Q1, Scope(), Thresholds(decline=0.25), "EUR", "previous").severity == "info"
     assert insights.abc_products(flat, Q1, Scope(), T, "EUR") is None  # two products sold: fewer than 3
 
 

@@ -58,7 +58,7 @@ def test_quadrants(ms):
 def test_movers(ms):
     # March against the 31 days before (29 Jan - 28 Feb): C2 won 600 in March, C1 1000 in February.
     moved = pipeline.movers(ms.warehouse, "customer_id", Filters(start=dt.date(2026, 3, 1),
-                                                                 end=dt.date(2026, 3, 31)))
+                                                                 end=dt.date(2026, 3, 31)), basis="previous")
     assert moved[["customer_id", "change"]].values.tolist() == [["C1", -1000.0], ["C2", 600.0]]
 
 

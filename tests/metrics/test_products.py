@@ -11,7 +11,7 @@ from tests.metrics.conftest import Q1
 
 
 def test_performance_ranks_classes_and_shares(ms):
-    table = products.performance(ms.warehouse, Q1)
+    table = products.performance(ms.warehouse, Q1, basis="previous")
     # P1: 95 + 50 + 18 - 9.50 = 153.50; P2: 200 - 200 = 0 (C3 returned C1's licence value).
     assert table[["rank", "product_id", "revenue", "abc_class"]].values.tolist() == [
         [1, "P1", D("153.50"), "A"], [2, "P2", D("0.00"), "C"]]
@@ -21,11 +21,14 @@ def test_performance_ranks_classes_and_shares(ms):
 
 def test_growth_against_the_previous_period(ms):
     february = Filters(start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 28))
-    table = products.performance(ms.warehouse, february).set_index("product_id")
+    table = products.performance(ms.warehouse, february, basis="previous").set_index("product_id")
     # Feb P1: 50 + 18 - 9.50 = 58.50; the 28 days before (4-31 Jan) P1: 95.
     assert table.loc["P1", "prior_revenue"] == D("95.00")
     assert table.loc["P1", "growth"] == pytest.approx((58.5 - 95) / 95)
     assert list(table.index) == ["P1"]  # P2 sold nothing in February
+    # The default basis, the same period last year: February 2025 sold only P2 (I4), so P1's growth is n/a.
+    yoy = products.performance(ms.warehouse, february).set_index("product_id")
+    assert yoy.attrs["prior"] == (dt.date(2025, 2, 1), dt.date(2025, 2, 28)) and yoy.growth.isna()["P1"]
 
 
 @pytest.mark.parametrize(

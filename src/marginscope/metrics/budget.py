@@ -38,11 +38,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
-from marginscope.metrics import templates
+from marginscope.metrics import semantic, templates
 from marginscope.metrics.executor import execute
-from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_source
+from marginscope.metrics.filters import EVERYTHING, Filters, Scope, ratio, sales_source
 from marginscope.metrics.periods import month_end, month_start
 from marginscope.warehouse import Warehouse
 
@@ -93,33 +94,39 @@ def _keys(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
     return list(zip(*values))
 
 
-def _budget_cells(wh: Warehouse, filters: Filters, dimension: str | None, start: dt.date, end: dt.date) -> Sums:
-    def build(f: Filters, _scope: Scope):
-        b = wh.table("budgets")
-        predicates = [b.period >= ibis.literal(f.start).truncate("M").cast("date"), b.period <= f.end]
-        for budget_column, values in (("region", f.regions), ("product_category", f.categories),
-                                      ("rep_id", f.reps), ("customer_tier", f.tiers)):
-            if values:
-                predicates.append(b[budget_column].isin(sorted(values)))
-        b = b.filter(predicates)
-        return b.group_by(["period", "measure"] + ([dimension] if dimension else [])).aggregate(budget=b.amount.sum())
+def cells_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, dimension: str | None = None) -> ir.Table:
+    """The budget summed per month, measure (and ``dimension``) over the months the range touches, for the
+    budget dimensions the filters set (budgets have no customers: the scope does not narrow them)."""
+    b = wh.table("budgets")
+    predicates = [b.period >= ibis.literal(filters.start).truncate("M").cast("date"), b.period <= filters.end]
+    for budget_column, values in (("region", filters.regions), ("product_category", filters.categories),
+                                  ("rep_id", filters.reps), ("customer_tier", filters.tiers)):
+        if values:
+            predicates.append(b[budget_column].isin(sorted(values)))
+    b = b.filter(predicates)
+    return b.group_by(["period", "measure"] + ([dimension] if dimension else [])).aggregate(budget=b.amount.sum())
 
-    cells = templates.run(wh, ("budget.cells", dimension), build, replace(filters, start=start, end=end), EVERYTHING)
+
+def _budget_cells(wh: Warehouse, filters: Filters, dimension: str | None, start: dt.date, end: dt.date) -> Sums:
+    cells = templates.run_query(wh, cells_expr, replace(filters, start=start, end=end), EVERYTHING,
+                                dimension=dimension)
     keys = _keys(cells, ["period", "measure"] + ([dimension] if dimension else []))
     return dict(zip(keys, cells["budget"].astype("float64").tolist()))
+
+
+def actuals_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, dimension: str | None = None) -> ir.Table:
+    """Revenue and gross profit per month (and the sales column of a budget ``dimension``) over the range."""
+    keys = ["period"] + ([DIMENSIONS[dimension]] if dimension else [])
+    lines = sales_source(wh, filters, scope, keys=keys[1:], orders=False, by_customer=False).rows
+    lines = lines.mutate(period=lines.invoice_date.truncate("M").cast("date"))
+    values = semantic.derive({"revenue": lines.revenue.sum(), "cogs": lines.cogs_signed.sum()}, MEASURES, ratio)
+    return lines.group_by(keys).aggregate(**{measure: values[measure] for measure in MEASURES})
 
 
 def _actuals(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | None,
              start: dt.date, end: dt.date) -> Sums:
     keys = ["period"] + ([DIMENSIONS[dimension]] if dimension else [])
-
-    def build(f: Filters, s: Scope):
-        lines = sales_source(wh, f, s, keys=keys[1:], orders=False, by_customer=False).rows
-        lines = lines.mutate(period=lines.invoice_date.truncate("M").cast("date"))
-        return lines.group_by(keys).aggregate(revenue=lines.revenue.sum(),
-                                              gross_profit=(lines.revenue - lines.cogs_signed).sum())
-
-    totals = templates.run(wh, ("budget.actuals", dimension), build, replace(filters, start=start, end=end), scope)
+    totals = templates.run_query(wh, actuals_expr, replace(filters, start=start, end=end), scope, dimension=dimension)
     actuals = {}
     for (period, *label), *values in zip(_keys(totals, keys), *(totals[m].astype("float64").tolist()
                                                                  for m in MEASURES)):

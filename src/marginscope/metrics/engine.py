@@ -9,15 +9,18 @@ version, so nothing stale is ever served.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from threading import Lock
 from typing import ClassVar
 
+import ibis.expr.types as ir
 import pandas as pd
 
 from marginscope.config import get_settings
@@ -90,8 +93,7 @@ class SalesMetrics:
 
     def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """One row with every measure of :data:`marginscope.metrics.sales.MEASURES`."""
-        return self._m._run(("sales.summary",), filters, scope,
-                            lambda f, s: sales.summary_expr(self._m.warehouse, f, s))
+        return self._m._run(sales.summary_expr, filters, scope)
 
     def by(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING,
            labelled: bool = False, limit: int | None = None) -> pd.DataFrame:
@@ -100,15 +102,12 @@ class SalesMetrics:
         ``labelled`` adds the names (and region, tier or category) of customers, products and reps;
         ``limit`` keeps the first rows only.
         """
-        return self._m._run(("sales.by", dimension, labelled, limit), filters, scope,
-                            lambda f, s: sales.by_expr(self._m.warehouse, dimension, f, s,
-                                                          labelled=labelled, limit=limit))
+        return self._m._run(sales.by_expr, filters, scope, dimension=dimension, labelled=labelled, limit=limit)
 
     def trend(self, grain: str = "month", filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """One row per day, week, month, quarter or year with sales, in date order, each with the days of it
         the range covers and whether that is only part of it (see :func:`marginscope.metrics.sales.mark_partial`)."""
-        trend = self._m._run(("sales.trend", grain), filters, scope,
-                             lambda f, s: sales.trend_expr(self._m.warehouse, grain, f, s))
+        trend = self._m._run(sales.trend_expr, filters, scope, grain=grain)
         return sales.mark_partial(trend, grain, filters)
 
     def compare(self, basis: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
@@ -118,9 +117,9 @@ class SalesMetrics:
         or ``ytd`` (see :func:`marginscope.metrics.sales.comparison_periods`). Growth is
         missing ("n/a") when the prior value is 0.
         """
-        return self._m._cached(("sales.compare", basis), filters, scope, lambda: sales.compare(
+        return self._m._cached(self.compare, filters, scope, lambda: sales.compare(
             self._m.warehouse, basis, filters, scope, self._m.fiscal_year_start_month,
-            summarise=lambda f: self.summary(f, scope)))
+            summarise=lambda f: self.summary(f, scope)), basis=basis)
 
     def top_customers(self, n: int = 10, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """The ``n`` customers with the highest revenue (ties: by customer id), with name, region and tier."""
@@ -136,8 +135,7 @@ class SalesMetrics:
         """The rows of :meth:`by` (``labelled``, ``limit=n``; ``n=None``: every value that sold) with revenue,
         COGS, gross profit and gross margin only: for a ranking that shows no more, it costs a fraction of
         the query (see :func:`marginscope.metrics.sales.top_expr`)."""
-        return self._m._run(("sales.top", dimension, n), filters, scope,
-                            lambda f, s: sales.top_expr(self._m.warehouse, dimension, n, f, s))
+        return self._m._run(sales.top_expr, filters, scope, dimension=dimension, n=n)
 
 
 class BudgetMetrics:
@@ -152,26 +150,22 @@ class BudgetMetrics:
     def by_month(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                  as_of: dt.date | None = None) -> pd.DataFrame:
         as_of = as_of or dt.date.today()
-        return self._m._cached(("budget.month", as_of), filters, scope,
-                               lambda: budget.by_month(self._m.warehouse, filters, scope, as_of))
+        return self._m._cached(budget.by_month, filters, scope, as_of=as_of)
 
     def by_dimension(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                      as_of: dt.date | None = None) -> pd.DataFrame:
         as_of = as_of or dt.date.today()
-        return self._m._cached(("budget.dimension", dimension, as_of), filters, scope,
-                               lambda: budget.by_dimension(self._m.warehouse, dimension, filters, scope, as_of))
+        return self._m._cached(budget.by_dimension, filters, scope, dimension=dimension, as_of=as_of)
 
     def monthly_budget(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Per month and measure: the budget as written (whole months, not prorated), no actuals."""
-        return self._m._cached(("budget.monthly_budget",), filters, scope,
-                               lambda: budget.monthly_budget(self._m.warehouse, filters, scope))
+        return self._m._cached(budget.monthly_budget, filters, scope)
 
     def to_date(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                 as_of: dt.date | None = None) -> pd.DataFrame:
         """Per measure: budget, actual, variance and attainment over the elapsed part of the range."""
         as_of = as_of or dt.date.today()
-        return self._m._cached(("budget.to_date", as_of), filters, scope,
-                               lambda: budget.to_date(self._m.warehouse, filters, scope, as_of))
+        return self._m._cached(budget.to_date, filters, scope, as_of=as_of)
 
     def full_year_outlook(self, year: int, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                           as_of: dt.date | None = None, forecast: budget.Forecast | None = None) -> pd.DataFrame:
@@ -193,12 +187,10 @@ class BudgetMetrics:
         backtests = {m: self._m.forecast.backtest(m, "company", filters, scope, as_of) for m in budget.MEASURES}
         year_budget = self.monthly_budget(replace(filters, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)),
                                           scope)
-        return self._m._cached(("budget.outlook", year, as_of, horizon), filters, scope,
-                               lambda: budget.full_year_outlook(
-                                   self._m.warehouse, year, filters, scope, as_of,
-                                   forecasting.outlook_forecast(monthly),
-                                   year_budget, forecasting.backtest_details(backtests)
-                               ).astype(forecasting.BACKTEST_DETAIL_TYPES))
+        return self._m._cached(self.full_year_outlook, filters, scope, lambda: budget.full_year_outlook(
+            self._m.warehouse, year, filters, scope, as_of, forecasting.outlook_forecast(monthly), year_budget,
+            forecasting.backtest_details(backtests)).astype(forecasting.BACKTEST_DETAIL_TYPES),
+            year=year, as_of=as_of, forecast=None)
 
 
 class ForecastMetrics:
@@ -235,19 +227,19 @@ class ForecastMetrics:
         last_month = forecasting.last_complete_month(as_of)
 
         def complete_months() -> pd.DataFrame:
-            totals = self._m._run(("forecast.history", series), reads, scope,
-                                  lambda f, s: forecasting.history_expr(self._m.warehouse, series, f, s))
+            totals = self._m._run(forecasting.history_expr, reads, scope, series=series)
             return forecasting.monthly_history(totals, series, last_month, limit)
 
-        # Each measure's backtest and forecast read it: fill in the months once.
-        return self._m._computed(("forecast.monthly_history", series, limit, last_month), reads, scope,
-                                 complete_months)
+        # Each measure's backtest and forecast read it: fill in the months once (keyed by the last complete
+        # month, not the as-of date: every day of a month shares it).
+        return self._m._computed(forecasting.monthly_history, reads, scope, complete_months, series=series,
+                                 last_month=last_month, limit=limit)
 
     def candidates(self, measure: str = "revenue", series: str = "company", filters: Filters = Filters(),
                    scope: Scope = EVERYTHING, as_of: dt.date | None = None,
                    limit: int = forecasting.DEFAULT_LIMIT) -> pd.DataFrame:
         """Every candidate model's backtest error per series, the chosen one marked."""
-        return self._fitted(("forecast.candidates", measure, series, limit), filters, scope, as_of,
+        return self._fitted(self._key(self.candidates, measure, series, limit), filters, scope, as_of,
                             lambda as_of: fitting.run(self._m.fits_apart, forecasting.evaluate,
                                                       self.history(series, filters, scope, as_of, limit), measure))
 
@@ -256,7 +248,7 @@ class ForecastMetrics:
                  limit: int = forecasting.DEFAULT_LIMIT) -> pd.DataFrame:
         """Per series: the model chosen, its MAPE and MAE, the seasonal-naive MAPE and MAE, the relative
         MAE, the backtest's months and origins, and why there is no forecast when there is none."""
-        return self._fitted(("forecast.backtest", measure, series, limit), filters, scope, as_of,
+        return self._fitted(self._key(self.backtest, measure, series, limit), filters, scope, as_of,
                             lambda as_of: forecasting.summarise(
                                 self.candidates(measure, series, filters, scope, as_of, limit)))
 
@@ -269,7 +261,8 @@ class ForecastMetrics:
             backtest = self.backtest(measure, series, filters, scope, as_of, limit)
             return fitting.run(self._m.fits_apart, forecasting.predict, history, backtest, measure, horizon)
 
-        return self._fitted(("forecast.monthly", measure, series, horizon, limit), filters, scope, as_of, predict)
+        return self._fitted(self._key(self.monthly, measure, series, limit, horizon=horizon), filters, scope, as_of,
+                            predict)
 
     def _fitted(self, key: tuple, filters: Filters, scope: Scope, as_of: dt.date | None,
                 compute: Callable[[dt.date], pd.DataFrame]) -> pd.DataFrame:
@@ -282,7 +275,7 @@ class ForecastMetrics:
             started = self._collect(key, reads, scope)
             return started if started is not None else compute(as_of)
 
-        return self._m._computed(key, reads, scope, collected_or_computed)
+        return self._m._cached_computed(key, reads, scope, collected_or_computed)
 
     def start(self, measure: str = "revenue", series: str = "company", horizon: int = forecasting.DEFAULT_HORIZON,
               filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
@@ -292,8 +285,8 @@ class ForecastMetrics:
         starts its forecasts first and runs its queries while they are fitted."""
         as_of = as_of or forecasting.as_of_for(filters)
         reads = forecasting.history_filters(filters, as_of)
-        keys = [("forecast.candidates", measure, series, limit), ("forecast.backtest", measure, series, limit),
-                ("forecast.monthly", measure, series, horizon, limit)]
+        keys = [self._key(self.candidates, measure, series, limit), self._key(self.backtest, measure, series, limit),
+                self._key(self.monthly, measure, series, limit, horizon=horizon)]
         version = self._m._version()
         wanted = [(key, reads, scope, version) for key in keys]
         with self._lock:
@@ -307,8 +300,19 @@ class ForecastMetrics:
                 self._pending.clear()
             self._pending.update(dict.fromkeys(wanted, started))
 
-    _PARTS: ClassVar[dict[str, int]] = {"forecast.candidates": 0, "forecast.backtest": 1, "forecast.monthly": 2}
+    _PARTS: ClassVar[dict[str, int]] = {"candidates": 0, "backtest": 1, "monthly": 2}
     """Where each method's table is in the result of :func:`fitting.fit`."""
+
+    @staticmethod
+    def _key(method: Callable, measure: str, series: str, limit: int, **more) -> tuple:
+        """The cache key of a forecast table: the method and its arguments but the as-of date, which the
+        history filters it is cached under carry (every as-of date of a month shares a forecast)."""
+        return executor.query_key(method, {"measure": measure, "series": series, "limit": limit, "as_of": None,
+                                           **more})
+
+    @classmethod
+    def _part(cls, key: tuple) -> int:
+        return cls._PARTS[key[0].rsplit(".", 1)[1]]
 
     def _collect(self, key: tuple, reads: Filters, scope: Scope) -> pd.DataFrame | None:
         """The table for ``key`` of the fit :meth:`start` began, if it began one (None otherwise).
@@ -327,8 +331,8 @@ class ForecastMetrics:
         future, arguments = started
         parts = fitting.result(future, fitting.fit, *arguments)
         for other in siblings:
-            self._m.cache.put(other, parts[self._PARTS[other[0][0]]])
-        return parts[self._PARTS[key[0]]]
+            self._m.cache.put(other, parts[self._part(other[0])])
+        return parts[self._part(key)]
 
 
 class CustomerMetrics:
@@ -340,14 +344,12 @@ class CustomerMetrics:
     def status(self, grain: str, filters: Filters, scope: Scope = EVERYTHING,
                window: int = customers.CHURN_WINDOW_DAYS) -> pd.DataFrame:
         """Buying, new, returning, reactivated, churned and active customers per period, with ratios."""
-        return self._m._cached(("customers.status", grain, window), filters, scope,
-                               lambda: customers.status_by_period(self._m.warehouse, grain, filters, scope, window))
+        return self._m._cached(customers.status_by_period, filters, scope, grain=grain, window=window)
 
     def status_lists(self, grain: str, filters: Filters, scope: Scope = EVERYTHING,
                      window: int = customers.CHURN_WINDOW_DAYS) -> pd.DataFrame:
         """The customers behind every count: (period, customer_id, status, orders)."""
-        return self._m._cached(("customers.lists", grain, window), filters, scope,
-                               lambda: customers.classify(self._m.warehouse, grain, filters, scope, window))
+        return self._m._cached(customers.classify, filters, scope, grain=grain, window=window)
 
     def portrait(self, customer_id: str, filters: Filters, scope: Scope = EVERYTHING) -> portrait.Portrait:
         """Everything about one customer (raises ``CustomerNotFound`` outside the scope)."""
@@ -360,8 +362,7 @@ class CustomerMetrics:
 
     def retention(self, segment: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Retention rate per owner rep, tier, region, industry or customer type."""
-        return self._m._cached(("customers.retention", segment), filters, scope,
-                               lambda: customers.retention(self._m.warehouse, segment, filters, scope))
+        return self._m._cached(customers.retention, filters, scope, segment=segment)
 
 
 class ProfitabilityMetrics:
@@ -372,8 +373,7 @@ class ProfitabilityMetrics:
 
     def customers(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Per customer margins with the drivers of negative contribution, best first."""
-        return self._m._cached(("profitability.customers",), filters, scope,
-                               lambda: profitability.customers(self._m.warehouse, filters, scope))
+        return self._m._cached(profitability.customers, filters, scope)
 
     def whale_curve(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         return profitability.whale_curve(self.customers(filters, scope))
@@ -387,12 +387,10 @@ class ProfitabilityMetrics:
         return profitability.negative_margin(self.customers(filters, scope), by)
 
     def contribution_by(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
-        return self._m._cached(("profitability.by", dimension), filters, scope,
-                               lambda: profitability.contribution_by(self._m.warehouse, dimension, filters, scope))
+        return self._m._cached(profitability.contribution_by, filters, scope, dimension=dimension)
 
     def tier_multiples(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
-        return self._m._cached(("profitability.tiers",), filters, scope,
-                               lambda: profitability.tier_multiples(self._m.warehouse, filters, scope))
+        return self._m._cached(profitability.tier_multiples, filters, scope)
 
 
 class PipelineMetrics:
@@ -405,17 +403,17 @@ class PipelineMetrics:
                 grain: str | None = None) -> pd.DataFrame:
         """Won, lost, open, new, pipeline revenue, average sale, CVR, time to close: in total, per
         ``dimension`` or per period of ``grain``."""
-        return self._m._run(("pipeline.summary", dimension, grain), filters, scope,
-                            lambda f, s: pipeline.summary_expr(self._m.warehouse, f, s, dimension, grain))
+        return self._m._run(pipeline.summary_expr, filters, scope, dimension=dimension, grain=grain)
 
     def compare(self, basis: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
-        return self._m._cached(("pipeline.compare", basis), filters, scope, lambda: pipeline.compare(
-            self._m.warehouse, basis, filters, scope, self._m.fiscal_year_start_month))
+        return self._m._cached(pipeline.compare, filters, scope, basis=basis,
+                               fiscal_year_start_month=self._m.fiscal_year_start_month)
 
     def movers(self, dimension: str, filters: Filters, scope: Scope = EVERYTHING,
-               measure: str = "pipeline_revenue", n: int = 10) -> pd.DataFrame:
-        return self._m._cached(("pipeline.movers", dimension, measure, n), filters, scope,
-                               lambda: pipeline.movers(self._m.warehouse, dimension, filters, scope, measure, n))
+               measure: str = "pipeline_revenue", n: int = 10, basis: str | None = None) -> pd.DataFrame:
+        """The values of ``dimension`` whose ``measure`` moved most against the comparison ``basis``."""
+        return self._m._cached(pipeline.movers, filters, scope, dimension=dimension, measure=measure, n=n,
+                               basis=semantic.comparison(basis).name)
 
 
 class TeamMetrics:
@@ -425,11 +423,10 @@ class TeamMetrics:
         self._m = metrics
 
     def reps(self, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
-        return self._m._cached(("team.reps",), filters, scope, lambda: team.reps(self._m.warehouse, filters, scope))
+        return self._m._cached(team.reps, filters, scope)
 
     def managers(self, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
-        return self._m._cached(("team.managers",), filters, scope,
-                               lambda: team.managers(self._m.warehouse, filters, scope))
+        return self._m._cached(team.managers, filters, scope)
 
 
 class RFMMetrics:
@@ -440,11 +437,10 @@ class RFMMetrics:
 
     def scores(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Per customer R, F, M, scores and segment as of the end of the range."""
-        return self._m._cached(("rfm.scores",), filters, scope, lambda: rfm.scores(self._m.warehouse, filters, scope))
+        return self._m._cached(rfm.scores, filters, scope)
 
     def segments(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
-        return self._m._cached(("rfm.segments",), filters, scope,
-                               lambda: rfm.segment_summary(self._m.warehouse, filters, scope))
+        return self._m._cached(rfm.segment_summary, filters, scope)
 
     def matrix(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         return rfm.rf_matrix(self.scores(filters, scope))
@@ -467,8 +463,7 @@ class ChurnMetrics:
     def panel(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
               as_of: dt.date | None = None) -> pd.DataFrame:
         """The active customers at the train, test and score cutoffs with their features and labels."""
-        return self._m._cached(("churn.panel", as_of), filters, scope,
-                               lambda: churn.panel(self._m.warehouse, filters, scope, as_of))
+        return self._m._cached(churn.panel, filters, scope, as_of=as_of)
 
     def risk(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
              as_of: dt.date | None = None) -> pd.DataFrame:
@@ -476,8 +471,8 @@ class ChurnMetrics:
 
         The probabilities are missing when there is no validated model; ``attrs["reason"]`` says why.
         """
-        return self._m._cached(("churn.risk", as_of), filters, scope,
-                               lambda: churn.risk(self._m.warehouse, self.panel(filters, scope, as_of)))
+        return self._m._cached(self.risk, filters, scope,
+                               lambda: churn.risk(self._m.warehouse, self.panel(filters, scope, as_of)), as_of=as_of)
 
     def at_risk(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
                 threshold: float = churn.AT_RISK_THRESHOLD) -> pd.DataFrame:
@@ -492,8 +487,8 @@ class ChurnMetrics:
     def holdout(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                 as_of: dt.date | None = None) -> pd.DataFrame:
         """The held-out test customers with the probability the earlier fit gave them and their label."""
-        return self._m._cached(("churn.holdout", as_of), filters, scope,
-                               lambda: churn.holdout(self.panel(filters, scope, as_of)))
+        return self._m._cached(self.holdout, filters, scope, lambda: churn.holdout(self.panel(filters, scope, as_of)),
+                               as_of=as_of)
 
     def validation(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
                    bins: int = churn.CALIBRATION_BINS) -> churn.Validation:
@@ -513,32 +508,32 @@ class LifetimeValueMetrics:
     def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                 as_of: dt.date | None = None) -> pd.DataFrame:
         """Per customer: frequency, recency and age in weeks, margin per repeat purchase, acquisition cost."""
-        return self._m._cached(("clv.summary", as_of), filters, scope,
-                               lambda: clv.summary(self._m.warehouse, filters, scope, as_of))
+        return self._m._cached(clv.summary, filters, scope, as_of=as_of)
 
     def model(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
               as_of: dt.date | None = None) -> pd.DataFrame:
         """The fitted BG/NBD and Gamma-Gamma parameters; ``attrs`` holds the customers fitted or the reason."""
-        return self._m._cached(("clv.model", as_of), filters, scope,
-                               lambda: clv.fit(self.summary(filters, scope, as_of)))
+        return self._m._cached(self.model, filters, scope, lambda: clv.fit(self.summary(filters, scope, as_of)),
+                               as_of=as_of)
 
     def customers(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, as_of: dt.date | None = None,
                   horizon_months: int = clv.HORIZON_MONTHS,
                   annual_discount_rate: float = clv.ANNUAL_DISCOUNT_RATE) -> pd.DataFrame:
         """Per customer: expected purchases, P(alive), expected margin per purchase, CLV and CLV / CAC."""
-        return self._m._cached(("clv.customers", as_of, horizon_months, annual_discount_rate), filters, scope,
+        return self._m._cached(self.customers, filters, scope,
                                lambda: clv.customers(self.summary(filters, scope, as_of),
                                                      self.model(filters, scope, as_of), horizon_months,
-                                                     annual_discount_rate))
+                                                     annual_discount_rate),
+                               as_of=as_of, horizon_months=horizon_months, annual_discount_rate=annual_discount_rate)
 
     def by_segment(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                    horizon_months: int = clv.HORIZON_MONTHS,
                    annual_discount_rate: float = clv.ANNUAL_DISCOUNT_RATE) -> pd.DataFrame:
         """CLV per RFM segment (as of the end of the range, like the segments)."""
-        return self._m._cached(("clv.by_segment", horizon_months, annual_discount_rate), filters, scope,
-                               lambda: clv.by_segment(
-                                   self.customers(filters, scope, None, horizon_months, annual_discount_rate),
-                                   self._m.rfm.scores(filters, scope)))
+        return self._m._cached(self.by_segment, filters, scope, lambda: clv.by_segment(
+            self.customers(filters, scope, None, horizon_months, annual_discount_rate),
+            self._m.rfm.scores(filters, scope)),
+            horizon_months=horizon_months, annual_discount_rate=annual_discount_rate)
 
 
 class ProductMetrics:
@@ -547,16 +542,16 @@ class ProductMetrics:
     def __init__(self, metrics: Metrics):
         self._m = metrics
 
-    def performance(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
-        """Products ranked by revenue with profit, growth, cumulative share and ABC class."""
-        return self._m._cached(("products.performance",), filters, scope,
-                               lambda: products.performance(self._m.warehouse, filters, scope))
+    def performance(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+                    basis: str | None = None) -> pd.DataFrame:
+        """Products ranked by revenue with profit, growth against the comparison ``basis``, cumulative share
+        and ABC class."""
+        return self._m._cached(products.performance, filters, scope, basis=semantic.comparison(basis).name)
 
     def demand_trend(self, grain: str = "month", filters: Filters = Filters(),
                      scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Net units and revenue per product and period."""
-        return self._m._run(("products.demand", grain), filters, scope,
-                            lambda f, s: products.demand_trend_expr(self._m.warehouse, f, s, grain))
+        return self._m._run(products.demand_trend_expr, filters, scope, grain=grain)
 
 
 class ReceivableMetrics:
@@ -566,16 +561,14 @@ class ReceivableMetrics:
         self._m = metrics
 
     def open_invoices(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
-        return self._m._run(("receivables.open",), filters, scope,
-                            lambda f, s: receivables.open_invoices_expr(self._m.warehouse, f, s))
+        return self._m._run(receivables.open_invoices_expr, filters, scope)
 
     def aging(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, by_customer: bool = False) -> pd.DataFrame:
-        return self._m._run(("receivables.aging", by_customer), filters, scope,
-                            lambda f, s: receivables.aging_expr(self._m.warehouse, f, s, by_customer))
+        return self._m._run(receivables.aging_expr, filters, scope, by_customer=by_customer)
 
     def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """One row: as_of, open_amount, overdue_amount, revenue_90d, dso_days."""
-        return self._m._cached(("receivables.summary",), filters, scope,
+        return self._m._cached(self.summary, filters, scope,
                                lambda: pd.DataFrame([receivables.dso(self._m.warehouse, filters, scope)]))
 
 
@@ -588,20 +581,17 @@ class CampaignMetrics:
     def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """One row per campaign overlapping the date range: attributed sales and won deals, target
         revenue during and in the baseline, lift, incremental gross profit, cost and ROI."""
-        return self._m._run(("campaigns.summary",), filters, scope,
-                            lambda f, s: campaigns.summary_expr(self._m.warehouse, f, s))
+        return self._m._run(campaigns.summary_expr, filters, scope)
 
     def campaign(self, campaign_id: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """The :meth:`summary` row of one campaign, whatever the date range (empty if there is no such campaign)."""
         campaign_id = text_value(campaign_id, "campaign_id")
-        return self._m._run(("campaigns.one", campaign_id), filters, scope,
-                            lambda f, s: campaigns.summary_expr(self._m.warehouse, f, s, campaign_id))
+        return self._m._run(campaigns.summary_expr, filters, scope, campaign_id=campaign_id)
 
     def customers(self, campaign_id: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """The customers the campaign reached: attributed revenue, GP and orders, won deals, in the target or not."""
         campaign_id = text_value(campaign_id, "campaign_id")
-        return self._m._run(("campaigns.customers", campaign_id), filters, scope,
-                            lambda f, s: campaigns.customers_expr(self._m.warehouse, campaign_id, f, s))
+        return self._m._run(campaigns.customers_expr, filters, scope, campaign_id=campaign_id)
 
     def by_day(self, campaign_id: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Target revenue and GP on each day of the campaign beside the same day of its baseline, with running
@@ -610,10 +600,9 @@ class CampaignMetrics:
             found = self.campaign(campaign_id, filters, scope)
             if found.empty:
                 return pd.DataFrame(columns=["day", "date", "baseline_date", "revenue", "baseline_revenue"])
-            days = self._m._run(("campaigns.days", campaign_id), filters, scope,
-                                lambda f, s: campaigns.daily_expr(self._m.warehouse, campaign_id, f, s))
+            days = self._m._run(campaigns.daily_expr, filters, scope, campaign_id=campaign_id)
             return campaigns.by_campaign_day(days, found.iloc[0])
-        return self._m._cached(("campaigns.by_day", campaign_id), filters, scope, compute)
+        return self._m._cached(self.by_day, filters, scope, compute, campaign_id=campaign_id)
 
 
 class NpsMetrics:
@@ -624,18 +613,15 @@ class NpsMetrics:
 
     def responses(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """Every answer in the range with its category (promoter, passive, detractor), newest first."""
-        return self._m._run(("nps.responses",), filters, scope,
-                            lambda f, s: nps.answers_expr(self._m.warehouse, f, s))
+        return self._m._run(nps.answers_expr, filters, scope)
 
     def respondents(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """One row per customer answering in the range, with their answers and latest score."""
-        return self._m._run(("nps.respondents",), filters, scope,
-                            lambda f, s: nps.respondents_expr(self._m.warehouse, f, s))
+        return self._m._run(nps.respondents_expr, filters, scope)
 
     def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """One row: responses, respondents, average score, category shares and NPS (points, -100 to 100)."""
-        return self._m._cached(("nps.summary",), filters, scope,
-                               lambda: nps.summary(self.respondents(filters, scope)))
+        return self._m._cached(self.summary, filters, scope, lambda: nps.summary(self.respondents(filters, scope)))
 
     def by(self, dimension: str, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
         """NPS per tier, region, industry, customer_type, owner_rep_id or rfm_segment, beside the segment's
@@ -644,12 +630,11 @@ class NpsMetrics:
             raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(nps.DIMENSIONS)}")
 
         def compute() -> pd.DataFrame:
-            customers = self._m._run(("nps.customers",), filters, scope,
-                                     lambda f, s: nps.customers_in_selection_expr(self._m.warehouse, f, s))
+            customers = self._m._run(nps.customers_in_selection_expr, filters, scope)
             scores = self._m.rfm.scores(filters, scope) if dimension == "rfm_segment" else None
             return nps.by_segment(self.respondents(filters, scope), customers,
                                   self._m.profitability.customers(filters, scope), dimension, scores)
-        return self._m._cached(("nps.by", dimension), filters, scope, compute)
+        return self._m._cached(self.by, filters, scope, compute, dimension=dimension)
 
 
 class InsightMetrics:
@@ -672,9 +657,9 @@ class InsightMetrics:
         # One data version for the key and for every figure the findings read; the findings only read
         # cached methods (which lock), so they are computed without holding the lock (forecasts are fitted).
         with self._m.pinned():
-            return self._m._computed(("insights.findings", thresholds, currency, as_of, comparison), filters, scope,
-                                     lambda: insights.findings(self._m, filters, scope, thresholds, currency, as_of,
-                                                               comparison))
+            return self._m._computed(self.findings, filters, scope, lambda: insights.findings(
+                self._m, filters, scope, thresholds, currency, as_of, comparison),
+                thresholds=thresholds, currency=currency, as_of=as_of, comparison=comparison)
 
 
 class CatalogMetrics:
@@ -683,50 +668,49 @@ class CatalogMetrics:
     def __init__(self, metrics: Metrics):
         self._m = metrics
 
-    def _lookup(self, query: tuple, scope: Scope, compute):
-        return self._m._cached(("catalog", *query), Filters(), scope, compute)
-
     def attribute_values(self, attribute: str, scope: Scope = EVERYTHING) -> list[str]:
         """Distinct values of a customer attribute: region, industry, tier or customer_type."""
-        frame = self._lookup(("attribute", attribute), scope, lambda: pd.DataFrame(
-            {"value": catalog.attribute_values(self._m.warehouse, attribute, scope)}))
+        frame = self._m._cached(self.attribute_values, Filters(), scope, lambda: pd.DataFrame(
+            {"value": catalog.attribute_values(self._m.warehouse, attribute, scope)}), attribute=attribute)
         return list(frame["value"])
 
     def categories(self) -> list[str]:
-        frame = self._lookup(("categories",), EVERYTHING,
-                             lambda: pd.DataFrame({"value": catalog.categories(self._m.warehouse)}))
+        frame = self._m._cached(self.categories, Filters(), EVERYTHING,
+                                lambda: pd.DataFrame({"value": catalog.categories(self._m.warehouse)}))
         return list(frame["value"])
 
     def reps(self) -> pd.DataFrame:
-        return self._lookup(("reps",), EVERYTHING, lambda: catalog.reps(self._m.warehouse))
+        return self._m._cached(catalog.reps, Filters(), EVERYTHING)
 
     def products(self) -> pd.DataFrame:
-        return self._lookup(("products",), EVERYTHING, lambda: catalog.products(self._m.warehouse))
+        return self._m._cached(catalog.products, Filters(), EVERYTHING)
 
     def owned_customers(self, reps: list[str] | None = None, manager: str | None = None) -> frozenset[str]:
         """The customers owned by ``reps`` or by the team of ``manager`` (a user's scope is built from it)."""
         reps = [text_value(rep, "owner_rep") for rep in reps or ()]
         manager = None if manager is None else text_value(manager, "manager")
-        frame = self._lookup(("owned", tuple(sorted(reps or ())), manager), EVERYTHING, lambda: pd.DataFrame(
-            {"customer_id": catalog.owned_customers(self._m.warehouse, list(reps or ()), manager)}, dtype=object))
+        reps = sorted(reps)
+        frame = self._m._cached(self.owned_customers, Filters(), EVERYTHING, lambda: pd.DataFrame(
+            {"customer_id": catalog.owned_customers(self._m.warehouse, reps, manager)}, dtype=object),
+            reps=reps, manager=manager)
         return frozenset(frame["customer_id"])
 
     def find_customers(self, text: str, scope: Scope = EVERYTHING, limit: int = catalog.SEARCH_LIMIT) -> pd.DataFrame:
         text = text_value(text, "text")
-        return self._lookup(("find", text, limit), scope,
-                            lambda: catalog.find_customers(self._m.warehouse, text, scope, limit))
+        return self._m._cached(catalog.find_customers, Filters(), scope, text=text, limit=limit)
 
     def customer_names(self, customer_ids, scope: Scope = EVERYTHING) -> pd.DataFrame:
         ids = tuple(sorted({text_value(customer_id, "customer_id") for customer_id in customer_ids}))
-        return self._lookup(("names", ids), scope, lambda: catalog.customer_names(self._m.warehouse, list(ids), scope))
+        return self._m._cached(self.customer_names, Filters(), scope,
+                               lambda: catalog.customer_names(self._m.warehouse, list(ids), scope), customer_ids=ids)
 
     def data_span(self, scope: Scope = EVERYTHING) -> tuple[dt.date | None, dt.date | None]:
-        frame = self._lookup(("span",), scope, lambda: pd.DataFrame(
+        frame = self._m._cached(self.data_span, Filters(), scope, lambda: pd.DataFrame(
             [catalog.data_span(self._m.warehouse, scope)], columns=["first", "last"], dtype=object))
         return frame["first"].iloc[0], frame["last"].iloc[0]
 
     def table_counts(self) -> dict[str, int]:
-        frame = self._lookup(("counts",), EVERYTHING, lambda: pd.Series(
+        frame = self._m._cached(self.table_counts, Filters(), EVERYTHING, lambda: pd.Series(
             catalog.table_counts(self._m.warehouse)).rename("rows").to_frame())
         return {name: int(rows) for name, rows in frame["rows"].items()}
 
@@ -737,36 +721,38 @@ class QualityMetrics:
     def __init__(self, metrics: Metrics):
         self._m = metrics
 
-    def _whole(self, query: tuple, compute) -> pd.DataFrame:
-        return self._m._cached(("quality", *query), Filters(), EVERYTHING, compute)
+    def _whole(self, query, compute=None, **arguments) -> pd.DataFrame:
+        """A figure of the whole warehouse (no filters, no scope: the Data page is for admins and analysts)."""
+        return self._m._cached(query, Filters(), EVERYTHING, compute, **arguments)
 
     def tables(self, refresh_hours: float | None = None) -> pd.DataFrame:
         """Rows, date span, last load, hours since it and whether a refresh is overdue, per table."""
         hours = refresh_hours if refresh_hours is not None else get_settings().refresh_hours
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, second=0, microsecond=0)
-        return self._whole(("tables", hours, now), lambda: quality.tables(self._m.warehouse, now, hours))
+        return self._whole(quality.tables, now=now, refresh_hours=hours)
 
     def check_rows(self, check: str, threshold: float = quality.NEGATIVE_MARGIN_THRESHOLD) -> pd.DataFrame:
         """The rows behind one quality check."""
-        return self._whole(("rows", check, threshold), lambda: quality.check_rows(self._m.warehouse, check, threshold))
+        return self._whole(quality.check_rows, check=check, threshold=threshold)
 
     def checks(self, threshold: float = quality.NEGATIVE_MARGIN_THRESHOLD) -> pd.DataFrame:
         """Every quality check with the rows it found and a few examples."""
-        return self._whole(("checks", threshold), lambda: quality.checks(
-            self._m.warehouse, threshold, rows_behind=lambda check: self.check_rows(check, threshold)))
+        return self._whole(self.checks, lambda: quality.checks(
+            self._m.warehouse, threshold, rows_behind=lambda check: self.check_rows(check, threshold)),
+            threshold=threshold)
 
     def duplicate_customers(self) -> pd.DataFrame:
-        return self._whole(("duplicates",), lambda: quality.duplicate_customers(self._m.warehouse))
+        return self._whole(quality.duplicate_customers)
 
     def missing_budget_months(self) -> pd.DataFrame:
-        return self._whole(("budget months",), lambda: quality.missing_budget_months(self._m.warehouse))
+        return self._whole(quality.missing_budget_months)
 
     def load_log(self, limit: int = 50) -> pd.DataFrame:
-        return self._whole(("load log", limit), lambda: self._m.warehouse.load_log(limit))
+        return self._whole(self.load_log, lambda: self._m.warehouse.load_log(limit), limit=limit)
 
     def quarantine(self) -> pd.DataFrame:
         """Rows kept aside by loads, with their problems and the source row as read."""
-        return self._whole(("quarantine",), lambda: self._m.warehouse.quarantine())
+        return self._whole(self.quarantine, lambda: self._m.warehouse.quarantine())
 
 
 class Metrics:
@@ -811,15 +797,34 @@ class Metrics:
         self.clv = LifetimeValueMetrics(self)
         self.insights = InsightMetrics(self)
 
-    def _cached(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
-        """``compute()`` once per (query, filters, scope, data version)."""
-        with self.lock:
-            return self.cache.get((query, filters, scope, self._version()), compute)
+    def _cached(self, query: Callable, filters: Filters, scope: Scope, compute: Callable | None = None,
+                **arguments) -> pd.DataFrame:
+        """The result of ``query`` with ``arguments`` over ``filters`` and ``scope``, computed once per data
+        version, holding the connection's lock.
 
-    def _computed(self, query: tuple, filters: Filters, scope: Scope, compute) -> pd.DataFrame:
+        ``query`` is a metric function, called as ``query(warehouse, filters=, scope=, **arguments)``; or,
+        with ``compute``, the facade method ``compute()`` stands for, which must then be given every
+        argument it takes. The cache key is :func:`marginscope.metrics.executor.query_key`'s: derived from
+        the query and its arguments, never written by hand.
+        """
+        key = executor.query_key(query, arguments, every_default=compute is not None)
+        with self.lock:
+            return self.cache.get((key, filters, scope, self._version()),
+                                  compute or self._call(query, filters, scope, arguments))
+
+    def _computed(self, query: Callable, filters: Filters, scope: Scope, compute: Callable | None = None,
+                  **arguments) -> pd.DataFrame:
         """Like :meth:`_cached`, but ``compute()`` runs without the connection's lock: for work done in
         Python (fitting models) that reads the warehouse only through cached methods, which lock."""
-        return self.cache.get((query, filters, scope, self._version()), compute)
+        key = executor.query_key(query, arguments, every_default=compute is not None)
+        return self.cache.get((key, filters, scope, self._version()),
+                              compute or self._call(query, filters, scope, arguments))
+
+    def _call(self, query: Callable, filters: Filters, scope: Scope, arguments: dict) -> Callable[[], pd.DataFrame]:
+        """``query`` as a computation: given the filters and scope where it takes them."""
+        takes = inspect.signature(query).parameters
+        given = {name: value for name, value in (("filters", filters), ("scope", scope)) if name in takes}
+        return partial(query, self.warehouse, **given, **arguments)
 
     def _version(self) -> int:
         """The data version this thread's figures are cached under (see :meth:`pinned`)."""
@@ -866,13 +871,25 @@ class Metrics:
         with self.pinned():
             return {name: query(self) for name, query in queries.items()}
 
-    def _run(self, query: tuple, filters: Filters, scope: Scope, build) -> pd.DataFrame:
-        """Execute the Ibis expression ``build(filters, scope)`` returns, cached like :meth:`_cached`.
+    def _run(self, query: Callable[..., ir.Table], filters: Filters, scope: Scope, **arguments) -> pd.DataFrame:
+        """The table expression ``query(warehouse, filters=, scope=, **arguments)`` executed, cached like
+        :meth:`_cached` and compiled once per filter shape (see :mod:`marginscope.metrics.templates`), both
+        under the key :func:`marginscope.metrics.executor.query_key` derives."""
+        key = executor.query_key(query, arguments)
 
-        The expression is compiled once per filter shape (see :mod:`marginscope.metrics.templates`).
-        """
-        return self._cached(query, filters, scope,
-                            lambda: templates.run(self.warehouse, query, build, filters, scope))
+        def build(f: Filters, s: Scope) -> ir.Table:
+            return query(self.warehouse, filters=f, scope=s, **arguments)
+
+        return self._cached_as(key, filters, scope, lambda: templates.run(self.warehouse, key, build, filters, scope))
+
+    def _cached_as(self, key: tuple, filters: Filters, scope: Scope, compute: Callable[[], pd.DataFrame]):
+        """``compute()`` cached under a key derived already, holding the connection's lock."""
+        with self.lock:
+            return self.cache.get((key, filters, scope, self._version()), compute)
+
+    def _cached_computed(self, key: tuple, filters: Filters, scope: Scope, compute: Callable[[], pd.DataFrame]):
+        """``compute()`` cached under a key derived already, without the lock (see :meth:`_computed`)."""
+        return self.cache.get((key, filters, scope, self._version()), compute)
 
     def close(self) -> None:
         self.warehouse.close()

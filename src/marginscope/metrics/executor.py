@@ -15,8 +15,11 @@ while it computes an entry.
 
 from __future__ import annotations
 
+import inspect
 import weakref
+from collections.abc import Callable, Mapping
 from threading import Lock, RLock
+from typing import Any
 
 import ibis.expr.types as ir
 
@@ -54,3 +57,63 @@ def execute(wh: Warehouse, expr: ir.Expr):
     with lock_of(wh):
         return expr.execute()
 
+
+
+UNKEYED = frozenset({"self", "wh", "warehouse", "filters", "scope"})
+"""Parameters that are not part of a query's key: the warehouse (one executor per warehouse), and the
+filters and scope, which every cache entry carries beside the key."""
+_signatures: dict[Callable, inspect.Signature] = {}
+
+
+def query_key(query: Callable, arguments: Mapping[str, Any], *, every_default: bool = False) -> tuple:
+    """The key of ``query`` asked with ``arguments``: its qualified name and, in its signature's order,
+    each parameter's value (given, or its default), never written by hand.
+
+    ``every_default`` asks that every parameter with a default be given: for a key that stands for a
+    computation the caller writes itself, so that no argument it passes on can be left out of the key.
+    A parameter without a default that is not given is data the computation derives (not part of the key).
+
+    Examples
+    --------
+    >>> def by(wh, dimension, filters=None, scope=None, labelled=False): ...
+    >>> query_key(by, {"dimension": "region"}) == query_key(by, {"dimension": "region", "labelled": False})
+    True
+    >>> query_key(by, {"dimension": "region"})[1:]
+    (('dimension', 'region'), ('labelled', False))
+    >>> query_key(by, {"dimension": "tier", "limit": 3})
+    Traceback (most recent call last):
+    ...
+    TypeError: ...by takes no argument limit
+    """
+    function = getattr(query, "__func__", query)
+    signature = _signatures.get(function)
+    if signature is None:
+        signature = _signatures[function] = inspect.signature(function)
+    name = f"{function.__module__}.{function.__qualname__}"
+    parameters = {p: value for p, value in signature.parameters.items() if p not in UNKEYED}
+    unknown = sorted(set(arguments) - set(parameters))
+    if unknown:
+        raise TypeError(f"{name} takes no argument {', '.join(unknown)}")
+    values = []
+    for parameter, declared in parameters.items():
+        if parameter in arguments:
+            value = arguments[parameter]
+        elif declared.default is inspect.Parameter.empty:
+            continue
+        elif every_default:
+            raise TypeError(f"{name}: give {parameter} to its key (its default may not be what is computed)")
+        else:
+            value = declared.default
+        if callable(value):
+            raise TypeError(f"{name}: {parameter} is a function, which no key can tell apart")
+        values.append((parameter, _hashable(value)))
+    return (name, *values)
+
+
+def _hashable(value: Any) -> Any:
+    """A value as a key holds it: lists as tuples, sets as sorted tuples."""
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(value, key=repr))
+    return value

@@ -673,6 +673,5 @@ def history(wh: Warehouse, series: str = "company", filters: Filters = Filters()
     """:func:`monthly_history` of the warehouse's lines (as-of date: :func:`as_of_for`)."""
     as_of = as_of or as_of_for(filters)
     _check_series(series)
-    totals = templates.run(wh, ("forecast.history", series), lambda f, s: history_expr(wh, series, f, s),
-                           history_filters(filters, as_of), scope)
+    totals = templates.run_query(wh, history_expr, history_filters(filters, as_of), scope, series=series)
     return monthly_history(totals, series, last_complete_month(as_of), limit)

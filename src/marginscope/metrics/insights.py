@@ -42,8 +42,9 @@ Definitions
   support", else info. Entities: the reps.
 - **abc_products** (Products). The A products (the set that makes 80% of revenue,
   :mod:`marginscope.metrics.products`), their share of revenue and each one's growth against
-  the previous period. Shown when at least ``min_products`` (3) products have positive
-  revenue. Severity: warning when an A product's revenue fell by more than ``decline``
+  the comparison period (the basis chosen in the filter bar). Shown when at least
+  ``min_products`` (3) products have positive revenue. Severity: warning when an A product's
+  revenue fell by more than ``decline``
   (10%), else info.
 - **budget** (Budget). Revenue to date against budget
   (:func:`marginscope.metrics.budget.to_date`) and the full-year outlook of the as-of
@@ -327,8 +328,10 @@ def rep_quadrants(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, cur
     return found
 
 
-def abc_products(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, currency: str) -> Finding | None:
-    table = m.products.performance(filters, scope)
+def abc_products(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, currency: str,
+                 comparison: str | None = None) -> Finding | None:
+    basis = semantic.comparison(comparison)
+    table = m.products.performance(filters, scope, basis.name)
     sold = table[table.revenue.astype("float64") > 0]
     if len(sold) < t.min_products:
         return None
@@ -341,8 +344,8 @@ def abc_products(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, curr
     text = (f"{len(a)} of {len(sold)} products make {fmt.percent(numbers['a_revenue_share'])} of revenue: "
             f"{_names(listed)}.")
     if len(falling):
-        text += (f" {len(falling)} of them fell more than {fmt.percent(t.decline, 0)} against the previous "
-                 f"period: {_names(list(falling.name))}.")
+        text += (f" {len(falling)} of them fell more than {fmt.percent(t.decline, 0)} against the "
+                 f"{basis.label.lower()}: {_names(list(falling.name))}.")
     entities = [Entity("product", row.product_id, row.name, f"growth {_signed_percent(_float(g))}")
                 for row, g in zip(a.itertuples(), growth)]
     verb = "makes" if len(a) == 1 else "make"
@@ -414,7 +417,7 @@ def findings(m: Metrics, filters: Filters, scope: Scope = EVERYTHING, thresholds
              tier_multiple(m, filters, scope, t, currency)]
     found += [mover(m, dimension, filters, scope, t, currency, comparison) for dimension in MOVER_DIMENSIONS]
     found += rep_quadrants(m, filters, scope, t, currency)
-    found += [abc_products(m, filters, scope, t, currency), budget(m, filters, scope, t, currency, as_of),
+    found += [abc_products(m, filters, scope, t, currency, comparison), budget(m, filters, scope, t, currency, as_of),
               slipping(m, filters, scope, t, currency)]
     present = [f for f in found if f is not None]
     return sorted(present, key=lambda f: SEVERITIES.index(f.severity))

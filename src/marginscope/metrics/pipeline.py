@@ -114,29 +114,22 @@ def compare(wh: Warehouse, basis: str, filters: Filters, scope: Scope = EVERYTHI
             fiscal_year_start_month: int = 1) -> pd.DataFrame:
     """Every pipeline measure now and in the comparison period (``previous`` = QoQ for a quarter, ``yoy``)."""
     periods = comparison_periods(filters, basis, fiscal_year_start_month)
-    def summary(f, s):
-        return summary_expr(wh, f, s)
-
-    now = templates.run(wh, ("pipeline.summary", None, None), summary, filters.with_range(*periods.current),
-                        scope).iloc[0]
-    before = templates.run(wh, ("pipeline.summary", None, None), summary, filters.with_range(*periods.prior),
-                           scope).iloc[0]
+    now = templates.run_query(wh, summary_expr, filters.with_range(*periods.current), scope).iloc[0]
+    before = templates.run_query(wh, summary_expr, filters.with_range(*periods.prior), scope).iloc[0]
     table = compared([m for m in MEASURES if m != "open"], now, before)
     table.attrs.update(current=periods.current, prior=periods.prior, basis=basis)
     return table
 
 
 def movers(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVERYTHING,
-           measure: str = "pipeline_revenue", n: int = 10) -> pd.DataFrame:
+           measure: str = "pipeline_revenue", n: int = 10, basis: str | None = None) -> pd.DataFrame:
     """The ``n`` values of a dimension whose ``measure`` changed most (by absolute change)
-    from the previous period of equal length to the filtered range; unchanged values are not movers."""
-    prior_range = comparison_periods(filters, "previous").prior
-    def by_dimension(f, s):
-        return summary_expr(wh, f, s, dimension)
-
-    key = ("pipeline.summary", dimension, None)
-    now = templates.run(wh, key, by_dimension, filters, scope)[[dimension, measure]]
-    before = templates.run(wh, key, by_dimension, filters.with_range(*prior_range), scope)[[dimension, measure]]
+    from the comparison period of ``basis`` (the semantic layer's default when None) to the filtered
+    range; unchanged values are not movers. The prior range is in the result's ``attrs``."""
+    prior_range = comparison_periods(filters, semantic.comparison(basis).name).prior
+    now = templates.run_query(wh, summary_expr, filters, scope, dimension=dimension)[[dimension, measure]]
+    before = templates.run_query(wh, summary_expr, filters.with_range(*prior_range), scope,
+                                 dimension=dimension)[[dimension, measure]]
     table = now.merge(before, on=dimension, how="outer", suffixes=("", "_prior"))
     table[measure] = table[measure].astype("float64").fillna(0)
     table[f"{measure}_prior"] = table[f"{measure}_prior"].astype("float64").fillna(0)
@@ -144,7 +137,9 @@ def movers(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVERY
     table = table[table.change != 0]
     table["growth"] = [growth(a, b) for a, b in zip(table[measure], table[f"{measure}_prior"])]
     table = table.assign(size=table.change.abs()).sort_values(["size", dimension], ascending=[False, True])
-    return table.drop(columns="size").head(n).reset_index(drop=True)
+    table = table.drop(columns="size").head(n).reset_index(drop=True)
+    table.attrs.update(prior=prior_range)
+    return table
 
 
 def _float(value) -> float | None:

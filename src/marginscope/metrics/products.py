@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from marginscope.metrics import templates
+from marginscope.metrics import semantic, templates
 from marginscope.metrics.executor import execute
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, sales_lines
 from marginscope.metrics.sales import _period, by_expr, comparison_periods, growth
@@ -45,21 +45,18 @@ def abc(revenue: pd.Series, a_share: float = A_SHARE, b_share: float = B_SHARE) 
     return pd.DataFrame({"cumulative_share": cumulative.round(12), "abc_class": classes}, index=revenue.index)
 
 
-def performance(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
+def performance(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, basis: str | None = None) -> pd.DataFrame:
     """One row per product sold in the range: name, category, sales and profit measures,
-    prior-period revenue, growth, rank, cumulative share and ABC class."""
-    def by_product(f, s):
-        return by_expr(wh, "product_id", f, s)
-
-    current = templates.run(wh, ("sales.by", "product_id", False), by_product, filters, scope)
+    revenue in the comparison period of ``basis`` (the semantic layer's default when None), growth,
+    rank, cumulative share and ABC class; the prior range is in the result's ``attrs``."""
+    current = templates.run_query(wh, by_expr, filters, scope, dimension="product_id")
     names = execute(wh, wh.table("products").select("product_id", "name", "category"))
     table = names.merge(current, on="product_id", how="inner")
     table = table.sort_values(["revenue", "product_id"], ascending=[False, True], kind="stable")
     table = table.reset_index(drop=True)
     if filters.start and filters.end:
-        prior_range = comparison_periods(filters, "previous").prior
-        prior = templates.run(wh, ("sales.by", "product_id", False), by_product, filters.with_range(*prior_range),
-                              scope)
+        prior_range = comparison_periods(filters, semantic.comparison(basis).name).prior
+        prior = templates.run_query(wh, by_expr, filters.with_range(*prior_range), scope, dimension="product_id")
         table = table.merge(prior[["product_id", "revenue"]].rename(columns={"revenue": "prior_revenue"}),
                             on="product_id", how="left")
         table["growth"] = [growth(now, before) if before is not None and not pd.isna(before) else None
@@ -68,7 +65,10 @@ def performance(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> p
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     # The Pareto curve plots cumulative_share against the share of products ranked so far.
     table["product_share"] = table["rank"] / max(len(table), 1)
-    return pd.concat([table, abc(table.revenue)], axis=1)
+    table = pd.concat([table, abc(table.revenue)], axis=1)
+    if filters.start and filters.end:
+        table.attrs.update(prior=prior_range)
+    return table
 
 
 def demand_trend_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, grain: str = "month") -> ir.Table:

@@ -377,7 +377,7 @@ def compare(wh: Warehouse, basis: str, filters: Filters, scope: Scope = EVERYTHI
     periods = comparison_periods(filters, basis, fiscal_year_start_month)
     if summarise is None:
         def summarise(f: Filters) -> pd.DataFrame:
-            return templates.run(wh, ("sales.summary",), lambda f, s: summary_expr(wh, f, s), f, scope)
+            return templates.run_query(wh, summary_expr, f, scope)
 
     current = summarise(filters.with_range(*periods.current))
     prior = summarise(filters.with_range(*periods.prior))

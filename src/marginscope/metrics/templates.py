@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 import sqlglot.expressions as exp
 
-from marginscope.metrics.executor import execute, lock_of
+from marginscope.metrics.executor import execute, lock_of, query_key
 from marginscope.metrics.filters import Filters, Scope
 from marginscope.metrics.semantic import FILTER_FIELDS
 from marginscope.warehouse import Warehouse
@@ -287,11 +287,22 @@ _templates: weakref.WeakKeyDictionary[Warehouse, QueryTemplates] = weakref.WeakK
 _templates_lock = Lock()
 
 
+def run_query(wh: Warehouse, query: Callable[..., ir.Table], filters: Filters, scope: Scope,
+              **arguments) -> pd.DataFrame:
+    """Execute ``query(wh, filters=, scope=, **arguments)`` through the template cache, under the key
+    :func:`marginscope.metrics.executor.query_key` derives from the query and its arguments."""
+    def build(f: Filters, s: Scope) -> ir.Table:
+        return query(wh, filters=f, scope=s, **arguments)
+
+    return run(wh, query_key(query, arguments), build, filters, scope)
+
+
 def run(wh: Warehouse, key: tuple, build: Build, filters: Filters, scope: Scope) -> pd.DataFrame:
     """Execute the query ``build(filters, scope)`` through the warehouse's template cache.
 
     ``build`` must only build an expression (no queries of its own) and ``key`` must name
-    it uniquely, arguments other than the filters and scope included.
+    it uniquely, arguments other than the filters and scope included: the metrics call
+    :func:`run_query`, which derives the key.
     """
     with _templates_lock:
         templates = _templates.get(wh)

@@ -9,8 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from marginscope.api.deps import CurrentScope, FiltersDep, MetricsDep
-from marginscope.api.params import Basis, Grain, PipelineDimension, PipelineMeasure, TopN
+from marginscope.api.params import Basis, Compare, Grain, PipelineDimension, PipelineMeasure, TopN
 from marginscope.api.results import MetricErrors, MetricPage, PageDep
+from marginscope.metrics.semantic import DEFAULT_COMPARISON
 
 router = APIRouter(prefix="/pipeline", tags=["pipeline"], dependencies=[MetricErrors])
 
@@ -35,7 +36,8 @@ def compare(basis: Basis, metrics: MetricsDep, filters: FiltersDep, scope: Curre
 @router.get("/movers/{dimension}", summary="The values whose pipeline changed most")
 def movers(dimension: Annotated[PipelineDimension, Path(description="What to rank")], metrics: MetricsDep,
            filters: FiltersDep, scope: CurrentScope, page: PageDep,
-           measure: PipelineMeasure = "pipeline_revenue", n: TopN = 10) -> MetricPage:
-    """The ``n`` values whose ``measure`` changed most (by absolute change) from the previous period of equal
-    length. Needs ``start`` and ``end``."""
-    return page.of(metrics.pipeline.movers(dimension, filters, scope, measure=measure, n=n))
+           measure: PipelineMeasure = "pipeline_revenue", n: TopN = 10,
+           compare: Compare = DEFAULT_COMPARISON) -> MetricPage:
+    """The ``n`` values whose ``measure`` changed most (by absolute change) from the comparison period of
+    ``compare``; ``attrs`` holds the prior range. Needs ``start`` and ``end``."""
+    return page.of(metrics.pipeline.movers(dimension, filters, scope, measure=measure, n=n, basis=compare))

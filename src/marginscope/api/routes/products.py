@@ -5,16 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from marginscope.api.deps import CurrentScope, FiltersDep, MetricsDep
-from marginscope.api.params import Grain
+from marginscope.api.params import Compare, Grain
 from marginscope.api.results import MetricErrors, MetricPage, PageDep
+from marginscope.metrics.semantic import DEFAULT_COMPARISON
 
 router = APIRouter(prefix="/products", tags=["products"], dependencies=[MetricErrors])
 
 
 @router.get("/performance", summary="Products ranked by revenue, with profit, growth and ABC class")
-def performance(metrics: MetricsDep, filters: FiltersDep, scope: CurrentScope, page: PageDep) -> MetricPage:
-    """Sales measures per product with growth, share, cumulative share and class (A to 80%, B to 95%)."""
-    return page.of(metrics.products.performance(filters, scope))
+def performance(metrics: MetricsDep, filters: FiltersDep, scope: CurrentScope, page: PageDep,
+                compare: Compare = DEFAULT_COMPARISON) -> MetricPage:
+    """Sales measures per product with growth against the comparison period of ``compare``, share, cumulative
+    share and class (A to 80%, B to 95%); ``attrs`` holds the prior range."""
+    return page.of(metrics.products.performance(filters, scope, compare))
 
 
 @router.get("/demand-trend", summary="Net units and revenue per product and period")

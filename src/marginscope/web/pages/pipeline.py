@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 from dash import html
 from plotly.subplots import make_subplots
 
+from marginscope.metrics.semantic import COMPARISONS
 from marginscope.web import format as fmt
 from marginscope.web.components import charts, notices
 from marginscope.web.components.cards import kpi, kpi_row, status_of
@@ -49,7 +50,7 @@ def time_to_close(trend) -> html.Div:
 
 def movers(ctx: PageContext, dimension: str) -> html.Div:
     label, entity = MOVERS[dimension]
-    table = ctx.metrics.pipeline.movers(dimension, ctx.filters, ctx.scope)
+    table = ctx.metrics.pipeline.movers(dimension, ctx.filters, ctx.scope, basis=ctx.comparison)
     names = {"rep": ctx.metrics.catalog.reps, "product": ctx.metrics.catalog.products}.get(entity)
     if names:
         table = table.merge(names()[[dimension, "name"]], on=dimension, how="left")
@@ -58,7 +59,8 @@ def movers(ctx: PageContext, dimension: str) -> html.Div:
         table["label"] = table[dimension]
     return grid(f"movers-{dimension}", table, [
         Column("label", label, link=bool(entity)), Column("pipeline_revenue", "Won revenue", "money"),
-        Column("pipeline_revenue_prior", "Before", "money"), Column("change", "Change", "money", signed=True),
+        Column("pipeline_revenue_prior", COMPARISONS[ctx.comparison].label, "money"),
+        Column("change", "Change", "money", signed=True),
         Column("growth", "Growth", "percent", signed=True)], title=f"Biggest movers by {label.lower()}",
         entity=entity)
 

@@ -41,7 +41,7 @@ def demand(ctx: PageContext) -> html.Div:
 
 
 def render(ctx: PageContext) -> list:
-    table = ctx.metrics.products.performance(ctx.filters, ctx.scope)
+    table = ctx.metrics.products.performance(ctx.filters, ctx.scope, ctx.comparison)
     if table.empty:
         return [notices.empty("No product sold in this selection.")]
     body = [pareto(table, ctx.currency)]
@@ -53,7 +53,8 @@ def render(ctx: PageContext) -> list:
         Column("gross_profit", "Gross profit", "money", signed=True), Column("gross_margin", "GM %", "percent",
                                                                              signed=True),
         Column("contribution_margin", "Contribution", "money", signed=True),
-        Column("growth", "Growth", "percent", signed=True), Column("cumulative_share", "Cumulative share", "percent"),
+        Column("growth", f"Growth {ctx.compared_with}", "percent", signed=True),
+        Column("cumulative_share", "Cumulative share", "percent"),
         Column("return_rate", "Return rate", "percent")], title="Products", entity="product", page_size=15))
     return body
 
