@@ -16,7 +16,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import replace
 from threading import Lock, RLock
-from typing import ClassVar
+from typing import Any, ClassVar, cast
 
 import pandas as pd
 
@@ -54,7 +54,8 @@ class _Cache:
     """A small LRU of DataFrames; callers get copies, so they cannot change a cached result."""
 
     def __init__(self, size: int = CACHE_SIZE):
-        self.size, self.entries, self.lock = size, OrderedDict(), Lock()
+        self.size, self.lock = size, Lock()
+        self.entries: OrderedDict[Any, pd.DataFrame] = OrderedDict()
         self.hits = self.misses = 0
 
     def holds(self, key) -> bool:
@@ -671,9 +672,10 @@ class InsightMetrics:
         # One data version for the key and for every figure the findings read; the findings only read
         # cached methods (which lock), so they are computed without holding the lock (forecasts are fitted).
         with self._m.pinned():
-            return self._m._computed(("insights.findings", thresholds, currency, as_of, comparison), filters, scope,
-                                     lambda: insights.findings(self._m, filters, scope, thresholds, currency, as_of,
-                                                               comparison))
+            found = self._m._computed(("insights.findings", thresholds, currency, as_of, comparison), filters, scope,
+                                      lambda: insights.findings(self._m, filters, scope, thresholds, currency, as_of,
+                                                                comparison))
+            return cast(list[insights.Finding], found)  # the cache holds (and copies) the list as it would a frame
 
 
 class CatalogMetrics:
@@ -760,7 +762,7 @@ class QualityMetrics:
     def missing_budget_months(self) -> pd.DataFrame:
         return self._whole(("budget months",), lambda: quality.missing_budget_months(self._m.warehouse))
 
-    def load_log(self, limit: int = 50) -> pd.DataFrame:
+    def load_log(self, limit: int | None = 50) -> pd.DataFrame:
         return self._whole(("load log", limit), lambda: self._m.warehouse.load_log(limit))
 
     def quarantine(self) -> pd.DataFrame:

@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from threading import Lock, local
+from typing import cast
 
 import ibis.expr.types as ir
 import numpy as np
@@ -91,8 +92,8 @@ def _stand_ins(filters: Filters, scope: Scope, variant: int) -> tuple[Filters, S
             slots[text] = name
     scope_values = None
     if scope.customers is not None:
-        scope_values = [f"\x01ms{variant}:scope"]
-        slots[scope_values[0]] = "scope"
+        scope_values = frozenset({f"\x01ms{variant}:scope"})
+        slots[f"\x01ms{variant}:scope"] = "scope"
     stand_in = replace(filters, start=dates.get("start"), end=dates.get("end"), **values)
     return stand_in, Scope(scope_values), slots
 
@@ -182,7 +183,7 @@ class QueryTemplates:
                 self.entries[entry_key] = entry
         if entry is _NOT_TEMPLATABLE:
             return build(filters, scope).execute()
-        sql, used, schema = entry
+        sql, used, schema = cast(tuple, entry)  # a template: (SQL, the parameters it uses, its schema)
         params = {name: value for name, value in _parameters(filters, scope).items() if name in used}
         return _to_pandas(self.warehouse.con.con.execute(sql, params).fetch_arrow_table(), schema)
 
