@@ -37,8 +37,7 @@ ThresholdParams = create_model("ThresholdParams", __config__=ConfigDict(extra="i
 
 @router.get("", summary="The findings the data supports, critical first")
 def findings(metrics: MetricsDep, filters: FiltersDep, scope: CurrentScope, page: PageDep,
-             thresholds: Annotated[ThresholdParams, Query()],  # type: ignore[valid-type]
-             compare: Compare = DEFAULT_COMPARISON,
+             thresholds: Annotated[ThresholdParams, Query()], compare: Compare = DEFAULT_COMPARISON,
              as_of: Annotated[dt.date | None, Query(description="The day that dates the budget finding "
                                                                "(default the end of the range, never after "
                                                                "today)")] = None) -> MetricPage:
