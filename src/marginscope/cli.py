@@ -10,14 +10,15 @@ import datetime as dt
 import getpass
 import secrets
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import pyarrow.csv as pv
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from marginscope.config import get_settings
@@ -81,11 +82,11 @@ def _open(url: str | None):
 
 
 @contextmanager
-def _progress_bar():
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     """A bar per stage: bytes for reading a file, a running clock for the other stages."""
     with Progress(TextColumn("{task.description:>24}"), BarColumn(), TextColumn("{task.fields[amount]:>20}"),
                   TimeElapsedColumn(), console=errors, transient=True) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(stage: str, done: int, total: int) -> None:
             in_bytes = stage.endswith(" read")
@@ -233,7 +234,7 @@ def load_sql(
             raise MappingError("give the query with --query or --query-file (one of them)")
         if table not in TABLES:
             raise MappingError(f"unknown table {table!r}; the tables are: {', '.join(TABLES)}")
-        sql = query if query is not None else query_file.read_text()
+        sql = query if query is not None else cast(Path, query_file).read_text()  # one of them, checked above
         rules = Mapping.from_yaml(mapping) if mapping else None
         with _open(warehouse) as wh:
             with _progress_bar() as progress:

@@ -64,7 +64,9 @@ def metrics_document() -> str:
              "Every figure in marginscope is computed as written here.\n"]
     for name in METRIC_MODULES:
         module = importlib.import_module(f"marginscope.metrics.{name}")
-        title, _, body = inspect.getdoc(module).partition("\n")
+        doc = inspect.getdoc(module)
+        assert doc is not None, f"marginscope.metrics.{name} has no docstring"
+        title, _, body = doc.partition("\n")
         parts.append(f"## {name}: {title}\n\n{body.strip()}\n")
         if name == "semantic":
             parts.append(registry_markdown())

@@ -139,10 +139,10 @@ def deliver(channels: Channels, message: Message, settings) -> dict[str, str]:
     attempts = []
     if channels.emails:
         attempts.append(("email", lambda: send_email(channels.emails, message, settings)))
-    if channels.slack:
-        attempts.append(("slack", lambda: post_json(channels.slack, message.slack())))
-    if channels.teams:
-        attempts.append(("teams", lambda: post_json(channels.teams, message.teams())))
+    if slack := channels.slack:
+        attempts.append(("slack", lambda: post_json(slack, message.slack())))
+    if teams := channels.teams:
+        attempts.append(("teams", lambda: post_json(teams, message.teams())))
     for name, attempt in attempts:
         try:
             attempt()

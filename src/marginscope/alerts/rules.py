@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -93,7 +93,7 @@ class Kind:
     title: str
     params: type[_Params]
     evaluate: Callable[..., list[Condition]]
-    describe: Callable[[_Params], str]
+    describe: Callable[[Any], str]  # takes an instance of params
 
 
 def _money(value) -> str:

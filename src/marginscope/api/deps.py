@@ -91,7 +91,7 @@ FilterParameters = _filter_parameters()
 
 def get_filters(parameters: Annotated[FilterParameters, Query()]) -> Filters:  # type: ignore[valid-type]
     """The global filters, with the same parameter names as the dashboard's URLs."""
-    start, end = parameters.start, parameters.end
+    start, end = parameters.start, parameters.end  # type: ignore[attr-defined]  # fields made at run time
     if start and end and start > end:
         raise HTTPException(422, f"start ({start}) is after end ({end})")
     values = {dimension.filter_field: getattr(parameters, dimension.parameter) for dimension in DIMENSIONS}

@@ -13,6 +13,7 @@ the sign-in and sign-out forms check their own form field instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import partial
 from urllib.parse import quote
 
@@ -32,7 +33,7 @@ FORM_PATHS = {"/login", "/logout"}  # check the CSRF token of their own form
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-async def _respond(send: Send, status: int, body: dict, headers: list[tuple[bytes, bytes]] = ()) -> None:
+async def _respond(send: Send, status: int, body: dict, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
     payload = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),

@@ -73,7 +73,7 @@ def json_value(value: Any) -> Any:
 
 def _dates_as_dates(frame: pd.DataFrame) -> pd.DataFrame:
     """Date columns arrive as midnight timestamps: give them back as dates."""
-    midnight = [name for name, column in frame.items() if pd.api.types.is_datetime64_any_dtype(column)
+    midnight = [str(name) for name, column in frame.items() if pd.api.types.is_datetime64_any_dtype(column)
                 and (column.dropna() == column.dropna().dt.normalize()).all()]
     if not midnight:
         return frame

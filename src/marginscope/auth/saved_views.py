@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import cast
 
 from marginscope.auth.store import AppStore, timestamp
 from marginscope.auth.users import User
@@ -88,7 +89,7 @@ class SavedViews:
                 cursor = db.execute(
                     "INSERT INTO saved_views (owner, name, path, search, shared, is_default, created_at) "
                     "VALUES (?, ?, ?, ?, ?, 0, ?)", (user.username, name, path, search, int(shared), timestamp()))
-                view_id = cursor.lastrowid
+                view_id = cast(int, cursor.lastrowid)  # set by the INSERT
         except sqlite3.IntegrityError:
             raise ViewError(f"you already have a view named {name!r}") from None
         return self.get(user, view_id)

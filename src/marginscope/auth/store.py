@@ -143,6 +143,7 @@ class AppStore:
         with self._lock:
             if self._memory:
                 db = self._shared
+                assert db is not None  # opened by __init__
             else:
                 db = self._open()
             try:

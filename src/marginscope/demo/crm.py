@@ -197,14 +197,14 @@ def make_nps(rng: np.random.Generator, demand: Demand, customers: Customers, sal
                   / np.maximum(np.bincount(sales.order_customer[delivered], minlength=n), 1))
 
     waves = np.flatnonzero(np.isin(t.month_of_year, SURVEY_MONTHS))
-    customer, day = [], []
+    customers_of_wave, days_of_wave = [], []
     for m in waves:
         answers = np.flatnonzero((demand.month_days[:, m] > 0) & (rng.random(n) < 0.25))
-        customer.append(answers)
-        day.append(demand.month_first[answers, m]
-                   + (rng.random(len(answers)) * demand.month_days[answers, m]).astype(np.int64))
-    customer = np.concatenate(customer) if customer else np.zeros(0, dtype=np.int64)
-    day = np.concatenate(day) if day else np.zeros(0, dtype=np.int64)
+        customers_of_wave.append(answers)
+        days_of_wave.append(demand.month_first[answers, m]
+                            + (rng.random(len(answers)) * demand.month_days[answers, m]).astype(np.int64))
+    customer = np.concatenate(customers_of_wave) if customers_of_wave else np.zeros(0, dtype=np.int64)
+    day = np.concatenate(days_of_wave) if days_of_wave else np.zeros(0, dtype=np.int64)
     k = len(customer)
 
     raw = (8.3 + 0.3 * (customers.tier[customer] == 0) - 10 * return_share[customer]

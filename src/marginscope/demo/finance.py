@@ -104,7 +104,7 @@ def make_costs(rng: np.random.Generator, sales: Sales, customers: Customers, mee
     inv_customer = sales.invoice_customer
     inv_month = t.month_index(sales.invoice_day)
     totals = sales.invoice_totals()
-    parts = []
+    parts: list[tuple[np.ndarray, np.ndarray, int, np.ndarray]] = []  # (customer, day, category, amount)
 
     # Freight: per shipment, summed per customer and month, posted at month end.
     per_invoice = (800 + 0.025 * totals) * rng.uniform(0.8, 1.2, len(totals))
@@ -140,11 +140,11 @@ def make_costs(rng: np.random.Generator, sales: Sales, customers: Customers, mee
 
     # Marketing and other: occasional, on a random day of an active quarter.
     q_start = np.array([t.month_start[quarter_of_month == k].min() for k in range(n_quarters)])
-    for category, chance, low, high in ((MARKETING, 0.10, 3000, 40000), (OTHER, 0.03, 2000, 30000)):
+    for occasional, chance, low, high in ((MARKETING, 0.10, 3000, 40000), (OTHER, 0.03, 2000, 30000)):
         picked = q_cells[rng.random(len(q_cells)) < chance]
         q = picked % n_quarters
-        day = q_start[q] + (rng.random(len(picked)) * (quarter_end[q] - q_start[q] + 1)).astype(np.int64)
-        parts.append((picked // n_quarters, day, category, rng.uniform(low, high, len(picked))))
+        on = q_start[q] + (rng.random(len(picked)) * (quarter_end[q] - q_start[q] + 1)).astype(np.int64)
+        parts.append((picked // n_quarters, on, occasional, rng.uniform(low, high, len(picked))))
 
     customer = np.concatenate([p[0] for p in parts])
     day = np.concatenate([p[1] for p in parts])

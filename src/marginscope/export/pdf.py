@@ -24,11 +24,15 @@ import asyncio
 import html
 import textwrap
 import weakref
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from marginscope.api.middleware import CSRF_COOKIE, SESSION_COOKIE
 from marginscope.auth import Auth
 from marginscope.export import View
+
+if TYPE_CHECKING:
+    from playwright.async_api import ViewportSize  # imported when a PDF is made
 
 MEDIA_TYPE = "application/pdf"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -39,7 +43,7 @@ BROWSERS_AT_ONCE = 2
 MARGIN_MM, TOP_MM, BOTTOM_MM = 8, 22, 10
 A4_LANDSCAPE_MM = (297, 210)
 CSS_PX_PER_MM = 96 / 25.4
-SCREEN = {"width": 1366, "height": 768}
+SCREEN: ViewportSize = {"width": 1366, "height": 768}
 SCALE = round((A4_LANDSCAPE_MM[0] - 2 * MARGIN_MM) * CSS_PX_PER_MM / SCREEN["width"], 3)
 PRINT_CSS = """
 #filter-bar, .ms-nav, .ms-account, .ms-grid-header button, .modebar-container, .ag-paging-page-size

@@ -29,7 +29,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import yaml
@@ -167,16 +167,19 @@ def _mapping(plan: RefreshPlan, source: RefreshSource) -> Mapping | None:
 
 def _run_source(wh: Warehouse, plan: RefreshPlan, source: RefreshSource, user: str | None,
                 progress: Progress | None) -> list[LoadResult]:
-    options = {"policy": source.policy, "user": user, "progress": progress}
+    options: dict[str, Any] = {"policy": source.policy, "user": user, "progress": progress}
     if source.bundle:
         path = Path(source.bundle)
         path = plan.base / path if path.suffix in (".yaml", ".yml") else bundle_path(source.bundle)
         data_dir = plan.base / source.dir if source.dir else None
         return load_bundle(wh, Bundle.from_yaml(path, data_dir), **options)
     rules = _mapping(plan, source)
-    table = source.table or rules.table
+    # RefreshSource checks these: a table or a mapping (or preset) naming it, a query's source, a file otherwise.
+    table = source.table or cast(Mapping, rules).table
     if source.query:
+        assert source.source is not None
         return [load_query(wh, table, _expand(source.source), source.query, rules, **options)]
+    assert source.file is not None
     pattern = str(plan.base / source.file)
     files = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
     if not files:

@@ -115,11 +115,11 @@ def suggest(path: str | Path, table: str, delimiter: str = ",", sample: int = 50
                for name in data.column_names}
     samples = {name: values[values.notna() & (values != "")].astype(str) for name, values in samples.items()}
     candidates = []
-    for column in schema.columns:
+    for wanted in schema.columns:
         for source, values in samples.items():
-            fit, options = _fit(column, values)
-            score = _name_score(column.name, source) * (0.5 + 0.5 * fit)
-            candidates.append((score, column.name, source, options))
+            fit, options = _fit(wanted, values)
+            score = _name_score(wanted.name, source) * (0.5 + 0.5 * fit)
+            candidates.append((score, wanted.name, source, options))
     chosen: dict[str, tuple[str, dict]] = {}
     used: set[str] = set()
     for score, column, source, options in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):

@@ -203,6 +203,7 @@ def _parse(text: pa.Array, column: Column, mapping: Mapping, problems: _Problems
         too_large = pc.match_substring_regex(usable, _TOO_MANY_DIGITS)
         problems.add(too_large, label, text, f"too large: at most {_MAX_INTEGER_DIGITS} digits")
         return pc.cast(pc.if_else(pc.fill_null(too_large, False), pa.scalar(None, pa.string()), usable), pa.int64())
+    assert kind.scale is not None  # a decimal kind: the others are parsed above
     value = pc.round(pc.cast(usable, pa.float64()), kind.scale)
     # The column is decimal(18, scale): a larger value (or one beyond a float: infinity) cannot be stored.
     whole_digits = 18 - kind.scale

@@ -200,7 +200,8 @@ def holdout(panel: pd.DataFrame) -> pd.DataFrame:
     table = test[["customer_id", *FEATURES, "churned"]].copy()
     table["churned"] = table.churned.astype("bool")
     table["churn_probability"] = np.nan if reason else fit(train).probability(test)
-    table.attrs.update(panel.attrs, reason=reason, train_customers=len(train),
+    table.attrs.update(panel.attrs)
+    table.attrs.update(reason=reason, train_customers=len(train),
                        train_churned=int(train.churned.sum()), test_customers=len(test),
                        test_churned=int(test.churned.sum()))
     return table
@@ -306,7 +307,8 @@ def at_risk(risk_table: pd.DataFrame, threshold: float = AT_RISK_THRESHOLD) -> p
     if not 0 <= threshold <= 1:
         raise ValueError(f"the at-risk threshold is a probability between 0 and 1, not {threshold}")
     chosen = risk_table[risk_table.churn_probability > threshold].reset_index(drop=True)
-    chosen.attrs.update(risk_table.attrs, threshold=threshold)
+    chosen.attrs.update(risk_table.attrs)
+    chosen.attrs.update(threshold=threshold)
     return chosen
 
 

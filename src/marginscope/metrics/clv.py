@@ -53,6 +53,7 @@ import datetime as dt
 import io
 import warnings
 from dataclasses import replace
+from typing import Any
 
 import ibis
 import numpy as np
@@ -195,7 +196,7 @@ def fit(table: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def _fitted(fitter, *columns) -> tuple[object | None, float | None]:
+def _fitted(fitter, *columns) -> tuple[Any, float | None]:
     """A lifetimes fitter fitted by plain maximum likelihood or, when that does not converge, with the
     smallest penalty of :data:`PENALIZERS` that does; (None, None) when none does."""
     for penalizer in PENALIZERS:
@@ -268,7 +269,8 @@ def customers(table: pd.DataFrame, model: pd.DataFrame, horizon_months: int = HO
     result["clv_to_cac"] = result.clv / cac.where(cac > 0)
     result = result.sort_values(["clv", "customer_id"], ascending=[False, True], na_position="last",
                                 kind="stable").reset_index(drop=True)
-    result.attrs.update(model.attrs, horizon_months=horizon_months, annual_discount_rate=annual_rate)
+    result.attrs.update(model.attrs)
+    result.attrs.update(horizon_months=horizon_months, annual_discount_rate=annual_rate)
     return result
 
 

@@ -69,6 +69,7 @@ RANGE = "range"
 
 def _periods(filters: Filters, grain: str) -> list[tuple[dt.date, dt.date]]:
     """(first day, last day) of each period: the calendar periods touching the range, or the range itself."""
+    assert filters.start is not None and filters.end is not None, "the callers check for a date range"
     if grain == RANGE:
         return [(filters.start, filters.end)]
     return [(start, period_end(start, grain)) for start in period_starts(filters.start, filters.end, grain)]
@@ -147,7 +148,7 @@ def retention(wh: Warehouse, segment: str, filters: Filters, scope: Scope = EVER
         raise ValueError(f"unknown segment {segment!r}; use one of {', '.join(SEGMENTS)}")
     if filters.start is None or filters.end is None:
         raise ValueError("retention needs a date range with a start and an end")
-    length = dt.timedelta(days=filters.days)
+    length = filters.end - filters.start + dt.timedelta(days=1)  # filters.days
     prior = filters.with_range(filters.start - length, filters.start - dt.timedelta(days=1))
 
     def buyers(f: Filters) -> set[str]:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 from threading import Lock
-from typing import ClassVar
+from typing import Any, ClassVar, cast
 
 import ibis.expr.types as ir
 import pandas as pd
@@ -58,7 +58,8 @@ class _Cache:
     """A small LRU of DataFrames; callers get copies, so they cannot change a cached result."""
 
     def __init__(self, size: int = CACHE_SIZE):
-        self.size, self.entries, self.lock = size, OrderedDict(), Lock()
+        self.size, self.lock = size, Lock()
+        self.entries: OrderedDict[Any, pd.DataFrame] = OrderedDict()
         self.hits = self.misses = 0
 
     def holds(self, key) -> bool:
@@ -657,9 +658,10 @@ class InsightMetrics:
         # One data version for the key and for every figure the findings read; the findings only read
         # cached methods (which lock), so they are computed without holding the lock (forecasts are fitted).
         with self._m.pinned():
-            return self._m._computed(self.findings, filters, scope, lambda: insights.findings(
+            found = self._m._computed(self.findings, filters, scope, lambda: insights.findings(
                 self._m, filters, scope, thresholds, currency, as_of, comparison),
                 thresholds=thresholds, currency=currency, as_of=as_of, comparison=comparison)
+            return cast(list[insights.Finding], found)  # the cache holds (and copies) the list as it would a frame
 
 
 class CatalogMetrics:
@@ -712,7 +714,7 @@ class CatalogMetrics:
     def table_counts(self) -> dict[str, int]:
         frame = self._m._cached(self.table_counts, Filters(), EVERYTHING, lambda: pd.Series(
             catalog.table_counts(self._m.warehouse)).rename("rows").to_frame())
-        return {name: int(rows) for name, rows in frame["rows"].items()}
+        return {str(name): int(rows) for name, rows in frame["rows"].items()}
 
 
 class QualityMetrics:
@@ -747,7 +749,7 @@ class QualityMetrics:
     def missing_budget_months(self) -> pd.DataFrame:
         return self._whole(quality.missing_budget_months)
 
-    def load_log(self, limit: int = 50) -> pd.DataFrame:
+    def load_log(self, limit: int | None = 50) -> pd.DataFrame:
         return self._whole(self.load_log, lambda: self._m.warehouse.load_log(limit), limit=limit)
 
     def quarantine(self) -> pd.DataFrame:

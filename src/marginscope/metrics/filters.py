@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -102,11 +103,12 @@ class Filters:
         """True when the filter selects part of a customer's lines (so cost to serve is allocated)."""
         return any(getattr(self, d.filter_field) for d in SPLIT_FILTERS)
 
-    def with_range(self, start: dt.date, end: dt.date) -> Filters:
+    def with_range(self, start: dt.date | None, end: dt.date | None) -> Filters:
         return replace(self, start=start, end=end)
 
     def shifted(self, *, years: int = 0) -> Filters:
         """The same filters over the same dates ``years`` years earlier (29 Feb becomes 28 Feb)."""
+        assert self.start is not None and self.end is not None, "only a date range can be shifted"
         return self.with_range(add_months(self.start, 12 * years), add_months(self.end, 12 * years))
 
 
@@ -439,7 +441,8 @@ def customer_costs(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -
     per_customer = costs.group_by("customer_id").aggregate(cost_to_serve=costs.amount.sum().cast("decimal(18, 4)"))
     if not filters.splits_customers:
         return per_customer
-    unsplit = replace(filters, **{d.filter_field: frozenset() for d in SPLIT_FILTERS})
+    cleared: dict[str, Any] = {d.filter_field: frozenset() for d in SPLIT_FILTERS}
+    unsplit = replace(filters, **cleared)
     return allocate_costs(per_customer, sales_source(wh, filters, scope, orders=False).rows,
                           sales_source(wh, unsplit, scope, orders=False).rows)
 

@@ -108,7 +108,8 @@ def submit(apart: bool, function: Callable[..., T], *args) -> Future:
         except (BrokenProcessPool, RuntimeError):  # the worker died, or is shutting down with the process
             _forget(pool)
         else:
-            future.pool = pool  # the pool to forget if this fit finds it broken, not one started since
+            # the pool to forget if this fit finds it broken, not one started since
+            future.pool = pool  # type: ignore[attr-defined]
             return future
     done: Future = Future()
     done.set_result(function(*args))
@@ -120,7 +121,7 @@ def result(future: Future, function: Callable[..., T], *args) -> T:
     try:
         return future.result()
     except BrokenProcessPool:
-        _forget(future.pool)
+        _forget(future.pool)  # type: ignore[attr-defined]  # set by submit
         return function(*args)
 
 

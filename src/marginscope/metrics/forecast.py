@@ -81,6 +81,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
 import ibis.expr.types as ir
 import numpy as np
@@ -509,12 +510,12 @@ def evaluate(history: pd.DataFrame, measure: str) -> pd.DataFrame:
     first_origin and last_origin (month ends).
     """
     _check_measure(measure)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, months in history.groupby("series", sort=False):
         y = months[measure].to_numpy(dtype="float64")
         periods = list(months.period)
         plan = backtest_window(len(y))
-        base = {"series": name, "history_months": len(y)}
+        base: dict[str, Any] = {"series": name, "history_months": len(y)}
         if plan is None:
             reason = (f"{len(y)} complete months of history; a forecast needs at least {MIN_HISTORY}, so that it "
                       "can be checked against the same month a year earlier (the seasonal-naive forecast)")

@@ -64,9 +64,10 @@ Findings come critical first, then warning, then info, each severity in the orde
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -149,7 +150,7 @@ class Finding:
     severity: str
     numbers: dict
     link: str
-    entities: tuple[Entity, ...] = field(default=())
+    entities: Sequence[Entity] = field(default=())  # a tuple once made
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -169,6 +170,11 @@ class Finding:
 
 def _float(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
+
+
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """The rows of ``frame`` as named tuples, whose fields are as untyped as the frame's columns."""
+    return frame.itertuples()
 
 
 def _names(items: list[str]) -> str:
@@ -206,7 +212,7 @@ def concentration(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, cur
     text = (f"{fmt.percent(share)} of customers ({len(top)} of {n}) make {fmt.percent(t.profit_share, 0)} of "
             f"gross profit; the top {fmt.percent(t.top_share, 0)} make {fmt.percent(found['gp_share_of_top'])}.")
     entities = [Entity("customer", row.customer_id, row.name, f"gross profit {fmt.money(row.gp, currency)}")
-                for row in top.itertuples()]
+                for row in _rows(top)]
     severity = "warning" if share <= t.concentration_warning_share + 1e-12 else "info"
     title = f"{fmt.counted(len(top), 'customer')} make {fmt.percent(t.profit_share, 0)} of gross profit"
     return Finding("concentration", title,
@@ -232,7 +238,7 @@ def negative_margin(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, c
     entities = [Entity("customer", row.customer_id, row.name,
                        f"contribution {fmt.money(row.contribution_margin, currency)}"
                        + (f", mostly {DRIVER_NAMES[row.main_driver]}" if isinstance(row.main_driver, str) else ""))
-                for row in losers.itertuples()]
+                for row in _rows(losers)]
     severity = "critical" if summary["share_of_customers"] >= t.negative_share_critical - 1e-12 else "warning"
     return Finding("negative_margin", f"{fmt.counted(summary['customers'], 'customer')} "
                    f"{'loses' if one else 'lose'} money", text, severity, numbers,
@@ -295,7 +301,7 @@ def mover(m: Metrics, dimension: str, filters: Filters, scope: Scope, t: Thresho
             f"({_signed_percent(growth) if top.revenue_prior else 'new'}), to {fmt.money(top.revenue, currency)} from "
             f"{fmt.money(top.revenue_prior, currency)} {_prior_range(basis, prior_filters)}.")
     entities = [Entity(kind, row.key, str(row.name), f"{_signed_money(row.change, currency)}")
-                for row in table.head(t.movers_listed).itertuples()]
+                for row in _rows(table.head(t.movers_listed))]
     return Finding(f"mover_{kind}", f"{top['name']} {direction} most among {plural.lower()}", text,
                    "warning" if top.change < 0 else "info", numbers, link, entities)
 
@@ -322,7 +328,7 @@ def rep_quadrants(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, cur
         entities = [Entity("rep", row.rep_id, shown,
                            f"conversion {fmt.percent(row.conversion_rate)}, average sale "
                            f"{fmt.money(row.average_sale, currency)}")
-                    for row, shown in zip(members.itertuples(), names)]
+                    for row, shown in zip(_rows(members), names)]
         found.append(Finding("rep_quadrant", f"{name}: {len(members)} rep{'s' if len(members) > 1 else ''}", text,
                              "warning" if name == "Needs support" else "info", numbers, "/team", entities))
     return found
@@ -340,14 +346,14 @@ def abc_products(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, curr
     falling = a[growth < -t.decline - 1e-12]
     numbers = {"a_products": len(a), "products": len(sold), "a_revenue_share": float(a.cumulative_share.iloc[-1]),
                "a_revenue": float(a.revenue.astype("float64").sum()), "falling": len(falling)}
-    listed = [f"{row.name} ({_signed_percent(_float(g))})" for row, g in zip(a.itertuples(), growth)]
+    listed = [f"{row.name} ({_signed_percent(_float(g))})" for row, g in zip(_rows(a), growth)]
     text = (f"{len(a)} of {len(sold)} products make {fmt.percent(numbers['a_revenue_share'])} of revenue: "
             f"{_names(listed)}.")
     if len(falling):
         text += (f" {len(falling)} of them fell more than {fmt.percent(t.decline, 0)} against the "
                  f"{basis.label.lower()}: {_names(list(falling.name))}.")
     entities = [Entity("product", row.product_id, row.name, f"growth {_signed_percent(_float(g))}")
-                for row, g in zip(a.itertuples(), growth)]
+                for row, g in zip(_rows(a), growth)]
     verb = "makes" if len(a) == 1 else "make"
     title = f"{fmt.counted(len(a), 'product')} {verb} {fmt.percent(A_SHARE, 0)} of revenue"
     return Finding("abc_products", title, text,
@@ -365,14 +371,15 @@ def budget(m: Metrics, filters: Filters, scope: Scope, t: Thresholds, currency: 
     if planned is None or planned <= 0:
         return None
     attainment = _float(row.attainment)
-    numbers = {"as_of": as_of, "budget_to_date": planned, "actual_to_date": _float(row.actual),
-               "variance": _float(row.variance), "attainment": attainment}
+    assert attainment is not None, "a budget above 0 has an attainment"
+    numbers: dict[str, Any] = {"as_of": as_of, "budget_to_date": planned, "actual_to_date": _float(row.actual),
+                               "variance": _float(row.variance), "attainment": attainment}
     text = (f"Revenue to {as_of:%d %b %Y} is {fmt.percent(attainment)} of budget: "
             f"{fmt.money(row.actual, currency)} against {fmt.money(planned, currency)}.")
     outlook = m.budget.full_year_outlook(as_of.year, filters, scope, as_of=as_of).set_index("measure")
     rated = [attainment]
     if "revenue" in outlook.index and _float(outlook.loc["revenue"].outlook_attainment) is not None:
-        year = outlook.loc["revenue"]
+        year = cast(pd.Series, outlook.loc["revenue"])  # one row per measure
         numbers.update(year=as_of.year, outlook=float(year.outlook), full_year_budget=float(year.full_year_budget),
                        outlook_attainment=float(year.outlook_attainment))
         rated.append(numbers["outlook_attainment"])

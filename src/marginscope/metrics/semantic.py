@@ -184,7 +184,7 @@ class Measure:
     label: str
     unit: Unit
     description: str
-    formula: Callable[[Mapping[str, Any]], Any] | None = None
+    formula: Callable[[_Values], Any] | None = None
     numerator: str | None = None
     denominator: str | None = None
     short_label: str | None = None
@@ -449,7 +449,7 @@ def change(measure: str, current: float | None, prior: float | None) -> Change:
     current, prior = _plain(current), _plain(prior)
     delta = None if current is None or prior is None else current - prior
     grown = None
-    if delta is not None and not MEASURES[measure].is_rate and prior != 0:
+    if delta is not None and prior is not None and not MEASURES[measure].is_rate and prior != 0:
         grown = delta / abs(prior)
     return Change(current, prior, delta, grown)
 

@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from threading import Lock, local
+from typing import cast
 
 import ibis.expr.types as ir
 import numpy as np
@@ -92,8 +93,8 @@ def _stand_ins(filters: Filters, scope: Scope, variant: int) -> tuple[Filters, S
             slots[text] = name
     scope_values = None
     if scope.customers is not None:
-        scope_values = [f"\x01ms{variant}:scope"]
-        slots[scope_values[0]] = "scope"
+        scope_values = frozenset({f"\x01ms{variant}:scope"})
+        slots[f"\x01ms{variant}:scope"] = "scope"
     stand_in = replace(filters, start=dates.get("start"), end=dates.get("end"), **values)
     return stand_in, Scope(scope_values), slots
 
@@ -108,7 +109,8 @@ def _parameters(filters: Filters, scope: Scope) -> dict[str, object]:
     return params
 
 
-def _parameterised_sql(wh: Warehouse, expr: ir.Table, slots: dict[str, str]) -> tuple[str, set[str]]:
+def _parameterised_sql(wh: Warehouse, expr: ir.Table, slots: dict[str, str],
+                       pretty: bool = False) -> tuple[str, set[str]]:
     """The SQL of ``expr`` with every stand-in replaced by its parameter, and the parameters used.
 
     A stand-in left anywhere else (a value copied into the SQL in another form) stays in
@@ -132,7 +134,7 @@ def _parameterised_sql(wh: Warehouse, expr: ir.Table, slots: dict[str, str]) -> 
         return node
 
     tree = wh.con.compiler.to_sqlglot(expr).transform(swap)
-    return tree.sql("duckdb"), used
+    return tree.sql("duckdb", pretty=pretty), used
 
 
 class QueryTemplates:
@@ -184,18 +186,21 @@ class QueryTemplates:
                 self.entries[entry_key] = entry
         if entry is _NOT_TEMPLATABLE:
             return execute(self.warehouse, build(filters, scope))
-        sql, used, schema = entry
+        sql, used, schema = cast(tuple, entry)  # a template: (SQL, the parameters it uses, its schema)
         params = {name: value for name, value in _parameters(filters, scope).items() if name in used}
         with lock_of(self.warehouse):
             result = self.warehouse.con.con.execute(sql, params).fetch_arrow_table()
         return _to_pandas(result, schema)
 
-    def _template(self, build: Build, filters: Filters, scope: Scope):
+    def _template(self, build: Build, filters: Filters, scope: Scope, pretty: bool = False):
+        """(SQL, parameters used, schema) of ``build``'s template for the shape of ``filters`` and ``scope``;
+        ``_NOT_TEMPLATABLE`` when the query reads a filter value in Python. ``pretty`` lays the SQL out on
+        lines (for reading; the server runs it on one)."""
         compiled = []
         for variant in (1, 2):
             stand_in, stand_in_scope, slots = _stand_ins(filters, scope, variant)
             expr = build(stand_in, stand_in_scope)
-            compiled.append((*_parameterised_sql(self.warehouse, expr, slots), expr.schema()))
+            compiled.append((*_parameterised_sql(self.warehouse, expr, slots, pretty), expr.schema()))
         (first, used, schema), (second, _, _) = compiled
         if first != second or "\x01ms" in first:
             return _NOT_TEMPLATABLE

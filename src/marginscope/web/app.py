@@ -17,10 +17,11 @@ import logging
 import threading
 from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import anyio
-from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Dash, Input, NoUpdate, Output, State, ctx, dcc, html, no_update
 
 from marginscope import background
 from marginscope.alerts import AlertEvaluator
@@ -97,7 +98,7 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
     metrics.fits_apart = get_settings().forecast_process
     pages = all_pages()
     app = Dash(__name__, backend="fastapi", title="marginscope", assets_folder=str(ASSETS),
-               suppress_callback_exceptions=True, update_title=None)
+               suppress_callback_exceptions=True, update_title=None)  # type: ignore[arg-type]  # None: documented
 
     def in_thread(function, *args):
         return anyio.to_thread.run_sync(partial(function, *args))
@@ -149,13 +150,14 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
                 *[choices[c] for c in DROPDOWNS]]
 
     def url_from_bar(search: str, start: str | None, end: str | None, comparison: str | None, values,
-                     scope: Scope) -> str:
+                     scope: Scope) -> str | NoUpdate:
         start_day, end_day = _day(start), _day(end)
         if start_day and end_day and start_day > end_day:
             return no_update  # the date picker is half-way through a change
         if (start_day, end_day) == default_dates(url_state.parse(""), scope):
             start_day = end_day = None  # the default range stays out of the URL, so links stay short
-        chosen = {url_state.PARAMETERS[filter_bar.DROPDOWNS[c][0]]: v or [] for c, v in zip(DROPDOWNS, values)}
+        chosen: dict[str, Any] = {url_state.PARAMETERS[filter_bar.DROPDOWNS[c][0]]: v or []
+                                  for c, v in zip(DROPDOWNS, values)}
         new_search = url_state.to_search(Filters(start=start_day, end=end_day, **chosen), comparison)
         return new_search if new_search != (search or "") else no_update
 
@@ -243,7 +245,7 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
         the warm-up, the benchmark and tests)."""
         pathname, search = pathname or "/", search or ""
         found = resolve(pathname, pages)
-        view = {"data-view": f"{pathname}{search}"}
+        view: dict[str, Any] = {"data-view": f"{pathname}{search}"}  # a data-* attribute, which Dash's types lack
         if found is None:
             return html.Div([html.Div(html.H1("Page not found"), className="ms-title"),
                              notices.error(f"There is no page at {pathname}; pick one from the menu.")], **view)
@@ -318,12 +320,14 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
     # Dash's FastAPI backend prepares the asset links on the first request to "/" only: a
     # first visit to a deep link (/customer/C1) would come without CSS. Prepare them now.
     app._setup_server()
-    app.render_page = render  # the benchmark, exports and tests render a page's server side through it
-    app.warm_up = WarmUp(render, metrics, [page.path for _, page in menu],
-                         users_waiting=lambda: drawing["pages"] > 0)
+    # Dash declares none of these attributes (it reads unknown ones, so their readers type check).
+    app.render_page = render  # type: ignore[attr-defined]  # the benchmark, exports and tests render through it
+    app.warm_up = WarmUp(  # type: ignore[attr-defined]
+        render, metrics, [page.path for _, page in menu], users_waiting=lambda: drawing["pages"] > 0)
     install_api(app.server, metrics, auth, render)
-    app.alerts = alerts
-    app.scheduler = background.scheduler(metrics, auth, alerts, refresh, get_settings().alerts_every_minutes)
+    app.alerts = alerts  # type: ignore[attr-defined]
+    app.scheduler = background.scheduler(  # type: ignore[attr-defined]
+        metrics, auth, alerts, refresh, get_settings().alerts_every_minutes)
     app.server.state.alerts, app.server.state.scheduler = alerts, app.scheduler
 
     @app.server.get("/healthz", include_in_schema=False)

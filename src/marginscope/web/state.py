@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from marginscope.metrics.filters import Filters
@@ -55,9 +56,10 @@ def parse(search: str | None) -> PageState:
     notices: list[str] = []
     dates = {}
     for name in ("start", "end"):
-        text = (query.get(name) or [None])[-1]
-        if text is None:
+        given = query.get(name)
+        if not given:
             continue
+        text = given[-1]
         value = _date(text)
         if value is None:
             notices.append(f"ignored {name}={text}: not a date (use YYYY-MM-DD)")
@@ -108,7 +110,7 @@ def with_defaults(state: PageState, first: dt.date | None, last: dt.date | None)
     datetime.date(2026, 11, 23)
     """
     filters = state.filters
-    if last is None:
+    if first is None or last is None:  # no data (the span has both or neither)
         return filters
     if not state.dates_given:
         return replace(filters, start=dt.date(last.year, 1, 1), end=last)
@@ -120,4 +122,5 @@ def with_defaults(state: PageState, first: dt.date | None, last: dt.date | None)
 
 def set_values(filters: Filters, parameter: str, values) -> Filters:
     """``filters`` with the values of one query parameter replaced."""
-    return replace(filters, **{PARAMETERS[parameter]: frozenset(values)})
+    changed: dict[str, Any] = {PARAMETERS[parameter]: frozenset(values)}
+    return replace(filters, **changed)

@@ -21,8 +21,9 @@ from marginscope.metrics.filters import Filters
 
 router = APIRouter(prefix="/forecast", tags=["forecast"], dependencies=[MetricErrors])
 
-Measure = Annotated[Literal[forecast.MEASURES], Query(description="What is forecast")]
-Series = Annotated[Literal[forecast.SERIES], Query(
+# A Literal of the metric module's tuple (see api/params.py), which a type checker cannot read.
+Measure = Annotated[Literal[forecast.MEASURES], Query(description="What is forecast")]  # type: ignore[valid-type]
+Series = Annotated[Literal[forecast.SERIES], Query(  # type: ignore[valid-type]
     description="company: the total; region, category, rep_id: one series per value")]
 AsOf = Annotated[dt.date | None, Query(description="History is every complete month up to this day "
                                                    "(default: end, or today when end is later or missing)")]

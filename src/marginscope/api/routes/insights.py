@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import fields
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import ConfigDict, Field, create_model
@@ -28,11 +28,11 @@ from marginscope.web import state as url_state
 router = APIRouter(prefix="/insights", tags=["insights"], dependencies=[MetricErrors])
 
 # One query parameter per field of Thresholds, so a new threshold is a new parameter without more code.
-ThresholdParams = create_model(
-    "ThresholdParams", __config__=ConfigDict(extra="ignore"),
-    **{f.name: ({"float": float, "int": int}[str(f.type)],
-                Field(getattr(DEFAULTS, f.name), ge=0, le=1 if f.name in SHARES else None))
-       for f in fields(Thresholds)})
+_THRESHOLD_FIELDS: dict[str, Any] = {
+    f.name: ({"float": float, "int": int}[str(f.type)],
+             Field(getattr(DEFAULTS, f.name), ge=0, le=1 if f.name in SHARES else None))
+    for f in fields(Thresholds)}
+ThresholdParams = create_model("ThresholdParams", __config__=ConfigDict(extra="ignore"), **_THRESHOLD_FIELDS)
 
 
 @router.get("", summary="The findings the data supports, critical first")

@@ -6,7 +6,7 @@ deletes a view. Whoever opens a shared view sees it through their own scope.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request, status
 from pydantic import BaseModel, Field
@@ -20,8 +20,8 @@ from marginscope.auth.saved_views import MAX_NAME
 router = APIRouter(prefix="/views", tags=["saved views"])
 
 ViewId = Annotated[int, Path(ge=1, le=MAX_ROW_NUMBER, description="The view's id")]
-NOT_YOURS = {403: {"description": "The view is someone else's (shared with you)"},
-             404: {"description": "There is no such view for you"}}
+NOT_YOURS: dict[int | str, dict[str, Any]] = {403: {"description": "The view is someone else's (shared with you)"},
+                                              404: {"description": "There is no such view for you"}}
 
 
 class View(BaseModel):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dash import html
 
 
 def kpi(name: str, label: str, value: str, *, exact: str | None = None, detail: str | None = None,
-        status: str | None = None, notes: list[str] = ()) -> html.Div:
+        status: str | None = None, notes: Sequence[str] = ()) -> html.Div:
     """One card. ``status`` ("good" or "bad") colours the detail line; ``exact`` is the hover text;
     ``notes`` are further lines under the detail (``kpi-{name}-note-{i}``)."""
     children = [html.Div(label, className="ms-kpi-label"),

@@ -6,6 +6,7 @@ import copy
 
 import plotly.graph_objects as go
 from dash import dcc, html
+from dash.development.base_component import Component
 
 ACTUAL = "#1f4e79"
 PROFIT = "#2a9d8f"
@@ -19,7 +20,7 @@ BAND_80 = "rgba(108, 142, 191, 0.35)"
 BAND_95 = "rgba(108, 142, 191, 0.16)"
 SEQUENTIAL = "Blues"
 
-CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+CONFIG: dcc.Graph.Config = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
 GRID = "#e9edf2"
@@ -134,7 +135,7 @@ def graph(name: str, fig: Figure | go.Figure, *, clicks: str | None = None, titl
     ``rep``, ``product``), a click on a point filters by, or drills through to, the
     point's first ``customdata`` value."""
     graph_id = {"type": "chart", "name": name, "clicks": clicks or ""}
-    children = []
+    children: list[Component] = []
     if title:
         children.append(html.H3(title, className="ms-grid-title"))
     children.append(dcc.Graph(id=graph_id, figure=fig, config=CONFIG))

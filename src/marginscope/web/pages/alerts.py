@@ -106,12 +106,14 @@ def render(ctx: PageContext) -> list:
 
 def _parameters(kind: str, threshold, days, measure) -> dict:
     share = None if threshold is None else float(threshold) / 100
-    return {"segment_slip": {},
-            "budget_attainment": {"measure": measure or "revenue", **({"below": share} if share is not None else {})},
-            "customer_margin": {**({"below": share} if share is not None else {}),
-                                **({"days": int(days)} if days else {})},
-            "receivables_overdue": {"days": int(days)} if days is not None else {},
-            "rep_revenue_drop": {"drop": share} if share is not None else {}}[kind]
+    by_kind: dict[str, dict] = {
+        "segment_slip": {},
+        "budget_attainment": {"measure": measure or "revenue", **({"below": share} if share is not None else {})},
+        "customer_margin": {**({"below": share} if share is not None else {}),
+                            **({"days": int(days)} if days else {})},
+        "receivables_overdue": {"days": int(days)} if days is not None else {},
+        "rep_revenue_drop": {"drop": share} if share is not None else {}}
+    return by_kind[kind]
 
 
 def register(app, evaluator: AlertEvaluator, signed_in) -> None:

@@ -41,7 +41,7 @@ def dimension_grid(ctx: PageContext, dimension: str) -> html.Div | None:
     if table.empty or table.budget.isna().all():
         return None  # the budget was not written at this grain
     wide = table.pivot(index=dimension, columns="measure", values=["budget", "actual", "variance", "attainment"])
-    wide.columns = [f"{measure}_{value}" for value, measure in wide.columns]
+    wide.columns = [f"{measure}_{value}" for value, measure in wide.columns]  # type: ignore[str-unpack]  # pairs
     wide = wide.reset_index()
     columns = [Column(dimension, DIMENSION_NAMES[dimension])]
     for measure in ("revenue", "gross_profit"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from marginscope.web import format as fmt
 from marginscope.web.components import charts, notices
@@ -115,7 +116,7 @@ def render(ctx: PageContext) -> list:
     if table.empty:
         return [notices.empty("No campaign ran in this date range: widen the range to see earlier or later "
                               "campaigns.")]
-    body = [html.Div([roi_chart(table), lift_chart(table, ctx.currency)], className="ms-row"),
+    body: list[Component] = [html.Div([roi_chart(table), lift_chart(table, ctx.currency)], className="ms-row"),
             grid("campaigns", _for_grid(table), COLUMNS, title="Campaigns overlapping the date range",
                  entity="campaign", page_size=25)]
     note = " ".join(filter(None, [HOW, _cost_note(ctx), PARTIAL]))
@@ -189,7 +190,7 @@ def render_one(ctx: PageContext) -> list:
         return [notices.error(f"There is no campaign {campaign_id}; pick one on the Campaigns page.")]
     row = found.iloc[0]
     back = dcc.Link("← All campaigns", href=ctx.link("/campaigns"), className="ms-note")
-    body = [html.Div([html.H2(row["name"], className="ms-grid-title", id="campaign-name"), back],
+    body: list[Component] = [html.Div([html.H2(row["name"], className="ms-grid-title", id="campaign-name"), back],
                      className="ms-grid-header"), facts(row), kpis(row, ctx.currency)]
     if not bool(row.complete):
         body.append(notices.empty("The loaded invoices do not cover this campaign and its baseline from start to "

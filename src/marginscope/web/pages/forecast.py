@@ -10,6 +10,7 @@ of the date range (see :mod:`marginscope.metrics.forecast`).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -131,7 +132,8 @@ def _small_multiple_subtitle(row: pd.Series) -> str:
 
 def backtest_grid(backtest: pd.DataFrame, labels: dict[str, str], header: str) -> html.Div:
     table = backtest.assign(label=backtest.series.map(labels),
-                            origins=[None if pd.isna(first) else f"{first:%d %b %Y} – {last:%d %b %Y}"
+                            # pandas-stubs' Sequence[Scalar] leaves out None, which a column's values may be
+                            origins=[None if pd.isna(first) else f"{first:%d %b %Y} – {last:%d %b %Y}"  # type: ignore[misc]
                                      for first, last in zip(backtest.first_origin, backtest.last_origin)])
     columns = [
         Column("label", header), Column("model", "Model"),
@@ -172,10 +174,12 @@ def render(ctx: PageContext) -> list:
             backtest_facts(row, c)], className="ms-row ms-forecast-row"))
     else:
         panels = []
-        for name, rows in monthly.groupby("series", sort=False):
+        for group, rows in monthly.groupby("series", sort=False):
+            name = cast(str, group)
             key = None if name in (forecast.OTHER, forecast.NO_VALUE) else name
+            subtitle = _small_multiple_subtitle(cast(pd.Series, facts.loc[name]))  # one row per series
             panels.append(series_chart(name, rows, labels[name], measure, c, height=230, clicks=CLICKS[series],
-                                       key=key, subtitle=_small_multiple_subtitle(facts.loc[name]), legend=False))
+                                       key=key, subtitle=subtitle, legend=False))
         body.append(html.P(f"Navy: actual; dashed: forecast; shaded: its 80% and 95% intervals. Click a chart to "
                            f"filter by its {SERIES_NAMES[series].lower()}.", className="ms-note ms-legend-note"))
         body.append(html.Div(panels, className="ms-multiples"))
@@ -215,6 +219,7 @@ def outlook(ctx: PageContext) -> html.Div:
     as_of = forecast.as_of_for(ctx.filters)
     table = ctx.metrics.budget.full_year_outlook(as_of.year, ctx.filters, ctx.scope, as_of=as_of)
     c, cards = ctx.currency, []
+    row: Any  # a named tuple of the table's columns, as untyped as they are
     for row in table.itertuples():
         name = f"{MEASURE_NAMES[row.measure]} outlook {as_of.year}"
         if pd.isna(row.outlook):

@@ -9,8 +9,10 @@ report).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from marginscope.metrics.insights import SEVERITIES, Finding
 from marginscope.web import format as fmt
@@ -60,8 +62,8 @@ def card(ctx: PageContext, index: int, finding: Finding) -> html.Div:
     if finding.entities:
         children.append(html.Div([entity(ctx, e) for e in finding.entities], className="ms-finding-entities"))
     children.append(dcc.Link("See the evidence →", href=ctx.link(finding.url()), className="ms-finding-link"))
-    return html.Div(children, id=f"finding-{index}", className=f"ms-finding ms-finding-{finding.severity}",
-                    **{"data-kind": finding.kind})
+    data: dict[str, Any] = {"data-kind": finding.kind}  # a data-* attribute, which Dash's types lack
+    return html.Div(children, id=f"finding-{index}", className=f"ms-finding ms-finding-{finding.severity}", **data)
 
 
 def render(ctx: PageContext) -> list:
@@ -71,8 +73,9 @@ def render(ctx: PageContext) -> list:
     if not found:
         return [notices.empty("No finding passes its threshold for this selection. Findings appear when the "
                               "data supports them: widen the date range or clear some filters.")]
-    body = [html.P(f"{len(found)} findings for this selection, written from the figures of the pages they link "
-                   "to. Each appears only when its threshold is passed.", className="ms-subtitle")]
+    body: list[Component] = [html.P(f"{len(found)} findings for this selection, written from the figures of the "
+                                    "pages they link to. Each appears only when its threshold is passed.",
+                                    className="ms-subtitle")]
     index = 0
     for severity in SEVERITIES:
         group = [f for f in found if f.severity == severity]

@@ -51,7 +51,7 @@ def time_to_close(trend) -> html.Div:
 def movers(ctx: PageContext, dimension: str) -> html.Div:
     label, entity = MOVERS[dimension]
     table = ctx.metrics.pipeline.movers(dimension, ctx.filters, ctx.scope, basis=ctx.comparison)
-    names = {"rep": ctx.metrics.catalog.reps, "product": ctx.metrics.catalog.products}.get(entity)
+    names = {"rep": ctx.metrics.catalog.reps, "product": ctx.metrics.catalog.products}.get(entity) if entity else None
     if names:
         table = table.merge(names()[[dimension, "name"]], on=dimension, how="left")
         table["label"] = table["name"].fillna(table[dimension])
