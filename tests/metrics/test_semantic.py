@@ -115,3 +115,10 @@ def test_buying_customers_of_the_range_are_the_active_customers(ms):
     # Q1: C1 303.50 and C2 50 bought; C3 only returned goods (-200).
     buying = ms.customers.status("range", Q1).iloc[0].buying
     assert buying == ms.sales.summary(Q1).iloc[0].active_customers == 2
+
+
+def test_customer_status_marks_the_period_in_progress(ms):
+    # To 5 March: January and February whole; March counted over its data and marked as partial.
+    status = ms.customers.status("month", Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 5)))
+    assert status.partial.tolist() == [False, False, True]
+    assert ms.customers.status("month", Q1).partial.tolist() == [False, False, False]

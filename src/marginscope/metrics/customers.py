@@ -16,6 +16,9 @@ Definitions (churn window W, default 365 days)
   (grain ``range``) the selected range itself as one period, for the figures that
   cover the range: its buying customers are the active customers of
   :mod:`marginscope.metrics.sales` (customers with revenue above 0 in the range).
+- A calendar period the range covers only in part (``partial``: the month in progress, or a
+  range that starts or ends inside a period) is counted over the whole period's data and
+  marked, so that it is shown as partial.
 - Ratios: new / buying, reactivated / buying, churned / active at the start;
   repeat purchase rate = buying customers with 2+ orders in P / buying customers.
 - Retention of a group (owner rep, tier, region, industry, ...): of the customers
@@ -138,6 +141,11 @@ def status_by_period(wh: Warehouse, grain: str, filters: Filters, scope: Scope =
     counts["reactivation_ratio"] = ratio(counts.reactivated, counts.buying)
     counts["churn_rate"] = ratio(counts.churned, counts.active_at_start)
     counts["repeat_purchase_rate"] = ratio(counts.repeat_buyers, counts.buying)
+    # A period the range covers only in part (the month in progress) is marked, to be shown as such.
+    bounds = dict(_periods(filters, grain))
+    first, last = filters.start, filters.end
+    assert first is not None and last is not None, "classify checked the range"
+    counts["partial"] = [grain != RANGE and (start < first or bounds[start] > last) for start in counts.index]
     return counts.rename_axis("period").reset_index()
 
 

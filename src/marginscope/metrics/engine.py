@@ -403,8 +403,10 @@ class PipelineMetrics:
     def summary(self, filters: Filters = Filters(), scope: Scope = EVERYTHING, dimension: str | None = None,
                 grain: str | None = None) -> pd.DataFrame:
         """Won, lost, open, new, pipeline revenue, average sale, CVR, time to close: in total, per
-        ``dimension`` or per period of ``grain``."""
-        return self._m._run(pipeline.summary_expr, filters, scope, dimension=dimension, grain=grain)
+        ``dimension`` or per period of ``grain`` (each period with the days the range covers and whether
+        that is only part of it, as :meth:`SalesMetrics.trend`)."""
+        table = self._m._run(pipeline.summary_expr, filters, scope, dimension=dimension, grain=grain)
+        return table if grain is None else sales.mark_partial(table, grain, filters)
 
     def compare(self, basis: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
         return self._m._cached(pipeline.compare, filters, scope, basis=basis,

@@ -3,7 +3,11 @@
 Definitions
 -----------
 - As-of date: the end of the date range (default: the last invoice date). Window:
-  the 18 months up to the as-of date (configurable).
+  the 18 months up to the as-of date (configurable). The window's end follows the
+  selection, its length does not: quintiles of a month's or a quarter's buyers would
+  score a seasonal customer by its season, so every figure of the segmentation (the
+  segments' revenue and profit included) covers the window, and the page says so
+  beside figures that can exceed the selected range's totals.
 - Over customers with a purchase (an invoice) in the window: recency = days from
   the last purchase to the as-of date; frequency = distinct orders in the window;
   monetary = revenue in the window (returns subtract).

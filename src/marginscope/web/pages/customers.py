@@ -26,15 +26,22 @@ def grain_of(ctx: PageContext) -> str:
 
 def status_chart(status) -> html.Div:
     fig = charts.figure(height=320)
+    # A period the range covers in part (the month in progress) is drawn faded and says so on hover.
+    opacity = [0.45 if partial else 1.0 for partial in status.partial]
+    note = ["<br>(partial period: only part of it is in the range)" if partial else "" for partial in status.partial]
     for column, name, colour, sign in (("returning", "Returning", charts.ACTUAL, 1), ("new", "New", charts.GAIN, 1),
                                        ("reactivated", "Reactivated", charts.PROFIT, 1),
                                        ("churned", "Churned", charts.LOSS, -1)):
         fig.add_trace(go.Bar(x=status.period, y=status[column] * sign, name=name, marker_color=colour,
-                             hovertemplate=f"%{{x|%b %Y}}: %{{customdata}} {name.lower()}<extra></extra>",
-                             customdata=status[column]))
+                             marker_opacity=opacity,
+                             hovertemplate=f"%{{x|%b %Y}}: %{{customdata[0]}} {name.lower()}%{{customdata[1]}}"
+                                           "<extra></extra>",
+                             customdata=list(zip(status[column], note))))
     fig.update_layout(barmode="relative")
     fig.update_yaxes(title="customers (churned below zero)")
-    return charts.graph("status", fig, title="Buying customers by status, and churn")
+    hint = "A faded bar is a period only partly in the range (the month in progress)." if status.partial.any() \
+        else None
+    return charts.graph("status", fig, title="Buying customers by status, and churn", hint=hint)
 
 
 def calibration_chart(calibration) -> html.Div:
@@ -122,8 +129,10 @@ def render(ctx: PageContext) -> list:
         title=f"Retention by {label.lower()}") for segment, label in SEGMENTS.items()]
     body.append(html.Div(retention[:2], className="ms-row"))
     body.append(retention[2])
-    body.append(grid("status-periods", status, [
-        Column("period", grain.title(), "date"), Column("buying", "Buying", "count"), Column("new", "New", "count"),
+    covered = status.assign(covered=["partly in the range" if partial else "whole" for partial in status.partial])
+    body.append(grid("status-periods", covered, [
+        Column("period", grain.title(), "date"), Column("covered", "Period"), Column("buying", "Buying", "count"),
+        Column("new", "New", "count"),
         Column("returning", "Returning", "count"), Column("reactivated", "Reactivated", "count"),
         Column("churned", "Churned", "count"), Column("churn_rate", "Churn rate", "percent"),
         Column("repeat_purchase_rate", "Repeat purchase rate", "percent")], title=f"By {grain}", page_size=12))

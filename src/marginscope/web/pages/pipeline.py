@@ -29,13 +29,18 @@ def funnel(summary) -> html.Div:
 def opportunities_and_conversion(trend) -> html.Div:
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.update_layout(charts.figure(height=300).layout)
+    # A period only partly in the range (the month in progress) is faded: fewer days, not fewer deals a day.
     fig.add_trace(go.Bar(x=trend.period, y=trend.new_opportunities, name="New opportunities",
-                         marker_color=charts.MUTED), secondary_y=False)
+                         marker_color=charts.MUTED, marker_opacity=[0.4 if p else 1.0 for p in trend.partial]),
+                  secondary_y=False)
     fig.add_trace(go.Scatter(x=trend.period, y=trend.conversion_rate, name="CVR", mode="lines+markers",
                              line=dict(color=charts.ACTUAL)), secondary_y=True)
     fig.update_yaxes(title="new opportunities", secondary_y=False)
     fig.update_yaxes(tickformat=".0%", title="CVR", secondary_y=True, showgrid=False, rangemode="tozero")
-    return charts.graph("pipeline-trend", fig, title="New opportunities and conversion rate")
+    partial = trend[trend.partial]
+    hint = (f"The last bar covers {int(partial.days.iloc[-1])} days only (a period in progress)."
+            if not partial.empty else None)
+    return charts.graph("pipeline-trend", fig, title="New opportunities and conversion rate", hint=hint)
 
 
 def time_to_close(trend) -> html.Div:

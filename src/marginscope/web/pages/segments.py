@@ -131,11 +131,13 @@ def render(ctx: PageContext) -> list:
         html.Div([heatmap(m.rfm.matrix(f, s)), migration_chart(moves)], className="ms-row"),
         grid("rfm-segments", segments, [
             Column("segment", "Segment"), Column("customers", "Customers", "count"),
-            Column("revenue", "Revenue", "money"), Column("gross_profit", "Gross profit", "money", signed=True),
-            Column("contribution_margin", "Contribution", "money", signed=True),
-            Column("revenue_per_customer", "Revenue per customer", "money"),
+            Column("revenue", f"Revenue, {WINDOW_MONTHS} mo", "money"),
+            Column("gross_profit", f"Gross profit, {WINDOW_MONTHS} mo", "money", signed=True),
+            Column("contribution_margin", f"Contribution, {WINDOW_MONTHS} mo", "money", signed=True),
+            Column("revenue_per_customer", f"Revenue per customer, {WINDOW_MONTHS} mo", "money"),
             Column("share_of_gross_profit", "Share of GP", "percent"),
-            Column("share_of_contribution_margin", "Share of contribution", "percent")], title="Segments"),
+            Column("share_of_contribution_margin", "Share of contribution", "percent")],
+             title=f"Segments over the {WINDOW_MONTHS} months to {f.end:%d %b %Y}"),
         lifetime_value(ctx),
         nps_section(ctx),
         grid("rfm-slipping", slipping, [
@@ -145,7 +147,7 @@ def render(ctx: PageContext) -> list:
         grid("rfm-customers", scores, [
             Column("customer_name", "Customer", link=True), Column("segment", "Segment"),
             Column("recency", "Days since last purchase", "count"), Column("frequency", "Orders", "count"),
-            Column("monetary", "Revenue", "money"), Column("r_score", "R", "count", width=70),
+            Column("monetary", f"Revenue, {WINDOW_MONTHS} mo", "money"), Column("r_score", "R", "count", width=70),
             Column("f_score", "F", "count", width=70), Column("m_score", "M", "count", width=70)],
              title="Customers and their scores", entity="customer"),
     ]
