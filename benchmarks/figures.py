@@ -381,7 +381,7 @@ def campaigns(base, s: Selection) -> dict[str, pd.DataFrame]:
 
 def insights(base, s: Selection) -> dict[str, pd.DataFrame]:
     """The numbers of the findings, under the default thresholds (not their wording, nor the full-year
-    outlook: a fitted forecast). Each finding only when its condition holds, as in metrics/insights.py."""
+    outlook: a fitted forecast). Each finding only when its condition holds, as in marginscope/insights.py."""
     rows = []
     prior = Selection(*s.previous, s.regions, s.as_of)
     for dimension in ("industry", "customer_id", "product_id", "rep_id", "manager"):

@@ -165,10 +165,10 @@ def rollup_sizes(database: Path) -> str:
 def server_side(database: Path, changes: int, rollups: bool = True) -> dict:
     from marginscope.metrics import Filters, templates
     from marginscope.metrics.engine import Metrics
+    from marginscope.server import create_app
+    from marginscope.url_state import to_search
     from marginscope.warehouse import Warehouse
     from marginscope.web import warmup
-    from marginscope.web.app import create_app
-    from marginscope.web.state import to_search
 
     warehouse = Warehouse.connect(f"duckdb://{database}")
     warehouse.reads_rollups = rollups

@@ -510,7 +510,7 @@ def serve(warehouse: WarehouseOption = None,
               envvar="MARGINSCOPE_REFRESH_CONFIG",
               help="Refresh file: reload its sources every every_minutes while serving.")] = None) -> None:
     """Start the web dashboard and REST API (default http://127.0.0.1:8050); every route needs a signed-in user."""
-    from marginscope.web.server import serve as run_server  # the web stack loads only when serving
+    from marginscope.server import serve as run_server  # the web stack loads only when serving
 
     settings = get_settings()
     try:

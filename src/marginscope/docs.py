@@ -15,7 +15,9 @@ from marginscope.schema import TABLES, Column
 
 METRIC_MODULES = ("semantic", "filters", "rollups", "sales", "budget", "forecast", "products", "customers",
                   "receivables", "portrait", "rfm", "profitability", "churn", "clv", "pipeline", "team", "campaigns",
-                  "nps", "insights", "catalog")
+                  "nps", "catalog")
+"""The modules of :mod:`marginscope.metrics` whose definitions docs/metrics.md holds, in its order; the
+findings written over them (:mod:`marginscope.insights`) follow."""
 
 
 def _column_notes(column: Column) -> str:
@@ -62,8 +64,9 @@ def metrics_document() -> str:
     parts = ["# Metric definitions\n",
              "Generated from the docstrings of `marginscope.metrics`; do not edit by hand. "
              "Every figure in marginscope is computed as written here.\n"]
-    for name in METRIC_MODULES:
-        module = importlib.import_module(f"marginscope.metrics.{name}")
+    for name in (*METRIC_MODULES, "insights"):
+        path = "marginscope.insights" if name == "insights" else f"marginscope.metrics.{name}"
+        module = importlib.import_module(path)
         doc = inspect.getdoc(module)
         assert doc is not None, f"marginscope.metrics.{name} has no docstring"
         title, _, body = doc.partition("\n")

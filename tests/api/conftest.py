@@ -27,7 +27,7 @@ from fastapi.testclient import TestClient
 import marginscope
 from marginscope.auth import Auth
 from marginscope.metrics.engine import Metrics
-from marginscope.web.app import create_app
+from marginscope.server import create_app
 from tests.auth.conftest import PASSWORD, USERS, sign_in
 from tests.conftest import open_with
 from tests.metrics.conftest import COSTS, PRODUCTS

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from marginscope.auth import Auth
-from marginscope.web.app import create_app
+from marginscope.server import create_app
 from tests.api.conftest import BASE_URL, Q1
 from tests.auth.conftest import PASSWORD, USERS
 from tests.conftest import open_with

@@ -47,7 +47,7 @@ from marginscope.auth import Auth
 from marginscope.config import get_settings
 from marginscope.export.xlsx import MEDIA_TYPE as XLSX
 from marginscope.export.xlsx import VIEW_SHEET
-from marginscope.web.app import create_app
+from marginscope.server import create_app
 from tests.api.conftest import BASE_URL, Q1
 from tests.api.sweep import ECHOED_FILTER, FILTERS, SEES, outside_scope
 from tests.auth.conftest import sign_in

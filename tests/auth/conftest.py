@@ -44,7 +44,7 @@ def owned(company):
 
 @pytest.fixture
 def app(owned, auth, monkeypatch):
-    from marginscope.web.app import create_app
+    from marginscope.server import create_app
 
     monkeypatch.setenv("MARGINSCOPE_WARM_UP", "false")
     return create_app(owned, auth)

@@ -15,9 +15,9 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+from marginscope.insights import Thresholds
 from marginscope.metrics import EVERYTHING, Filters, Scope
 from marginscope.metrics.engine import Metrics
-from marginscope.metrics.insights import Thresholds
 from tests.backends.company import Q1, R1_SCOPE, YEAR
 
 

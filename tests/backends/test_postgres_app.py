@@ -17,8 +17,8 @@ from marginscope.auth import Auth, Role
 from marginscope.cli import app as cli
 from marginscope.ingest import load as load_module
 from marginscope.ingest import load_file
+from marginscope.server import create_app
 from marginscope.warehouse import Warehouse
-from marginscope.web.app import create_app
 from tests.conftest import CUSTOMERS_CSV, rows_of
 from tests.metrics import conftest as small
 

@@ -18,7 +18,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from marginscope.auth import Auth, Role
-from marginscope.web.app import create_app
+from marginscope.server import create_app
 from tests.conftest import open_with
 from tests.metrics.conftest import COSTS, LINES, PRODUCTS, REPS
 

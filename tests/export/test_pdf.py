@@ -20,10 +20,10 @@ import numpy as np
 import pypdfium2 as pdfium
 import pytest
 
+from marginscope import formats as fmt
+from marginscope import url_state
 from marginscope.auth import Auth, Role
 from marginscope.metrics import EVERYTHING, Scope
-from marginscope.web import format as fmt
-from marginscope.web import state as url_state
 from marginscope.web.components.charts import YEAR_COLOURS
 from tests.export.conftest import PASSWORD, sign_in
 from tests.live_server import ADMIN

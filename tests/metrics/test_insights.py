@@ -22,8 +22,9 @@ import datetime as dt
 
 import pytest
 
-from marginscope.metrics import Filters, Scope, insights
-from marginscope.metrics.insights import Thresholds
+from marginscope import insights
+from marginscope.insights import Thresholds
+from marginscope.metrics import Filters, Scope
 from tests.conftest import open_with
 
 REPS = "rep_id,name,manager,region\nR1,Ann,Mia,North\nR2,Bob,Max,South\n"

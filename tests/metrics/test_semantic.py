@@ -10,10 +10,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from marginscope import url_state as state
 from marginscope.api.deps import FiltersDep
 from marginscope.metrics import Filters, semantic
 from marginscope.metrics.semantic import DIMENSIONS, MEASURES
-from marginscope.web import state
 from marginscope.web.components import filter_bar
 from tests.metrics.conftest import Q1
 

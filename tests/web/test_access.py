@@ -39,7 +39,7 @@ def rep_page(browser, server, rep):
 
 
 def test_a_rep_sees_their_customers_figures_only(rep_page, rep, expected):
-    from marginscope.web import format as fmt
+    from marginscope import formats as fmt
     from tests.web.test_browser import filters_for
 
     _, customers, _ = rep

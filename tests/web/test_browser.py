@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from marginscope import formats as fmt
+from marginscope import url_state
 from marginscope.metrics import forecast
-from marginscope.web import format as fmt
-from marginscope.web import state as url_state
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from marginscope.web import format as fmt
-from marginscope.web import state as url_state
+from marginscope import formats as fmt
+from marginscope import url_state
 
 pytestmark = pytest.mark.browser
 

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from marginscope import formats as fmt
 from marginscope.metrics import Filters
-from marginscope.web import format as fmt
-from marginscope.web.app import create_app
+from marginscope.server import create_app
 from marginscope.web.pages import all_pages, resolve
 from tests.metrics.test_forecast import CUSTOMERS, PRODUCTS, REPS, SEASON, line, lines
 

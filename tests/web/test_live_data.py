@@ -9,9 +9,9 @@ import shutil
 import httpx2
 import pytest
 
+from marginscope import formats as fmt
 from marginscope.auth import Auth
 from marginscope.metrics import Filters
-from marginscope.web import format as fmt
 from tests.live_server import ADMIN, Page, serving, sign_in
 
 pytestmark = pytest.mark.browser

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from marginscope import formats as fmt
 from marginscope.export.tables import tables, walk
 from marginscope.metrics import Scope
-from marginscope.web import format as fmt
-from marginscope.web.app import create_app
+from marginscope.server import create_app
 from tests.metrics.marketing import Q1
 from tests.metrics.marketing import tables as company_tables
 

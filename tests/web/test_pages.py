@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from marginscope import url_state
 from marginscope.metrics import Filters, templates
-from marginscope.web import state as url_state
-from marginscope.web.app import create_app, drill
+from marginscope.server import create_app
+from marginscope.web.app import drill
 from marginscope.web.pages import all_pages, resolve
 from tests.metrics.conftest import CUSTOMERS, LINES, PRODUCTS
 
@@ -275,7 +276,7 @@ def grid_rows(component, name: str) -> list[dict]:
 
 
 def test_the_customers_page_lists_the_customers_at_risk_with_the_validation(churn_app):
-    from marginscope.web import format as fmt
+    from marginscope import formats as fmt
 
     churn_app, metrics = churn_app
     f = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
@@ -297,7 +298,7 @@ def test_without_enough_history_the_customers_page_says_why_there_is_no_churn_ri
 
 
 def test_the_portrait_shows_churn_risk_and_lifetime_value(churn_app):
-    from marginscope.web import format as fmt
+    from marginscope import formats as fmt
 
     churn_app, metrics = churn_app
     f = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
@@ -312,7 +313,7 @@ def test_the_portrait_shows_churn_risk_and_lifetime_value(churn_app):
 
 
 def test_the_segments_page_shows_lifetime_value_per_segment(churn_app):
-    from marginscope.web import format as fmt
+    from marginscope import formats as fmt
 
     churn_app, metrics = churn_app
     f = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))

@@ -21,7 +21,7 @@ from marginscope.alerts.rules import KINDS, Condition, parse_params
 from marginscope.alerts.store import AlertStore, Rule
 from marginscope.auth import Auth, scope_for
 from marginscope.metrics import EVERYTHING
-from marginscope.web.state import parse as parse_search
+from marginscope.url_state import parse as parse_search
 
 log = logging.getLogger(__name__)
 

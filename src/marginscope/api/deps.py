@@ -12,9 +12,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field, create_model
 
-from marginscope.api.principal import Principal, current
 from marginscope.api.results import Refusal
 from marginscope.auth import Auth, User
+from marginscope.auth.principal import Principal, current
 from marginscope.metrics.engine import Metrics
 from marginscope.metrics.filters import Filters, Scope, text_value
 from marginscope.metrics.semantic import DIMENSIONS

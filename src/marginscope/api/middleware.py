@@ -21,9 +21,8 @@ import anyio
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from marginscope.api import principal
-from marginscope.api.principal import Principal
-from marginscope.auth import Auth
+from marginscope.auth import Auth, principal
+from marginscope.auth.principal import Principal
 
 SESSION_COOKIE = "ms_session"
 CSRF_COOKIE = "_csrf_token"

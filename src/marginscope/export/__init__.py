@@ -6,7 +6,7 @@ scope and reads its tables from the component tree (:mod:`.tables`): an export h
 exactly the figures of the page, computed once by :mod:`marginscope.metrics`.
 
 One module per format: :mod:`.csv`, :mod:`.xlsx` and :mod:`.pdf`; the routes are in
-:mod:`marginscope.api.routes.export`.
+:mod:`marginscope.export.routes`.
 
 Examples
 --------
@@ -28,11 +28,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from marginscope import url_state
 from marginscope.auth import User
 from marginscope.export.tables import Table, errors, page_title, tables
 from marginscope.metrics import Filters, Scope
 from marginscope.metrics.engine import Metrics
-from marginscope.web import state as url_state
 from marginscope.web.components.filter_bar import DROPDOWNS
 
 # query parameter -> label, in the order of the filter bar

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 from threading import Lock
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import ibis.expr.types as ir
 import pandas as pd
@@ -33,7 +33,6 @@ from marginscope.metrics import (
     customers,
     executor,
     fitting,
-    insights,
     nps,
     pipeline,
     portrait,
@@ -50,6 +49,9 @@ from marginscope.metrics import (
 from marginscope.metrics import forecast as forecasting
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope, text_value
 from marginscope.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from marginscope.insights import InsightMetrics
 
 CACHE_SIZE = 512
 
@@ -640,32 +642,6 @@ class NpsMetrics:
         return self._m._cached(self.by, filters, scope, compute, dimension=dimension)
 
 
-class InsightMetrics:
-    """Findings written from the other metrics; definitions in :mod:`marginscope.metrics.insights`."""
-
-    def __init__(self, metrics: Metrics):
-        self._m = metrics
-
-    def findings(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
-                 thresholds: insights.Thresholds = insights.DEFAULTS, currency: str | None = None,
-                 as_of: dt.date | None = None, comparison: str | None = None) -> list[insights.Finding]:
-        """Every finding the data supports under ``thresholds``, critical first.
-
-        ``currency`` (default: the settings') formats the amounts in the text; ``as_of`` (default: the end
-        of the range, never after today) dates the budget finding; the movers compare with ``comparison``
-        (default: the semantic layer's, the same period last year).
-        """
-        comparison = semantic.comparison(comparison).name
-        currency = currency or get_settings().currency
-        # One data version for the key and for every figure the findings read; the findings only read
-        # cached methods (which lock), so they are computed without holding the lock (forecasts are fitted).
-        with self._m.pinned():
-            found = self._m._computed(self.findings, filters, scope, lambda: insights.findings(
-                self._m, filters, scope, thresholds, currency, as_of, comparison),
-                thresholds=thresholds, currency=currency, as_of=as_of, comparison=comparison)
-            return cast(list[insights.Finding], found)  # the cache holds (and copies) the list as it would a frame
-
-
 class CatalogMetrics:
     """What there is to filter by; see :mod:`marginscope.metrics.catalog`."""
 
@@ -799,7 +775,17 @@ class Metrics:
         self.forecast = ForecastMetrics(self)
         self.churn = ChurnMetrics(self)
         self.clv = LifetimeValueMetrics(self)
-        self.insights = InsightMetrics(self)
+        self._insights: InsightMetrics | None = None
+
+    @property
+    def insights(self) -> InsightMetrics:
+        """The findings written from these metrics (:mod:`marginscope.insights`, which sits above the metrics
+        layer: imported when first asked for, so that the metrics never depend on it)."""
+        if self._insights is None:
+            from marginscope.insights import InsightMetrics
+
+            self._insights = InsightMetrics(self)
+        return self._insights
 
     def _cached(self, query: Callable, filters: Filters, scope: Scope, compute: Callable | None = None,
                 **arguments) -> pd.DataFrame:

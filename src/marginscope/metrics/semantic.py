@@ -6,7 +6,7 @@ writing its own list:
 - :data:`DIMENSIONS` gives each filterable dimension its :class:`~marginscope.metrics.Filters`
   field, its column, whose attribute it is (customer, product or the invoice line), the
   column holding the name shown beside an id, its URL and API query parameter, its
-  filter-bar control and its description. The URL state (``web/state.py``), the API's
+  filter-bar control and its description. The URL state (``url_state.py``), the API's
   filter parameters (``api/deps.py``), the filter bar and the query templates derive
   from it.
 - :data:`MEASURES` gives each measure its label, unit and (for derived measures) its

@@ -23,17 +23,14 @@ from urllib.parse import quote
 import anyio
 from dash import ALL, MATCH, Dash, Input, NoUpdate, Output, State, ctx, dcc, html, no_update
 
-from marginscope import background
+from marginscope import url_state
 from marginscope.alerts import AlertEvaluator
-from marginscope.api import install as install_api
-from marginscope.api import principal as who
 from marginscope.auth import Auth, User
+from marginscope.auth import principal as who
 from marginscope.config import get_settings
-from marginscope.ingest.refresh import RefreshPlan
 from marginscope.metrics import EVERYTHING, Filters, Scope
 from marginscope.metrics.engine import Metrics
 from marginscope.metrics.portrait import CustomerNotFound
-from marginscope.web import state as url_state
 from marginscope.web.components import account_menu, filter_bar, notices
 from marginscope.web.components.grid import row_key
 from marginscope.web.pages import PageContext, all_pages, resolve
@@ -85,16 +82,14 @@ def _principal() -> who.Principal:
     return who.require()
 
 
-def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR",
-               refresh: RefreshPlan | None = None) -> Dash:
-    """The dashboard over ``metrics``, each user seeing what their scope allows.
+def create_dashboard(metrics: Metrics, auth: Auth, alerts: AlertEvaluator, currency: str = "EUR") -> Dash:
+    """The dashboard over ``metrics``, each user seeing what their scope allows (the app factory,
+    :func:`marginscope.server.create_app`, puts the API, the exports and the scheduler beside it).
 
-    ``auth`` holds the users (default: an empty in-memory store, for tests that render
-    pages directly); every route of the server needs a signed-in user. ``app.scheduler``
-    (started by the server) evaluates the alert rules and reloads the ``refresh`` sources.
+    ``auth`` holds the users and their saved views; ``alerts`` evaluates the rules the Alerts page
+    edits. ``app.render_page(path, search, user, scope)`` draws a page server side (exports, the
+    warm-up and tests use it); ``app.warm_up`` renders the common views in the background.
     """
-    auth = auth or Auth(":memory:")
-    alerts = AlertEvaluator(metrics, auth)
     metrics.fits_apart = get_settings().forecast_process
     pages = all_pages()
     app = Dash(__name__, backend="fastapi", title="marginscope", assets_folder=str(ASSETS),
@@ -324,15 +319,4 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
     app.render_page = render  # type: ignore[attr-defined]  # the benchmark, exports and tests render through it
     app.warm_up = WarmUp(  # type: ignore[attr-defined]
         render, metrics, [page.path for _, page in menu], users_waiting=lambda: drawing["pages"] > 0)
-    install_api(app.server, metrics, auth, render)
-    app.alerts = alerts  # type: ignore[attr-defined]
-    app.scheduler = background.scheduler(  # type: ignore[attr-defined]
-        metrics, auth, alerts, refresh, get_settings().alerts_every_minutes)
-    app.server.state.alerts, app.server.state.scheduler = alerts, app.scheduler
-
-    @app.server.get("/healthz", include_in_schema=False)
-    async def health() -> dict:
-        """Liveness, and whether the common views are compiled yet."""
-        return {"status": "ok", "warmed_up": app.warm_up.done.is_set()}
-
     return app

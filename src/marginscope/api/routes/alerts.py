@@ -17,7 +17,7 @@ from marginscope.alerts.store import NAME_LENGTH, AlertEvent, Rule
 from marginscope.api.deps import FOR_ADMINS, AdminUser, CurrentUser
 from marginscope.api.results import MAX_ROW_NUMBER
 from marginscope.api.routes.audit import record
-from marginscope.web.state import parse, to_search
+from marginscope.url_state import parse, to_search
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 

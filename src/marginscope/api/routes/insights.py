@@ -1,4 +1,4 @@
-"""Findings written from the data (:mod:`marginscope.metrics.insights`), from
+"""Findings written from the data (:mod:`marginscope.insights`), from
 :class:`~marginscope.metrics.engine.InsightMetrics`.
 
 Each finding has its kind, title, text, severity (critical, warning, info), numbers, the link
@@ -18,12 +18,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import ConfigDict, Field, create_model
 
+from marginscope import url_state
 from marginscope.api.deps import CurrentScope, FiltersDep, MetricsDep
 from marginscope.api.params import Compare
 from marginscope.api.results import MetricErrors, MetricPage, PageDep
-from marginscope.metrics.insights import DEFAULTS, SHARES, Thresholds
+from marginscope.insights import DEFAULTS, SHARES, Thresholds
 from marginscope.metrics.semantic import DEFAULT_COMPARISON
-from marginscope.web import state as url_state
 
 router = APIRouter(prefix="/insights", tags=["insights"], dependencies=[MetricErrors])
 

@@ -1,4 +1,4 @@
-// Number formats for grid cells; they match marginscope/web/format.py (en-US grouping).
+// Number formats for grid cells; they match marginscope/formats.py (en-US grouping).
 var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
 var MS = (function () {
   var whole = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });

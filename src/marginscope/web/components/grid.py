@@ -13,8 +13,8 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import html
 
+from marginscope.formats import records
 from marginscope.metrics.semantic import measure_of_column
-from marginscope.web.format import records
 
 MAX_ROWS = 5000  # rows sent to the browser; the note under the grid says when there are more
 

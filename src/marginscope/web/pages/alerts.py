@@ -7,10 +7,10 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from marginscope.alerts import KINDS, AlertEvaluator, Channels, RuleError
+from marginscope.url_state import parse, to_search
 from marginscope.web.components import notices
 from marginscope.web.components.grid import Column, grid
 from marginscope.web.pages import Page, PageContext
-from marginscope.web.state import parse, to_search
 
 ACTIONS = {"alert-pause": "pause", "alert-resume": "resume", "alert-delete": "delete", "alert-preview": "preview"}
 

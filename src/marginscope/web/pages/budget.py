@@ -5,8 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import html
 
+from marginscope import formats as fmt
 from marginscope.metrics.budget import budget_comparable
-from marginscope.web import format as fmt
 from marginscope.web.components import charts, notices
 from marginscope.web.components.cards import kpi, kpi_row
 from marginscope.web.components.grid import Column, grid

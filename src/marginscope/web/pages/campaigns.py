@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from marginscope.web import format as fmt
+from marginscope import formats as fmt
 from marginscope.web.components import charts, notices
 from marginscope.web.components.cards import kpi, kpi_row, status_of
 from marginscope.web.components.grid import Column, grid

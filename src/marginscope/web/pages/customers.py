@@ -6,9 +6,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import html
 
+from marginscope import formats as fmt
 from marginscope.metrics.churn import AT_RISK_THRESHOLD, HORIZON_DAYS
 from marginscope.metrics.customers import RANGE
-from marginscope.web import format as fmt
 from marginscope.web.components import charts, notices
 from marginscope.web.components.cards import kpi, kpi_row
 from marginscope.web.components.grid import Column, grid

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from marginscope.web import format as fmt
+from marginscope import formats as fmt
 from marginscope.web.components import notices
 from marginscope.web.components.cards import kpi, kpi_row
 from marginscope.web.components.grid import Column, grid

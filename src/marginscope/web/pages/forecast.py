@@ -16,8 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from marginscope import formats as fmt
 from marginscope.metrics import forecast
-from marginscope.web import format as fmt
 from marginscope.web.components import charts, notices
 from marginscope.web.components.cards import kpi, kpi_row
 from marginscope.web.components.grid import Column, grid

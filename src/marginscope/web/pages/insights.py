@@ -1,4 +1,4 @@
-"""Insights: the findings of :mod:`marginscope.metrics.insights` as cards, critical first.
+"""Insights: the findings of :mod:`marginscope.insights` as cards, critical first.
 
 Each card states the finding, its numbers, a link to the page with the evidence (keeping the
 URL's filters) and the customers, products or reps it names (customers open their portrait).
@@ -14,8 +14,8 @@ from typing import Any
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from marginscope.metrics.insights import SEVERITIES, Finding
-from marginscope.web import format as fmt
+from marginscope import formats as fmt
+from marginscope.insights import SEVERITIES, Finding
 from marginscope.web.components import notices
 from marginscope.web.pages import Page, PageContext
 

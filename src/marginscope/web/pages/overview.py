@@ -10,9 +10,9 @@ from dataclasses import replace
 import pandas as pd
 from dash import html
 
+from marginscope import formats as fmt
 from marginscope.metrics import forecast as forecasting
 from marginscope.metrics.periods import add_months
-from marginscope.web import format as fmt
 from marginscope.web.components import charts
 from marginscope.web.components.cards import kpi, kpi_row, status_of
 from marginscope.web.components.grid import Column, grid

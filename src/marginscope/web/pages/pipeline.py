@@ -6,8 +6,8 @@ import plotly.graph_objects as go
 from dash import html
 from plotly.subplots import make_subplots
 
+from marginscope import formats as fmt
 from marginscope.metrics.semantic import COMPARISONS
-from marginscope.web import format as fmt
 from marginscope.web.components import charts, notices
 from marginscope.web.components.cards import kpi, kpi_row, status_of
 from marginscope.web.components.grid import Column, grid

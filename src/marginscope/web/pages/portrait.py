@@ -7,8 +7,8 @@ from dataclasses import replace
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from marginscope import formats as fmt
 from marginscope.metrics.churn import AT_RISK_THRESHOLD
-from marginscope.web import format as fmt
 from marginscope.web.components import charts
 from marginscope.web.components.cards import kpi, kpi_row, status_of
 from marginscope.web.components.grid import Column, grid

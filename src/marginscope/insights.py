@@ -71,14 +71,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
+# The figures in a finding's text read exactly as on the pages (€1.2k, 34.5%): one set of formats.
+from marginscope import formats as fmt
+from marginscope.config import get_settings
 from marginscope.metrics import semantic
 from marginscope.metrics.filters import EVERYTHING, Filters, Scope
 from marginscope.metrics.forecast import as_of_for
 from marginscope.metrics.products import A_SHARE
 from marginscope.metrics.sales import comparison_periods
-
-# The figures in a finding's text read exactly as on the pages (€1.2k, 34.5%): one set of formats.
-from marginscope.web import format as fmt
 
 if TYPE_CHECKING:
     from marginscope.metrics.engine import Metrics
@@ -428,3 +428,29 @@ def findings(m: Metrics, filters: Filters, scope: Scope = EVERYTHING, thresholds
               slipping(m, filters, scope, t, currency)]
     present = [f for f in found if f is not None]
     return sorted(present, key=lambda f: SEVERITIES.index(f.severity))
+
+
+class InsightMetrics:
+    """Findings written from the other metrics; definitions in this module."""
+
+    def __init__(self, metrics: Metrics):
+        self._m = metrics
+
+    def findings(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
+                 thresholds: Thresholds = DEFAULTS, currency: str | None = None,
+                 as_of: dt.date | None = None, comparison: str | None = None) -> list[Finding]:
+        """Every finding the data supports under ``thresholds``, critical first.
+
+        ``currency`` (default: the settings') formats the amounts in the text; ``as_of`` (default: the end
+        of the range, never after today) dates the budget finding; the movers compare with ``comparison``
+        (default: the semantic layer's, the same period last year).
+        """
+        comparison = semantic.comparison(comparison).name
+        currency = currency or get_settings().currency
+        # One data version for the key and for every figure the findings read; the findings only read
+        # cached methods (which lock), so they are computed without holding the lock (forecasts are fitted).
+        with self._m.pinned():
+            found = self._m._computed(self.findings, filters, scope, lambda: findings(
+                self._m, filters, scope, thresholds, currency, as_of, comparison),
+                thresholds=thresholds, currency=currency, as_of=as_of, comparison=comparison)
+            return cast(list[Finding], found)  # the cache holds (and copies) the list as it would a frame

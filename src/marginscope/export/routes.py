@@ -21,9 +21,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from marginscope.api.deps import AuthDep, CurrentPrincipal, FiltersDep, MetricsDep
-from marginscope.api.principal import Principal
 from marginscope.api.results import Refusal
 from marginscope.auth import Auth
+from marginscope.auth.principal import Principal
 from marginscope.config import get_settings
 from marginscope.export import PageError, View, capture
 from marginscope.export import csv as csv_export

@@ -1,4 +1,11 @@
-"""``marginscope serve``: the dashboard, the REST API and exports in one uvicorn process."""
+"""The app factory: one place assembles the server, and ``marginscope serve`` runs it.
+
+:func:`create_app` puts the dashboard (Dash on its FastAPI backend, :mod:`marginscope.web`),
+the sign-in and REST API (:mod:`marginscope.api`), the exports (:mod:`marginscope.export`),
+the alert rules and the scheduler that evaluates them and reloads the refresh sources
+(:mod:`marginscope.alerts`, :mod:`marginscope.background`) on one server, in one process.
+The dashboard and the API do not import each other: this module joins them.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +13,50 @@ import logging
 from contextlib import asynccontextmanager
 
 import uvicorn
+from dash import Dash
 
+from marginscope import background
+from marginscope.alerts import AlertEvaluator
+from marginscope.api import install as install_api
 from marginscope.auth import Auth, Role, UserError
 from marginscope.config import get_settings
+from marginscope.export import routes as export_routes
 from marginscope.ingest.refresh import RefreshPlan
 from marginscope.metrics.engine import Metrics
 from marginscope.warehouse import Warehouse
 from marginscope.web import warmup
-from marginscope.web.app import create_app
+from marginscope.web.app import create_dashboard
 
 log = logging.getLogger(__name__)
+
+
+def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR",
+               refresh: RefreshPlan | None = None) -> Dash:
+    """The whole server over ``metrics``: dashboard, API, exports, alerts and scheduler.
+
+    ``auth`` holds the users (default: an empty in-memory store, for tests that render pages
+    directly); every route but ``/login`` and ``/healthz`` needs a signed-in user.
+    ``app.scheduler`` (started with the server, see :func:`build`) evaluates the alert rules
+    and reloads the ``refresh`` sources. Returns the Dash app; ``app.server`` is the FastAPI
+    application to serve.
+    """
+    auth = auth or Auth(":memory:")
+    alerts = AlertEvaluator(metrics, auth)
+    app = create_dashboard(metrics, auth, alerts, currency)
+    install_api(app.server, metrics, auth)
+    app.server.state.render_page = app.render_page  # the exports draw pages with it
+    app.server.include_router(export_routes.router)
+    app.alerts = alerts  # type: ignore[attr-defined]
+    app.scheduler = background.scheduler(  # type: ignore[attr-defined]
+        metrics, auth, alerts, refresh, get_settings().alerts_every_minutes)
+    app.server.state.alerts, app.server.state.scheduler = alerts, app.scheduler
+
+    @app.server.get("/healthz", include_in_schema=False)
+    async def health() -> dict:
+        """Liveness, and whether the common views are compiled yet."""
+        return {"status": "ok", "warmed_up": app.warm_up.done.is_set()}
+
+    return app
 
 
 def bootstrap_admin(auth: Auth) -> str | None:
