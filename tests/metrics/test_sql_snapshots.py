@@ -4,7 +4,7 @@ or a change of a metric, that changes the SQL a page runs shows here as a diff t
 Each case is a query of the executor, its arguments and a filter shape; its template (the SQL with the
 filter values as parameters, see :mod:`marginscope.metrics.templates`) is compared with
 ``tests/metrics/sql/<case>.sql``. After a deliberate change, rewrite the snapshots with
-``MARGINSCOPE_UPDATE_SQL=1 .venv/bin/pytest tests/metrics/test_sql_snapshots.py`` and read the diff.
+``UPDATE_SQL_SNAPSHOTS=1 .venv/bin/pytest tests/metrics/test_sql_snapshots.py`` and read the diff.
 """
 
 from __future__ import annotations
@@ -88,13 +88,13 @@ def test_the_sql_of_each_templated_query_is_its_snapshot(warehouse, case):
     query, arguments, filters, scope = CASES[case]
     sql = template_sql(warehouse, query, arguments, filters, scope)
     snapshot = SNAPSHOTS / f"{case}.sql"
-    if os.environ.get("MARGINSCOPE_UPDATE_SQL") == "1" or not snapshot.exists():
+    if os.environ.get("UPDATE_SQL_SNAPSHOTS") == "1" or not snapshot.exists():
         snapshot.write_bytes(sql.encode())
-        if os.environ.get("MARGINSCOPE_UPDATE_SQL") != "1":
+        if os.environ.get("UPDATE_SQL_SNAPSHOTS") != "1":
             pytest.fail(f"wrote the missing snapshot {snapshot.name}: read it, then commit it")
     # As bytes: the SQL holds string literals with carriage returns, which reading text would translate.
     assert sql == snapshot.read_bytes().decode(), (f"the SQL of {case} changed: rewrite with "
-                                                   "MARGINSCOPE_UPDATE_SQL=1 and read the diff")
+                                                   "UPDATE_SQL_SNAPSHOTS=1 and read the diff")
 
 
 NOT_TEMPLATED = {
