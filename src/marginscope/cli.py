@@ -35,7 +35,6 @@ from marginscope.ingest import (
 )
 from marginscope.ingest.presets import bundle_path, catalogue
 from marginscope.ingest.presets import preset as preset_mapping
-from marginscope.metrics import quality
 from marginscope.schema import TABLES
 from marginscope.warehouse import Warehouse, WarehouseError
 
@@ -101,20 +100,21 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def _after_loads(wh: Warehouse, results: list[LoadResult], app_db: str | None = None):
-    """Record the loads in the audit log; return the data-quality checks that found something,
-    run after every load that loaded rows."""
+    """What follows every load (:class:`marginscope.load_service.LoadService`): the audit entries, then,
+    when rows changed, the quality checks and the alert rules. Returns the checks that found something
+    (None when nothing changed)."""
+    from marginscope.alerts import AlertEvaluator
     from marginscope.auth import Auth
+    from marginscope.load_service import LoadService
+    from marginscope.metrics.engine import Metrics
 
-    audit = Auth.open(app_db).audit
-    for result in results:
-        audit.record("load", get_settings().user or getpass.getuser(), "cli", table=result.table,
-                     source=result.source, status=result.status, rows_loaded=result.rows_loaded,
-                     rows_rejected=result.rows_rejected, data_version=result.data_version)
-    if not any(result.ok and result.rows_loaded for result in results):
+    metrics, auth = Metrics(wh), Auth.open(app_db)
+    user = get_settings().user or getpass.getuser()
+    done = LoadService(metrics, auth, AlertEvaluator(metrics, auth)).after(results, user, "cli")
+    if done is None:
         return None
-    _evaluate_alerts(wh, "load", app_db)
-    found = quality.checks(wh)
-    return found[found.status != "ok"]
+    _print_alerts(done.alerts)
+    return done.flagged
 
 
 def _evaluate_alerts(wh: Warehouse, trigger: str, app_db: str | None = None, as_of: dt.date | None = None) -> list:
@@ -124,6 +124,11 @@ def _evaluate_alerts(wh: Warehouse, trigger: str, app_db: str | None = None, as_
     from marginscope.metrics.engine import Metrics
 
     outcomes = AlertEvaluator(Metrics(wh), Auth.open(app_db)).run(trigger, as_of)
+    _print_alerts(outcomes)
+    return outcomes
+
+
+def _print_alerts(outcomes: list) -> None:
     for outcome in outcomes:
         if outcome.error:
             errors.print(f"[yellow]alert rule {outcome.rule.name!r} failed:[/] {outcome.error}", highlight=False)
@@ -131,7 +136,6 @@ def _evaluate_alerts(wh: Warehouse, trigger: str, app_db: str | None = None, as_
             sent = ", ".join(f"{channel} {state}" for channel, state in outcome.delivery.items()) or "recorded only"
             console.print(f"alert {outcome.rule.name!r} ({outcome.rule.owner}): {len(outcome.fired)} new ({sent})",
                           highlight=False)
-    return outcomes
 
 
 def _print_quality(flagged) -> None:

@@ -22,6 +22,7 @@ from marginscope.auth import Auth, Role, UserError
 from marginscope.config import get_settings
 from marginscope.export import routes as export_routes
 from marginscope.ingest.refresh import RefreshPlan
+from marginscope.load_service import LoadService
 from marginscope.metrics.engine import Metrics
 from marginscope.warehouse import Warehouse
 from marginscope.web import warmup
@@ -47,9 +48,11 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
     app.server.state.render_page = app.render_page  # the exports draw pages with it
     app.server.include_router(export_routes.router)
     app.alerts = alerts  # type: ignore[attr-defined]
+    service = LoadService(metrics, auth, alerts)
     app.scheduler = background.scheduler(  # type: ignore[attr-defined]
-        metrics, auth, alerts, refresh, get_settings().alerts_every_minutes)
+        service, alerts, refresh, get_settings().alerts_every_minutes)
     app.server.state.alerts, app.server.state.scheduler = alerts, app.scheduler
+    app.server.state.load_service = service
 
     @app.server.get("/healthz", include_in_schema=False)
     async def health() -> dict:

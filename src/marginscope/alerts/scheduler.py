@@ -21,9 +21,15 @@ class Job:
     name: str
     every_seconds: float
     run: Callable[[], object]
+    on_demand: bool = False
+    """Run only when asked for (:meth:`Scheduler.run_soon`), never on an interval."""
     next_at: float = 0.0
     runs: int = 0
     last_error: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.on_demand:
+            self.next_at = float("inf")
 
 
 class Scheduler:
@@ -55,7 +61,7 @@ class Scheduler:
             soon, self._soon = self._soon, set()
         for job in self.jobs.values():
             if job.name in soon or now >= job.next_at:
-                job.next_at = now + job.every_seconds
+                job.next_at = float("inf") if job.on_demand else now + job.every_seconds
                 try:
                     job.run()
                     job.last_error = None
@@ -73,7 +79,7 @@ class Scheduler:
 
     def _loop(self, first_delay: float) -> None:
         for job in self.jobs.values():
-            job.next_at = self.clock() + first_delay
+            job.next_at = float("inf") if job.on_demand else self.clock() + first_delay
         while not self._stop.is_set():
             self.run_due()
             with self._lock:

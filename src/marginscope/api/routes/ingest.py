@@ -19,9 +19,11 @@ from fastapi import APIRouter, HTTPException, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from marginscope.api.deps import FOR_LOADERS, LoaderUser, MetricsDep
-from marginscope.api.routes.audit import record
+from marginscope.api.middleware import client_address
+from marginscope.background import AFTER_LOAD
 from marginscope.ingest import IngestError, LoadResult, Mapping, Policy, load_source
 from marginscope.ingest.readers import SourceTable, cell_text, check_header
+from marginscope.load_service import LoadService
 
 router = APIRouter(prefix="/ingest", tags=["ingest"])
 
@@ -84,15 +86,15 @@ def ingest(table: Annotated[PushTable, Path(description="The canonical table to 
                                  user=user.username)
     except IngestError as refused:  # no row could be checked: a column name is blank, a required one missing
         raise HTTPException(422, str(refused)) from None
-    record(request, "load", user.username, table=table, load_id=result.load_id, status=result.status,
-           rows_read=result.rows_read, rows_loaded=result.rows_loaded, rows_rejected=result.rows_rejected,
-           data_version=result.data_version)
-    if not result.ok:
-        response.status_code = 422
-    elif result.rows_inserted or result.rows_updated:
+    service: LoadService = request.app.state.load_service
+    if service.record([result], user.username, client_address(request)):
+        # The quality checks and the alert rules read the whole warehouse: the server's scheduler runs
+        # them (marginscope.load_service), so the caller does not wait for them.
         scheduler = getattr(request.app.state, "scheduler", None)
         if scheduler is not None:
-            scheduler.run_soon("alerts")  # in the background: the caller does not wait for the rules
+            scheduler.run_soon(AFTER_LOAD)
+    if not result.ok:
+        response.status_code = 422
     return LoadReport.of(result)
 
 
