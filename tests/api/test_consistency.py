@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from marginscope.auth import scope_for
+from tests.components import find
 
 SELECTIONS = {
     "first quarter": {"start": "2026-01-01", "end": "2026-03-31"},
@@ -24,17 +25,6 @@ SELECTIONS = {
 USERS = ("boss", "ann", "mia")
 
 
-def find(component, component_id):
-    """The component with ``component_id`` in a rendered page, or None."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def search_of(params: dict) -> str:

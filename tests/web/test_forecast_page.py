@@ -11,6 +11,7 @@ from marginscope import formats as fmt
 from marginscope.metrics import Filters
 from marginscope.server import create_app
 from marginscope.web.pages import all_pages, resolve
+from tests.components import find
 from tests.metrics.test_forecast import CUSTOMERS, PRODUCTS, REPS, SEASON, line, lines
 
 YEAR_2025 = "?start=2025-01-01&end=2025-12-31"
@@ -29,17 +30,6 @@ def app(metrics):
     return create_app(metrics)
 
 
-def find(component, component_id):
-    """The component with ``component_id`` in a rendered page, or None."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def text(component) -> str:
