@@ -183,7 +183,10 @@ CALLS: dict[str, Calls] = {
 
 def public_methods(metrics: Metrics) -> Iterator[str]:
     """``namespace.method`` for every public method of every namespace of the facade."""
-    for namespace, value in vars(metrics).items():
+    # The namespaces the facade holds, and those it gives as properties (the insights, imported when asked for).
+    properties = {name: getattr(metrics, name) for name, member in inspect.getmembers(type(metrics))
+                  if isinstance(member, property) and not name.startswith("_")}
+    for namespace, value in {**vars(metrics), **properties}.items():
         if namespace.startswith("_") or getattr(value, "_m", None) is not metrics:
             continue
         for name, member in inspect.getmembers(type(value)):
