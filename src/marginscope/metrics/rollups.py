@@ -350,13 +350,14 @@ def refresh(warehouse, blocks: str | None) -> str:
         if blocks is None:
             rebuild(warehouse)
             return "rebuilt"
-        cells = warehouse.con.table(blocks)
-        all_lines = with_line_measures(warehouse.table("invoice_lines"))
-        touched_lines = int(_of_blocks(all_lines, cells).count().execute())
-        if touched_lines > FULL_REBUILD_SHARE * int(all_lines.count().execute()):
+        all_lines = warehouse.table("invoice_lines")
+        # The blocks' lines are read once, measures computed on them only.
+        lines = _temporary(warehouse, "lines", with_line_measures(_of_blocks(all_lines, warehouse.con.table(blocks))),
+                           temporary)
+        if int(lines.count().execute()) > FULL_REBUILD_SHARE * int(all_lines.count().execute()):
             rebuild(warehouse)
             return "rebuilt"
-        _refresh_blocks(warehouse, blocks, all_lines, temporary)
+        _refresh_blocks(warehouse, blocks, lines, temporary)
         return "refreshed"
     finally:
         for name in temporary:
@@ -369,25 +370,23 @@ def _temporary(warehouse, stem: str, expr: ir.Table, temporary: list[str]) -> ir
     return warehouse.con.create_table(name, expr, temp=True)
 
 
-def _refresh_blocks(warehouse, blocks_name: str, all_lines: ir.Table, temporary: list[str]) -> None:
+def _refresh_blocks(warehouse, blocks_name: str, lines: ir.Table, temporary: list[str]) -> None:
+    """Replace the rollup rows of the blocks by those summed from their ``lines`` (with measures)."""
     blocks = warehouse.con.table(blocks_name)
-    # The blocks' lines, and the cells of every line of their orders, read from the lines once each.
-    lines = _temporary(warehouse, "lines", _of_blocks(all_lines, blocks), temporary)
     keys = lines.filter(lines.order_key.notnull()).select("order_key").distinct()
+    all_lines = with_line_measures(warehouse.table("invoice_lines"))
+    # The cells of every line of the blocks' orders, inside the blocks or not, read from the lines once.
     ordered = _temporary(warehouse, "orders", all_lines.semi_join(keys, all_lines.order_key == keys.order_key)
                          .select("order_key", *CELL).distinct(), temporary)
-    for name, expr in _from_lines(lines, ordered).items():
+    days = _from_lines(lines, ordered)
+    # The blocks' month cells summed from their day cells: the few just summed, not the day tables.
+    months = {ROLLUPS.sales_month: _monthly(days[ROLLUPS.sales_day], PRODUCT_CELL),
+              ROLLUPS.customer_month: _monthly(days[ROLLUPS.customer_day], CELL)}
+    customers = warehouse.table("customers")
+    for name, expr in (*days.items(), *months.items(), (ROLLUPS.segment_customer_month, customer_segment_cells(
+            months[ROLLUPS.customer_month], customers))):
         _delete(warehouse, name, blocks_name)
         _insert(warehouse, name, expr)
-    for month, day, keys in ((ROLLUPS.sales_month, ROLLUPS.sales_day, PRODUCT_CELL),
-                             (ROLLUPS.customer_month, ROLLUPS.customer_day, CELL)):
-        _delete(warehouse, month, blocks_name)
-        _insert(warehouse, month, _monthly(_of_blocks(warehouse.table(day), blocks), keys))
-
-    customers = warehouse.table("customers")
-    _delete(warehouse, ROLLUPS.segment_customer_month, blocks_name)
-    _insert(warehouse, ROLLUPS.segment_customer_month,
-            customer_segment_cells(_of_blocks(warehouse.table(ROLLUPS.customer_month), blocks), customers))
     # A segment's month sums every customer of the segment, touched or not: its cells are summed again
     # whole, from the customer tables (the segment of a customer missing from the customers is the
     # segment of missing attributes, as everywhere).
@@ -399,5 +398,7 @@ def _refresh_blocks(warehouse, blocks_name: str, all_lines: ir.Table, temporary:
     _insert(warehouse, ROLLUPS.segment_month,
             segment_totals(_of_segment_cells(warehouse.table(ROLLUPS.segment_customer_month), segments)))
     _delete(warehouse, ROLLUPS.segment_product_month, segments_name, segment=True)
-    products = _of_segment_cells(_with_segment(warehouse.table(ROLLUPS.sales_month), customers), segments)
-    _insert(warehouse, ROLLUPS.segment_product_month, _segment_product_sums(products))
+    month_cells = warehouse.table(ROLLUPS.sales_month)
+    month_cells = month_cells.semi_join(segments, month_cells.invoice_date == segments.invoice_date)
+    _insert(warehouse, ROLLUPS.segment_product_month,
+            _segment_product_sums(_of_segment_cells(_with_segment(month_cells, customers), segments)))
