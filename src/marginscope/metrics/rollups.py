@@ -326,13 +326,15 @@ def _insert(warehouse, name: str, expr: ir.Table) -> None:
         [columns[0], *(c for c in SEGMENT_COLUMNS if c in columns)]))
 
 
-FULL_REBUILD_SHARE = 0.3
+FULL_REBUILD_SHARE = 0.5
 """Above this share of the lines in the touched blocks, :func:`refresh` rebuilds the rollups whole instead.
 
-A refresh reads the touched lines, deletes the cells of their blocks from every rollup table and
-inserts them again; a rebuild rewrites every table from all the lines. Measured (benchmarks/RESULTS.md,
-"Incremental rollups"): the refresh costs about the rebuild's time at this share of a 1M-line
-warehouse, and a few percent of it for a push of 1,000 lines."""
+A refresh reads the blocks' lines, deletes the rows of the blocks from every rollup table and
+inserts them again, in statements whose cost grows with the touched lines; a rebuild rewrites every
+table from all the lines. Measured on the 1M-line demo warehouse (benchmarks/RESULTS.md, "Incremental
+rollups"), the refresh took 0.3x the rebuild's time at 3% of the lines (a push of 1,000), 0.5x to 0.6x
+at 17% to 28%, 0.7x at 44% and 1.3x at 62%: they cross near half the lines. Above it a rebuild is
+cheaper, and it also writes the tables sorted by date again."""
 
 
 def refresh(warehouse, blocks: str | None) -> str:
@@ -378,13 +380,16 @@ def _refresh_blocks(warehouse, blocks_name: str, lines: ir.Table, temporary: lis
     # The cells of every line of the blocks' orders, inside the blocks or not, read from the lines once.
     ordered = _temporary(warehouse, "orders", all_lines.semi_join(keys, all_lines.order_key == keys.order_key)
                          .select("order_key", *CELL).distinct(), temporary)
-    days = _from_lines(lines, ordered)
-    # The blocks' month cells summed from their day cells: the few just summed, not the day tables.
-    months = {ROLLUPS.sales_month: _monthly(days[ROLLUPS.sales_day], PRODUCT_CELL),
-              ROLLUPS.customer_month: _monthly(days[ROLLUPS.customer_day], CELL)}
+    # Each table's new rows are kept until the tables summed from them are written: the blocks' month
+    # cells are summed from their day cells just written, not from the day tables.
+    new = {name: _temporary(warehouse, "cells", expr, temporary) for name, expr in _from_lines(lines, ordered).items()}
+    new[ROLLUPS.sales_month] = _temporary(warehouse, "cells", _monthly(new[ROLLUPS.sales_day], PRODUCT_CELL),
+                                          temporary)
+    new[ROLLUPS.customer_month] = _temporary(warehouse, "cells", _monthly(new[ROLLUPS.customer_day], CELL),
+                                             temporary)
     customers = warehouse.table("customers")
-    for name, expr in (*days.items(), *months.items(), (ROLLUPS.segment_customer_month, customer_segment_cells(
-            months[ROLLUPS.customer_month], customers))):
+    new[ROLLUPS.segment_customer_month] = customer_segment_cells(new[ROLLUPS.customer_month], customers)
+    for name, expr in new.items():
         _delete(warehouse, name, blocks_name)
         _insert(warehouse, name, expr)
     # A segment's month sums every customer of the segment, touched or not: its cells are summed again
