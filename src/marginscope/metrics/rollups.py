@@ -330,9 +330,10 @@ FULL_REBUILD_SHARE = 0.5
 A refresh reads the blocks' lines, deletes the rows of the blocks from every rollup table and
 inserts them again, in statements whose cost grows with the touched lines; a rebuild rewrites every
 table from all the lines. Measured on the 1M-line demo warehouse (benchmarks/RESULTS.md, "Incremental
-rollups"), the refresh took 0.3x the rebuild's time at 3% of the lines (a push of 1,000), 0.5x to 0.6x
-at 17% to 28%, 0.7x at 44% and 1.3x at 62%: they cross near half the lines. Above it a rebuild is
-cheaper, and it also writes the tables sorted by date again."""
+rollups"; two runs on a shared 2-core machine, which differ by up to a half), the refresh took 0.25x
+to 0.43x the rebuild's time at 3% of the lines (a push of 1,000), 0.45x at 17%, 0.6x to 0.7x at 28%,
+and 0.7x to 1.3x from 44% to 62%: they cross between about 40% and 60%. Near half the lines either
+costs about the same, and a rebuild also writes the tables back in date order."""
 
 
 def refresh(warehouse, blocks: str | None) -> str:
