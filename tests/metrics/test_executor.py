@@ -12,7 +12,8 @@ from marginscope.metrics.executor import query_key
 
 METRICS = Path(__file__).parents[2] / "src" / "marginscope" / "metrics"
 EXECUTOR = {"executor.py", "templates.py"}  # the lock and execution; the compiled templates it runs
-RUNNERS = {"execute", "raw_sql", "sql", "to_pyarrow", "to_pandas", "to_pyarrow_batches"}
+RUNNERS = {"raw_sql", "sql"}  # on a connection
+EXPRESSION_RUNNERS = {"to_pyarrow", "to_pandas", "to_pyarrow_batches", "to_polars"}  # on an expression
 
 
 def _runs_a_query(node: ast.AST) -> bool:
@@ -21,7 +22,9 @@ def _runs_a_query(node: ast.AST) -> bool:
         return False
     if node.func.attr == "execute" and not node.args and not node.keywords:
         return True  # an Ibis expression's execute(), not a function named execute taking arguments
-    return node.func.attr in RUNNERS - {"execute"} and "con" in ast.unparse(node.func.value)
+    if node.func.attr in EXPRESSION_RUNNERS:
+        return True
+    return node.func.attr in RUNNERS and "con" in ast.unparse(node.func.value)
 
 
 def test_no_metric_module_runs_a_query_but_through_the_executor():
@@ -32,8 +35,9 @@ def test_no_metric_module_runs_a_query_but_through_the_executor():
 
 
 def test_the_check_finds_a_query_run_directly():
-    sample = ast.parse("wh.table('x').count().execute()\nwh.con.raw_sql('SELECT 1')\nexecute(wh, expr)")
-    assert [_runs_a_query(node) for node in ast.walk(sample) if isinstance(node, ast.Call)].count(True) == 2
+    sample = ast.parse("wh.table('x').count().execute()\nwh.con.raw_sql('SELECT 1')\nexecute(wh, expr)\n"
+                       "t.aggregate(n=t.count()).to_pyarrow()")
+    assert [_runs_a_query(node) for node in ast.walk(sample) if isinstance(node, ast.Call)].count(True) == 3
 
 
 HAND_KEYED = {"_cached", "_computed", "_run", "_cached_as", "_cached_computed", "run"}

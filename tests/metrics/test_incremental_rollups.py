@@ -21,13 +21,13 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import rows_of
-from tests.metrics.test_rollups import NORTH_RETAIL, SOUTH_DISTRIBUTOR, TABLES, cells, money
 
 from marginscope.ingest import load_file
 from marginscope.metrics import rollups
 from marginscope.metrics.filters import ROLLUPS
 from marginscope.warehouse import Warehouse
+from tests.conftest import rows_of
+from tests.metrics.test_rollups import NORTH_RETAIL, SOUTH_DISTRIBUTOR, TABLES, cells, money
 
 HEADER = ("invoice_id,line_no,kind,invoice_date,order_id,customer_id,product_id,rep_id,quantity,unit_price,"
           "discount_amount,net_amount,cogs\n")

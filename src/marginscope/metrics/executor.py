@@ -45,6 +45,13 @@ def lock_of(wh: Warehouse) -> RLock:
         return found
 
 
+def execute_arrow(wh: Warehouse, expr: ir.Expr):
+    """The result of ``expr`` as an Arrow table, under the connection's lock (for work on the rows in Python
+    that needs no DataFrame, such as a load's rollup refresh)."""
+    with lock_of(wh):
+        return expr.to_pyarrow()
+
+
 def execute(wh: Warehouse, expr: ir.Expr):
     """The result of ``expr`` on ``wh`` (a DataFrame for a table, a scalar for a scalar), under its lock.
 

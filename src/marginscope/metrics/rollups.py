@@ -72,7 +72,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from marginscope.metrics.executor import execute
+from marginscope.metrics.executor import execute, execute_arrow
 from marginscope.metrics.filters import ROLLUP_MEASURES, ROLLUPS, SEGMENT_COLUMNS, with_line_measures
 from marginscope.schema import TABLES
 
@@ -357,11 +357,12 @@ def refresh(warehouse, blocks: str | None) -> str:
         # The blocks' lines are read once, measures computed on them only. Their dates bound the scan, so
         # that a push of recent lines reads only the recent part of lines stored in date order (DuckDB's
         # zone maps skip the rest).
-        bounds = cells.aggregate(first=cells.month.min(), end=cells.next_month.max()).to_pyarrow().to_pylist()[0]
+        bounds = execute_arrow(warehouse, cells.aggregate(first=cells.month.min(),
+                                                          end=cells.next_month.max())).to_pylist()[0]
         first, end = bounds["first"], bounds["end"]
         dated = all_lines.filter(all_lines.invoice_date >= first, all_lines.invoice_date < end)
         lines = _temporary(warehouse, "lines", with_line_measures(_of_blocks(dated, cells)), temporary)
-        if int(lines.count().execute()) > FULL_REBUILD_SHARE * int(all_lines.count().execute()):
+        if int(execute(warehouse, lines.count())) > FULL_REBUILD_SHARE * int(execute(warehouse, all_lines.count())):
             rebuild(warehouse)
             return "rebuilt"
         _refresh_blocks(warehouse, blocks, lines, temporary)
