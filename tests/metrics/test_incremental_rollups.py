@@ -59,9 +59,10 @@ def rebuilt_rows(warehouse) -> dict[str, list[tuple]]:
 
 
 @contextmanager
-def paths_taken():
-    """Force the incremental path whatever the share of the lines a load touches (these companies are
-    tiny), and record which path each refresh took."""
+def paths_taken(share: float = float("inf")):
+    """Record which path each refresh took, with ``share`` as the threshold of a full rebuild: by
+    default, the incremental path whatever the share of the lines a load touches (these companies are
+    tiny)."""
     taken = []
     real = rollups.refresh
 
@@ -69,8 +70,7 @@ def paths_taken():
         taken.append(real(warehouse, blocks))
         return taken[-1]
 
-    with mock.patch.object(rollups, "FULL_REBUILD_SHARE", float("inf")), \
-            mock.patch.object(rollups, "refresh", recording):
+    with mock.patch.object(rollups, "FULL_REBUILD_SHARE", share), mock.patch.object(rollups, "refresh", recording):
         yield taken
 
 
@@ -133,15 +133,7 @@ def test_a_load_refreshes_the_cells_it_touched_worked_by_hand(company, tmp_path)
 
 
 def test_a_first_load_and_a_load_of_many_lines_rebuild_whole(tmp_path):
-    taken = []
-    real = rollups.refresh
-
-    def recording(warehouse, blocks):
-        taken.append(real(warehouse, blocks))
-        return taken[-1]
-
-    with Warehouse.connect(f"duckdb://{tmp_path / 'company.duckdb'}") as wh, \
-            mock.patch.object(rollups, "refresh", recording), mock.patch.object(rollups, "FULL_REBUILD_SHARE", 0.5):
+    with Warehouse.connect(f"duckdb://{tmp_path / 'company.duckdb'}") as wh, paths_taken(share=0.5) as taken:
         for table, text in TABLES.items():
             load(wh, tmp_path, table, text)
         # One more unit on I1, I2, I7 and CN2's first lines: the blocks of C1's January (I1's two lines),
