@@ -15,6 +15,8 @@ FORBIDDEN = {
     "metrics": ("marginscope.web", "marginscope.api", "marginscope.export", "marginscope.alerts",
                 "marginscope.server", "marginscope.ingest"),
     "auth": ("marginscope.web", "marginscope.api", "marginscope.server"),
+    # The loader keeps the rollups through the warehouse's one hook (Warehouse.rollups_kept), never directly.
+    "ingest": ("marginscope.metrics", "marginscope.web", "marginscope.api", "marginscope.server"),
 }
 
 

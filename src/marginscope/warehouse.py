@@ -251,6 +251,28 @@ class Warehouse:
 
         return self.dialect in self.ROLLUP_DIALECTS and set(SCHEMAS) <= set(self.con.list_tables())
 
+    @contextmanager
+    def rollups_kept(self, table: str, changes: ir.Table | None) -> Iterator[None]:
+        """The one hook through which a load keeps the rollups (:mod:`marginscope.metrics.rollups`) equal to
+        the tables they sum: wrap each write of ``table`` in it, inside the load's transaction.
+
+        For invoice lines, the blocks the ``changes`` touch (the lines about to be written) are found before
+        the write, while the lines they replace are still stored, and refreshed after it; ``changes=None``
+        (a load into empty lines) rebuilds them whole. A write of customers or costs to serve sums the
+        segment tables again. Other tables, and a warehouse without rollups, need nothing.
+        """
+        if not self.keeps_rollups or table not in ("invoice_lines", "customers", "costs_to_serve"):
+            yield
+            return
+        from marginscope.metrics import rollups
+
+        touched = rollups.touched(self, changes) if table == "invoice_lines" and changes is not None else None
+        yield
+        if table == "invoice_lines":
+            rollups.refresh(self, touched)
+        else:
+            rollups.rebuild_segments(self)
+
     def close(self) -> None:
         self.con.disconnect()
 

@@ -47,7 +47,6 @@ from marginscope.ingest.mapping import Bundle, Mapping
 from marginscope.ingest.readers import Progress, SourceTable, read_source
 from marginscope.ingest.sql import read_query
 from marginscope.ingest.validate import Validated, validate
-from marginscope.metrics import rollups
 from marginscope.schema import TABLES, Table
 from marginscope.warehouse import LOAD_LOG, QUARANTINE, Warehouse
 
@@ -222,16 +221,9 @@ def load_source(
     with warehouse.transaction():
         load_id = _next_load_id(warehouse)
         version = warehouse.data_version
-        lines_rollups = schema.name == "invoice_lines" and warehouse.keeps_rollups
-        inserted, updated, unchanged, touched = (0, 0, 0, None) if rejected_file else _upsert(
-            warehouse, schema, checked.good_rows, lines_rollups)
+        inserted, updated, unchanged = (0, 0, 0) if rejected_file else _upsert(warehouse, schema, checked.good_rows)
         if inserted or updated:
             version += 1
-            # In the load's transaction: the rollups never lag the lines, customers or costs they sum.
-            if lines_rollups:
-                rollups.refresh(warehouse, touched)
-            elif schema.name in ("customers", "costs_to_serve") and warehouse.keeps_rollups:
-                rollups.rebuild_segments(warehouse)
         _quarantine(warehouse, load_id, schema.name, source, checked)
         rows_loaded = 0 if rejected_file else rows_read - int(checked.bad.sum())
         result = LoadResult(
@@ -277,37 +269,34 @@ def _typed(rows: pa.Table, schema: Table) -> ibis.Table:
     return staged.select(**{c.name: staged[c.name].cast(c.kind.ibis_type) for c in schema.columns})
 
 
-def _upsert(warehouse: Warehouse, schema: Table, rows: pa.Table,
-            track_rollups: bool = False) -> tuple[int, int, int, str | None]:
-    """Write rows that are new or changed; return (inserted, updated, unchanged, touched).
+def _upsert(warehouse: Warehouse, schema: Table, rows: pa.Table) -> tuple[int, int, int]:
+    """Write rows that are new or changed; return (inserted, updated, unchanged).
 
-    With ``track_rollups`` (invoice lines), ``touched`` names the temporary table of the rollup blocks
-    the changes touch (:func:`marginscope.metrics.rollups.touched`), found before the replaced lines
-    are deleted; it is ``None`` for a first load, whose rollups are built whole.
+    Each write goes through the warehouse's one rollup hook (:meth:`Warehouse.rollups_kept`), in the
+    load's transaction: the rollups never lag the lines, customers or costs they sum.
     """
     if rows.num_rows == 0:
-        return 0, 0, 0, None
+        return 0, 0, 0
     target = warehouse.table(schema.name)
     staged = _typed(rows, schema)
     if target.count().execute() == 0:  # a first load: every row is new, no comparison needed
-        warehouse.con.insert(schema.name, staged)
-        return rows.num_rows, 0, 0, None
+        with warehouse.rollups_kept(schema.name, None):
+            warehouse.con.insert(schema.name, staged)
+        return rows.num_rows, 0, 0
     changes_name = warehouse.temp_name(schema.name)
     same_row = [staged[c].identical_to(target[c]) for c in schema.column_names]
     changes = warehouse.con.create_table(changes_name, staged.anti_join(target, same_row), temp=True)
-    touched = None
     try:
         n_changes = int(changes.count().execute())
         same_key = [changes[k].identical_to(target[k]) for k in schema.key]
         updated = int(changes.semi_join(target, same_key).count().execute()) if n_changes else 0
         if n_changes:
-            if track_rollups:
-                touched = rollups.touched(warehouse, changes)
-            _replace_keys(warehouse, schema, changes_name)
-            warehouse.con.insert(schema.name, changes)
+            with warehouse.rollups_kept(schema.name, changes):
+                _replace_keys(warehouse, schema, changes_name)
+                warehouse.con.insert(schema.name, changes)
     finally:
         warehouse.con.drop_table(changes_name, force=True)
-    return n_changes - updated, updated, rows.num_rows - n_changes, touched
+    return n_changes - updated, updated, rows.num_rows - n_changes
 
 
 def _replace_keys(warehouse: Warehouse, schema: Table, changes_name: str) -> None:
