@@ -9,7 +9,6 @@ version, so nothing stale is ever served.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -798,21 +797,18 @@ class Metrics:
         the query and its arguments, never written by hand.
         """
         key = executor.query_key(query, arguments, every_default=compute is not None)
-        with self.lock:
-            return self.cache.get((key, filters, scope, self._version()),
-                                  compute or self._call(query, filters, scope, arguments))
+        return self._cached_as(key, filters, scope, compute or self._call(query, filters, scope, arguments))
 
     def _computed(self, query: Callable, filters: Filters, scope: Scope, compute: Callable | None = None,
                   **arguments) -> pd.DataFrame:
         """Like :meth:`_cached`, but ``compute()`` runs without the connection's lock: for work done in
         Python (fitting models) that reads the warehouse only through cached methods, which lock."""
         key = executor.query_key(query, arguments, every_default=compute is not None)
-        return self.cache.get((key, filters, scope, self._version()),
-                              compute or self._call(query, filters, scope, arguments))
+        return self._cached_computed(key, filters, scope, compute or self._call(query, filters, scope, arguments))
 
     def _call(self, query: Callable, filters: Filters, scope: Scope, arguments: dict) -> Callable[[], pd.DataFrame]:
         """``query`` as a computation: given the filters and scope where it takes them."""
-        takes = inspect.signature(query).parameters
+        takes = executor.signature_of(query).parameters  # read once per function, not on every cache hit
         given = {name: value for name, value in (("filters", filters), ("scope", scope)) if name in takes}
         return partial(query, self.warehouse, **given, **arguments)
 
@@ -865,12 +861,8 @@ class Metrics:
         """The table expression ``query(warehouse, filters=, scope=, **arguments)`` executed, cached like
         :meth:`_cached` and compiled once per filter shape (see :mod:`marginscope.metrics.templates`), both
         under the key :func:`marginscope.metrics.executor.query_key` derives."""
-        key = executor.query_key(query, arguments)
-
-        def build(f: Filters, s: Scope) -> ir.Table:
-            return query(self.warehouse, filters=f, scope=s, **arguments)
-
-        return self._cached_as(key, filters, scope, lambda: templates.run(self.warehouse, key, build, filters, scope))
+        return self._cached_as(executor.query_key(query, arguments), filters, scope,
+                               lambda: templates.run_query(self.warehouse, query, filters, scope, **arguments))
 
     def _cached_as(self, key: tuple, filters: Filters, scope: Scope, compute: Callable[[], pd.DataFrame]):
         """``compute()`` cached under a key derived already, holding the connection's lock."""

@@ -72,6 +72,14 @@ filters and scope, which every cache entry carries beside the key."""
 _signatures: dict[Callable, inspect.Signature] = {}
 
 
+def signature_of(function: Callable) -> inspect.Signature:
+    """``inspect.signature(function)``, read once per function: every metric call binds its arguments to it."""
+    signature = _signatures.get(function)
+    if signature is None:
+        signature = _signatures[function] = inspect.signature(function)
+    return signature
+
+
 def query_key(query: Callable, arguments: Mapping[str, Any], *, every_default: bool = False) -> tuple:
     """The key of ``query`` asked with ``arguments``: its qualified name and, in its signature's order,
     each parameter's value (given, or its default), never written by hand.
@@ -93,9 +101,7 @@ def query_key(query: Callable, arguments: Mapping[str, Any], *, every_default: b
     TypeError: ...by takes no argument limit
     """
     function = getattr(query, "__func__", query)
-    signature = _signatures.get(function)
-    if signature is None:
-        signature = _signatures[function] = inspect.signature(function)
+    signature = signature_of(function)
     name = f"{function.__module__}.{function.__qualname__}"
     parameters = {p: value for p, value in signature.parameters.items() if p not in UNKEYED}
     unknown = sorted(set(arguments) - set(parameters))

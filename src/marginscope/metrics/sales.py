@@ -304,12 +304,9 @@ def mark_partial(trend: pd.DataFrame, grain: str, filters: Filters) -> pd.DataFr
     [[30, False], [6, True]]
     """
     trend = trend.copy()
-    firsts, lasts = [], []
-    for period in pd.to_datetime(trend["period"]).dt.date:
-        first, last = period_bounds(period, grain)
-        firsts.append(max(first, filters.start) if filters.start else first)
-        lasts.append(min(last, filters.end) if filters.end else last)
-    whole = [period_bounds(p, grain) for p in pd.to_datetime(trend["period"]).dt.date]
+    whole = [period_bounds(period, grain) for period in pd.to_datetime(trend["period"]).dt.date]
+    firsts = [max(first, filters.start) if filters.start else first for first, _ in whole]
+    lasts = [min(last, filters.end) if filters.end else last for _, last in whole]
     trend["first_day"] = pd.to_datetime(pd.Series(firsts, dtype="object"))
     trend["last_day"] = pd.to_datetime(pd.Series(lasts, dtype="object"))
     trend["days"] = pd.Series([(last - first).days + 1 for first, last in zip(firsts, lasts)], dtype="int64")
@@ -326,6 +323,7 @@ def _fill_missing_line_totals(t: ir.Table) -> ir.Table:
 
 
 COMPARISONS = tuple(semantic.COMPARISONS)
+growth = semantic.growth  # the one growth formula; the metrics that compare two values import it from here
 
 
 @dataclass(frozen=True)
@@ -354,17 +352,6 @@ def comparison_periods(filters: Filters, basis: str, fiscal_year_start_month: in
     return Periods(current, prior)
 
 
-def growth(current: float | None, prior: float | None) -> float | None:
-    """(current - prior) / |prior|; ``None`` ("n/a") when the prior is 0 or missing.
-
-    >>> growth(120, 100), growth(-50, -100), growth(5, 0)
-    (0.2, 0.5, None)
-    """
-    if current is None or prior is None or prior == 0 or pd.isna(prior) or pd.isna(current):
-        return None
-    return (float(current) - float(prior)) / abs(float(prior))
-
-
 def compare(wh: Warehouse, basis: str, filters: Filters, scope: Scope = EVERYTHING,
             fiscal_year_start_month: int = 1,
             summarise: Callable[[Filters], pd.DataFrame] | None = None) -> pd.DataFrame:
@@ -389,12 +376,9 @@ def compare(wh: Warehouse, basis: str, filters: Filters, scope: Scope = EVERYTHI
 def compared(measures, current: pd.Series, prior: pd.Series) -> pd.DataFrame:
     """One row per measure: current, prior, change (percentage points, as a fraction, for a rate) and
     growth (missing for a rate, and when the prior is 0), as :func:`marginscope.metrics.semantic.change`."""
-    changes = [semantic.change(m, _plain(current[m]), _plain(prior[m])) for m in measures]
+    changes = [semantic.change(m, current[m], prior[m]) for m in measures]
     columns = {column: np.array([float("nan") if getattr(c, column) is None else getattr(c, column)
                                  for c in changes], dtype="float64")
                for column in ("current", "prior", "change", "growth")}
     return pd.DataFrame({"measure": list(measures), **columns})
 
-
-def _plain(value) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)

@@ -60,6 +60,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+import pandas as pd
+
 from marginscope.metrics.periods import add_months
 
 # --- dimensions ---------------------------------------------------------------------------------
@@ -448,14 +450,21 @@ def change(measure: str, current: float | None, prior: float | None) -> Change:
     """
     current, prior = _plain(current), _plain(prior)
     delta = None if current is None or prior is None else current - prior
-    grown = None
-    if delta is not None and prior is not None and not MEASURES[measure].is_rate and prior != 0:
-        grown = delta / abs(prior)
-    return Change(current, prior, delta, grown)
+    return Change(current, prior, delta, None if MEASURES[measure].is_rate else growth(current, prior))
+
+
+def growth(current: float | None, prior: float | None) -> float | None:
+    """(current - prior) / |prior|; ``None`` ("n/a") when the prior is 0 or either is missing.
+
+    >>> growth(120, 100), growth(-50, -100), growth(5, 0)
+    (0.2, 0.5, None)
+    """
+    current, prior = _plain(current), _plain(prior)
+    if current is None or prior is None or prior == 0:
+        return None
+    return (current - prior) / abs(prior)
 
 
 def _plain(value) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if number != number else number  # NaN is missing
+    """A number as a float; None when it is missing (None, NaN, NaT or pandas' NA)."""
+    return None if value is None or pd.isna(value) else float(value)
