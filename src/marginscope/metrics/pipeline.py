@@ -140,7 +140,3 @@ def movers(wh: Warehouse, dimension: str, filters: Filters, scope: Scope = EVERY
     table = table.drop(columns="size").head(n).reset_index(drop=True)
     table.attrs.update(prior=prior_range)
     return table
-
-
-def _float(value) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
