@@ -30,7 +30,16 @@ class Settings(BaseSettings):
     )
     user: str | None = Field(None, description="Name recorded in the load log; defaults to the OS user.")
     fiscal_year_start_month: int = Field(1, ge=1, le=12, description="First month of the fiscal year.")
-    currency: str = Field("EUR", description="Currency the amounts are in, as shown on pages (ISO code).")
+    currency: str = Field("EUR", description="Currency the amounts are in, as shown on pages (ISO 4217 code). A "
+                                             "load refuses lines in any other currency: none are converted yet.")
+    date_horizon_days: int = Field(366, ge=0, description="A load refuses dates of things that have happened "
+                                                          "(invoices, orders, payments, costs) more than this many "
+                                                          "days after today: a typo such as 2062 would otherwise "
+                                                          "take over the default date range.")
+    net_amount_tolerance: float = Field(0.01, ge=0, description="How far a line's net_amount may be from quantity "
+                                                                "x unit_price - discount_amount (in the currency) "
+                                                                "before the load refuses the line; the rounding of "
+                                                                "the unit price to four decimals is allowed on top.")
     host: str = Field("127.0.0.1", description="Address `marginscope serve` listens on.")
     port: int = Field(8050, ge=1, le=65535, description="Port `marginscope serve` listens on.")
     refresh_hours: float = Field(24.0, gt=0, description="Expected hours between loads of a table; the Data page "

@@ -11,7 +11,9 @@ import inspect
 import sys
 from pathlib import Path
 
-from marginscope.schema import TABLES, Column
+from marginscope.config import Settings
+from marginscope.ingest.validate import LINE_AMOUNT_LIMIT, PLANNING_YEARS
+from marginscope.schema import TABLES, Column, Kind
 
 METRIC_MODULES = ("semantic", "filters", "rollups", "sales", "budget", "forecast", "products", "customers",
                   "receivables", "portrait", "rfm", "profitability", "churn", "clv", "pipeline", "team", "campaigns",
@@ -30,6 +32,10 @@ def _column_notes(column: Column) -> str:
         notes.append(f"at most {column.maximum:g}")
     if column.references:
         notes.append(f"references {column.references}")
+    if column.kind is Kind.DATE:
+        horizon = Settings.model_fields["date_horizon_days"].default
+        notes.append("from 1900; " + (f"at most {PLANNING_YEARS} years ahead" if column.planned
+                                      else f"at most date_horizon_days ({horizon}) after the load"))
     return "; ".join(notes)
 
 
@@ -55,8 +61,26 @@ def data_contract_markdown(tables: list[str] | None = None) -> str:
     return "\n".join(parts)
 
 
+LOAD_CHECKS = f"""\
+Beyond each column's type, a load refuses (naming the file, row, column and reason):
+
+- a line whose `currency` is not an ISO 4217 code, or not the reporting currency (the `currency`
+  setting, default EUR): amounts in different currencies are never summed, and none are converted yet;
+  an amount marked with another currency than its line's (`200.00 USD` on a EUR line);
+- a date before 1900, a date of something that has happened more than `date_horizon_days` after the
+  load, a planned date (due, promised, expected close, budget month, campaign) more than {PLANNING_YEARS} years
+  ahead, and a time of day that is none (`2024-03-01 99:99`);
+- an invoice line whose `net_amount` is not `quantity * unit_price - discount_amount` within
+  `net_amount_tolerance` (default 0.01) plus the unit price's rounding (`quantity * 0.00005`), and an
+  invoice line whose amounts reach {LINE_AMOUNT_LIMIT:,} (the limit of the sales queries' decimals);
+- a number with more digits before the decimal point than its column holds. Numbers are read exactly,
+  without floating point, and rounded half away from zero to the column's decimals.
+"""
+
+
 def data_contract_document() -> str:
-    return "# Data contract\n\nGenerated from `marginscope.schema`; do not edit by hand.\n\n" + data_contract_markdown()
+    return ("# Data contract\n\nGenerated from `marginscope.schema`; do not edit by hand.\n\n" + LOAD_CHECKS + "\n"
+            + data_contract_markdown())
 
 
 def metrics_document() -> str:

@@ -75,6 +75,9 @@ class Column:
         Bounds of accepted values for a numeric column.
     references
         ``"table.column"`` this column points to; checked on load.
+    planned
+        A date that may lie well ahead (a due date, a budget month, an expected close): only a
+        typo's bound applies to it on load, not the horizon of dates that have happened.
     """
 
     name: str
@@ -85,6 +88,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     references: str | None = None
+    planned: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class Table:
     key: tuple[str, ...]
     required: bool = False
     date_column: str | None = None  # the column that dates a row, for status and freshness
+    currency_column: str | None = None  # the column naming the currency of the row's amounts
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -152,7 +157,7 @@ _TABLE_LIST = [
             Column("regional_office", S),
             Column("region", S),
             Column("hire_date", D),
-            Column("end_date", D, description="Last day with the company; empty while employed"),
+            Column("end_date", D, description="Last day with the company; empty while employed", planned=True),
         ),
         key=("rep_id",),
     ),
@@ -201,7 +206,7 @@ _TABLE_LIST = [
             Column("line_no", I, True, minimum=1),
             Column("kind", S, True, "invoice or credit_note", allowed=INVOICE_KINDS),
             Column("invoice_date", D, True),
-            Column("due_date", D),
+            Column("due_date", D, planned=True),
             Column("order_id", S),
             Column("customer_id", S, True, references="customers.customer_id"),
             Column("product_id", S, True, references="products.product_id"),
@@ -211,12 +216,13 @@ _TABLE_LIST = [
             Column("discount_amount", M, description="Discount given on the line; empty means 0", minimum=0),
             Column("net_amount", M, True, "quantity * unit_price - discount_amount"),
             Column("cogs", M, description="Cost of goods sold for the line"),
-            Column("currency", S),
+            Column("currency", S, description="ISO 4217 code; empty means the reporting currency"),
             Column("campaign_id", S, description="Campaign the sale is attributed to"),
         ),
         key=("invoice_id", "line_no"),
         required=True,
         date_column="invoice_date",
+        currency_column="currency",
     ),
     Table(
         "orders",
@@ -226,7 +232,7 @@ _TABLE_LIST = [
             Column("customer_id", S, True, references="customers.customer_id"),
             Column("order_date", D, True),
             Column("status", S, True, allowed=ORDER_STATUSES),
-            Column("promised_date", D),
+            Column("promised_date", D, planned=True),
             Column("shipped_date", D),
             Column("delivered_date", D),
         ),
@@ -269,7 +275,7 @@ _TABLE_LIST = [
             Column("product_id", S, references="products.product_id"),
             Column("stage", S, True, allowed=OPPORTUNITY_STAGES),
             Column("engage_date", D, description="Empty for deals still prospecting"),
-            Column("close_date", D, description="Empty for open deals"),
+            Column("close_date", D, description="Empty for open deals", planned=True),
             Column("close_value", M),
             Column("campaign_id", S),
         ),
@@ -293,7 +299,7 @@ _TABLE_LIST = [
         "budgets",
         "one row per budget cell: a month, a measure and optional dimension values",
         (
-            Column("period", D, True, "First day of the budget month"),
+            Column("period", D, True, "First day of the budget month", planned=True),
             Column("measure", S, True, allowed=BUDGET_MEASURES),
             Column("amount", M, True),
             Column("region", S),
@@ -311,8 +317,8 @@ _TABLE_LIST = [
             Column("campaign_id", S, True),
             Column("name", S, True),
             Column("channel", S),
-            Column("start_date", D, True),
-            Column("end_date", D, True),
+            Column("start_date", D, True, planned=True),
+            Column("end_date", D, True, planned=True),
             Column("cost", M, minimum=0),
             Column("target_segment", S, description="Tier or segment the campaign targets"),
         ),

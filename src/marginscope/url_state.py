@@ -99,8 +99,12 @@ def to_search(filters: Filters, comparison: str | None = None) -> str:
     return f"?{urlencode(pairs)}" if pairs else ""
 
 
-def with_defaults(state: PageState, first: dt.date | None, last: dt.date | None) -> Filters:
+def with_defaults(state: PageState, first: dt.date | None, last: dt.date | None,
+                  today: dt.date | None = None) -> Filters:
     """The filters to compute with: without dates in the URL, the year to date of the latest data.
+
+    The latest data is never later than today: one line dated ahead (a typo within the load's horizon)
+    does not move every page's range into the future.
 
     Examples
     --------
@@ -108,10 +112,15 @@ def with_defaults(state: PageState, first: dt.date | None, last: dt.date | None)
     datetime.date(2026, 1, 1)
     >>> with_defaults(parse("?start=2025-03-01"), dt.date(2024, 1, 2), dt.date(2026, 11, 23)).end
     datetime.date(2026, 11, 23)
+    >>> with_defaults(parse(""), dt.date(2024, 1, 2), dt.date(2027, 6, 30), today=dt.date(2026, 11, 23)).end
+    datetime.date(2026, 11, 23)
     """
     filters = state.filters
     if first is None or last is None:  # no data (the span has both or neither)
         return filters
+    today = today or dt.date.today()
+    if first <= today < last:
+        last = today
     if not state.dates_given:
         return replace(filters, start=dt.date(last.year, 1, 1), end=last)
     start, end = filters.start or first, filters.end or last

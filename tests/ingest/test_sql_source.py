@@ -24,10 +24,10 @@ def erp(postgres_url):
             doc text, pos integer, doc_type text, doc_date date, client text, item text, seller text,
             qty numeric(12, 3), price numeric(12, 4), net numeric(14, 2), cost numeric(14, 2));
         INSERT INTO {schema}.invoice_rows VALUES
-            ('I1', 1, 'INV', '2026-01-10', 'C1', 'P1', 'R1', 10, 10, 95.00, 60.00),
+            ('I1', 1, 'INV', '2026-01-10', 'C1', 'P1', 'R1', 10, 9.5, 95.00, 60.00),
             ('I1', 2, 'INV', '2026-01-10', 'C1', 'P2', 'R1', 1, 200, 200.00, 40.00),
             ('I2', 1, 'INV', '2026-02-15', 'C2', 'P1', 'R2', 5, 10, 50.00, 30.00),
-            ('I3', 1, 'INV', '2026-02-20', 'C7', 'P1', 'R1', 2, 10, 18.00, 12.00);
+            ('I3', 1, 'INV', '2026-02-20', 'C7', 'P1', 'R1', 2, 9, 18.00, 12.00);
     """)
     con.disconnect()
     yield schema

@@ -95,7 +95,7 @@ def test_quarantine_loads_the_good_rows_and_keeps_the_bad(masters, write):
 
 def test_mapping_renames_constants_value_maps_and_formats(masters, write):
     text = ("Doc;Ln;Typ;Datum;Kunde;Artikel;Menge;Preis;Rabatt;Betrag;Kosten\n"
-            "R-1;1;RE;31.03.2024;C1;P1;1.000;1.234,50;34,50;1.200,00;EUR 700,00\n"
+            "R-1;1;RE;31.03.2024;C1;P1;1.000;1,2345;34,50;1.200,00;EUR 700,00\n"
             "G-1;1;GS;02.04.2024;C1;P1;-2;10,00;;-20,00;-12,00\n")
     mapping = Mapping.from_dict({
         "table": "invoice_lines", "delimiter": ";", "date_format": "%d.%m.%Y", "decimal": ",", "thousands": ".",
@@ -108,7 +108,7 @@ def test_mapping_renames_constants_value_maps_and_formats(masters, write):
     assert result.ok, result.problems.to_pylist()
     credit, invoice = rows_of(masters, "invoice_lines", "invoice_id")
     assert (invoice["kind"], invoice["invoice_date"], invoice["quantity"]) == ("invoice", dt.date(2024, 3, 31), 1000)
-    assert (invoice["unit_price"], invoice["discount_amount"]) == (Decimal("1234.5"), Decimal("34.50"))
+    assert (invoice["unit_price"], invoice["discount_amount"]) == (Decimal("1.2345"), Decimal("34.50"))
     assert (invoice["net_amount"], invoice["cogs"], invoice["currency"]) == (Decimal("1200.00"), 700, "EUR")
     assert (credit["kind"], credit["quantity"], credit["net_amount"], credit["discount_amount"]) == (
         "credit_note", 2, 20, None)

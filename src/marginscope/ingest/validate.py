@@ -11,15 +11,19 @@ the source file's column name.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pycountry
 
+from marginscope.config import Settings, get_settings
 from marginscope.ingest.errors import IngestError
 from marginscope.ingest.mapping import ISO_DATES, Mapping
 from marginscope.ingest.readers import SourceTable
@@ -34,9 +38,21 @@ PROBLEM_SCHEMA = pa.schema(
 )
 
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_PLAIN_DECIMAL = r"^[+-]?(\d+\.?\d*|\.\d+)$"
 _INTEGER = r"^[+-]?\d+$"
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"  # a date, or a timestamp's date
-_CURRENCY_NOISE = r"[$€£¥]|^[A-Z]{3}|[A-Z]{3}$"  # symbols and ISO codes such as "EUR 12.00"
+# A date, or a timestamp's date: the time must be a time of day (2024-03-01 99:99 is not one).
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}([ T]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+
+ISO_CURRENCIES = frozenset(currency.alpha_3 for currency in pycountry.currencies)
+"""The ISO 4217 currency codes (from pycountry's copy of the standard)."""
+_CODES = "|".join(sorted(ISO_CURRENCIES))
+_SYMBOLS = {"$": ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"), "€": ("EUR",), "£": ("GBP",), "¥": ("JPY", "CNY")}
+# Currency marks an accounting export puts on an amount ("EUR 12.00", "12.00 USD", "$12.00"): only real
+# ISO codes and symbols, so that "ABC200" is not read as 200.
+_CURRENCY_NOISE = rf"[$€£¥]|^({_CODES})|({_CODES})$"
+_CURRENCY_MARK = rf"^\(?-?\s*(?P<lead>{_CODES}|[$€£¥])?.*?(?P<trail>{_CODES}|[$€£¥])?\s*\)?$"
+_EARLIEST_DATE = dt.date(1900, 1, 1)
+PLANNING_YEARS = 10  # a budget month or a due date further ahead than this is a typo
 _MAX_INTEGER_DIGITS = 18  # int64 holds every whole number of 18 digits
 _TOO_MANY_DIGITS = r"^[+-]?0*\d{19,}$"
 
@@ -61,6 +77,41 @@ class Validated:
     @property
     def bad_indices(self) -> np.ndarray:
         return np.flatnonzero(self.bad)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a load accepts beyond each column's type: the warehouse's settings, read once per load.
+
+    Examples
+    --------
+    >>> limits = Limits.from_settings(Settings(currency="USD", date_horizon_days=30), today=dt.date(2026, 1, 1))
+    >>> limits.currency, limits.latest_date, limits.latest_planned_date
+    ('USD', datetime.date(2026, 1, 31), datetime.date(2036, 12, 31))
+    """
+
+    currency: str = "EUR"
+    """The reporting currency: a line in any other currency is refused, as none is converted yet."""
+    today: dt.date | None = None
+    """Dates are checked against it; ``None``: only against the earliest plausible date."""
+    horizon_days: int = 366
+    net_amount_tolerance: float = 0.01
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, today: dt.date | None = None) -> Limits:
+        settings = settings or get_settings()
+        return cls(currency=settings.currency.upper(), today=today or dt.date.today(),
+                   horizon_days=settings.date_horizon_days, net_amount_tolerance=settings.net_amount_tolerance)
+
+    @property
+    def latest_date(self) -> dt.date | None:
+        """The latest date of something that has happened (an invoice, an order, a payment)."""
+        return None if self.today is None else self.today + dt.timedelta(days=self.horizon_days)
+
+    @property
+    def latest_planned_date(self) -> dt.date | None:
+        """The latest plausible planned date (a due date, a budget month): later is a typo."""
+        return None if self.today is None else dt.date(self.today.year + PLANNING_YEARS, 12, 31)
 
 
 class _Problems:
@@ -106,8 +157,10 @@ def _as_bool_numpy(mask) -> np.ndarray:
     return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
 
 
-def validate(source: SourceTable, mapping: Mapping, known_keys: KnownKeys) -> Validated:
+def validate(source: SourceTable, mapping: Mapping, known_keys: KnownKeys, limits: Limits | None = None) -> Validated:
     """Map, parse and check a source file against its canonical table.
+
+    ``limits`` defaults to :meth:`Limits.from_settings`.
 
     Raises
     ------
@@ -128,7 +181,15 @@ def validate(source: SourceTable, mapping: Mapping, known_keys: KnownKeys) -> Va
     _normalise_credit_notes(schema, typed)
     for column in schema.columns:
         _check_values(column, raw[column.name], typed[column.name], problems, source_name[column.name])
+    limits = limits or Limits.from_settings()
+    for column in schema.columns:
+        if column.kind is Kind.DATE:
+            _check_date_range(column, raw[column.name], typed[column.name], problems, source_name[column.name],
+                              limits)
     _check_table_rules(schema, typed, raw, problems, source_name)
+    _check_currencies(schema, typed, raw, problems, source_name, limits)
+    _check_line_amounts(schema, typed, raw, problems, source_name)
+    _check_net_amounts(schema, typed, raw, problems, source_name, limits)
     _check_duplicate_keys(schema, typed, raw, problems, source_name)
     notes += _check_references(schema, typed, raw, problems, source_name, known_keys)
 
@@ -204,15 +265,51 @@ def _parse(text: pa.Array, column: Column, mapping: Mapping, problems: _Problems
         problems.add(too_large, label, text, f"too large: at most {_MAX_INTEGER_DIGITS} digits")
         return pc.cast(pc.if_else(pc.fill_null(too_large, False), pa.scalar(None, pa.string()), usable), pa.int64())
     assert kind.scale is not None  # a decimal kind: the others are parsed above
-    value = pc.round(pc.cast(usable, pa.float64()), kind.scale)
-    # The column is decimal(18, scale): a larger value (or one beyond a float: infinity) cannot be stored.
-    whole_digits = 18 - kind.scale
-    too_large = pc.greater_equal(pc.abs(value), 10.0**whole_digits)
-    problems.add(too_large, label, text, f"too large: at most {whole_digits} digits before the decimal point")
-    value = pc.if_else(pc.fill_null(too_large, False), pa.scalar(None, pa.float64()), value)
-    # Arrow turns the float into the column's decimal exactly; DuckDB's own cast scales in floating point
-    # and would store 99999999999999.5 as 99999999999999.5008.
-    return pc.cast(value, pa.decimal128(18, kind.scale))
+    value, too_large = _exact_decimals(usable, kind.scale)
+    problems.add(too_large, label, text, f"too large: at most {18 - kind.scale} digits before the decimal point")
+    return value
+
+
+def _exact_decimals(numbers: pa.Array, scale: int) -> tuple[pa.Array, pa.Array]:
+    """Numbers as text to decimal(18, scale), exactly, rounded half away from zero (as an invoice is).
+
+    Returns the values (null where too large) and where they were too large. No float is involved:
+    through float64, 1234567890123456.78 becomes ...456.75, and 1e308 overflows while being rounded.
+    Half away from zero needs only the first digit past the scale, so the fraction is cut there.
+    """
+    numbers = _without_exponents(numbers)
+    whole_digits = 18 - scale
+    parts = pc.extract_regex(numbers, r"^(?P<sign>[+-]?)0*(?P<whole>\d*)\.?(?P<fraction>\d*)$")
+    sign, whole, fraction = (pc.struct_field(parts, name) for name in ("sign", "whole", "fraction"))
+    too_long = pc.greater(pc.utf8_length(whole), whole_digits)
+    fraction = pc.utf8_slice_codeunits(pc.utf8_rpad(fraction, scale + 1, "0"), 0, scale + 1)
+    whole = pc.if_else(pc.or_(pc.equal(whole, ""), too_long), "0", whole)
+    exact = pc.cast(pc.binary_join_element_wise(sign, whole, ".", fraction, ""), pa.decimal128(38, scale + 1))
+    rounded = pc.round(exact, scale, round_mode="half_towards_infinity")
+    # 9999999999999999.995 has 16 whole digits but rounds to 17.
+    limit = pa.scalar(10**whole_digits, pa.decimal128(38, 0)).cast(pa.decimal128(38, scale + 1))
+    too_large = pc.fill_null(pc.or_(too_long, pc.greater_equal(pc.abs(rounded), limit)), False)
+    kept = pc.if_else(too_large, pa.scalar(None, rounded.type), rounded)
+    return pc.cast(kept, pa.decimal128(18, scale)), too_large
+
+
+def _without_exponents(numbers: pa.Array) -> pa.Array:
+    """Rewrite the rare numbers in scientific notation (1.5E3) as plain digits, one by one in Python."""
+    has_exponent = pc.fill_null(pc.match_substring_regex(numbers, "[eE]"), False)
+    if not pc.any(has_exponent).as_py():
+        return numbers
+    plain = [_plain_digits(text) for text in pc.filter(numbers, has_exponent).to_pylist()]
+    return pc.replace_with_mask(numbers, has_exponent, pa.array(plain, pa.string()))
+
+
+def _plain_digits(text: str) -> str:
+    try:
+        number = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the text matched the number pattern
+        return ""
+    if not number.is_finite() or number.adjusted() > 40:
+        return "9" * 41  # too large for any column, whatever its scale; reported as such
+    return format(number, "f")
 
 
 def _clean_number(text: pa.Array, decimal: str, thousands: str, pattern: str) -> pa.Array:
@@ -296,6 +393,115 @@ def _strict_strptime(text: pa.Array, fmt: str) -> pa.Array:
     retry = pc.filter(text, doubtful).to_pandas()
     strict = pd.to_datetime(retry.astype(object), format=fmt, errors="coerce")
     return pc.replace_with_mask(dates, doubtful, pa.Array.from_pandas(strict).cast(pa.date32()))
+
+
+def _check_date_range(column: Column, text: pa.Array, value: pa.Array, problems: _Problems, label: str,
+                      limits: Limits) -> None:
+    """Refuse implausible dates: one line dated 2062 would otherwise become the default date range."""
+    problems.add(pc.less(value, pa.scalar(_EARLIEST_DATE, pa.date32())), label, text,
+                 f"before {_EARLIEST_DATE:%Y-%m-%d}: not a plausible date")
+    if column.planned:
+        latest = limits.latest_planned_date
+        reason = f"after {latest}: more than {PLANNING_YEARS} years ahead, not a plausible date"
+    else:
+        latest = limits.latest_date
+        reason = (f"after {latest} ({limits.horizon_days} days from today): this has not happened yet; check "
+                  "the year, or raise the date_horizon_days setting")
+    if latest is not None:
+        problems.add(pc.greater(value, pa.scalar(latest, pa.date32())), label, text, reason)
+
+
+def _check_currencies(schema: Table, typed, raw, problems: _Problems, labels, limits: Limits) -> None:
+    """Refuse lines not in the reporting currency, and amounts marked with another currency than their line's.
+
+    Amounts of different currencies must never be summed; until conversion through exchange rates exists,
+    a line in another currency cannot be loaded at all.
+    """
+    name = schema.currency_column
+    if name is None:
+        return
+    codes = typed[name]
+    for code in pc.unique(pc.drop_null(codes)).to_pylist():  # a file holds a handful of currencies
+        reason = _currency_problem(code, limits.currency)
+        if reason:
+            problems.add(pc.equal(codes, code), labels[name], raw[name], reason)
+    line_currency = pc.fill_null(codes, limits.currency)
+    for column in schema.columns:
+        if column.kind in (Kind.MONEY, Kind.PRICE):
+            _check_amount_marks(raw[column.name], line_currency, problems, labels[column.name])
+
+
+def _currency_problem(code: str, reporting: str) -> str | None:
+    if code not in ISO_CURRENCIES:
+        hint = f" (did you mean {code.upper()}?)" if code.upper() in ISO_CURRENCIES else ""
+        return f"not an ISO 4217 currency code{hint}"
+    if code != reporting:
+        return (f"in {code}, but this warehouse reports in {reporting} and converts no currencies yet: load "
+                f"only {reporting} lines, or convert the amounts before loading")
+    return None
+
+
+def _check_amount_marks(text: pa.Array, line_currency: pa.Array, problems: _Problems, label: str) -> None:
+    """An amount written "200.00 USD" on a line in EUR is an error, not a suffix to strip."""
+    marked = pc.fill_null(pc.invert(pc.match_substring_regex(text, _NUMBER)), False)
+    if not pc.any(marked).as_py():  # plain numbers carry no currency mark: the common case, and fast
+        return
+    parts = pc.extract_regex(pc.if_else(marked, text, ""), _CURRENCY_MARK)
+    lead, trail = pc.struct_field(parts, "lead"), pc.struct_field(parts, "trail")
+    mark = pc.if_else(pc.not_equal(lead, ""), lead, trail)
+    wrong = pc.and_(pc.equal(pc.utf8_length(mark), 3), pc.not_equal(mark, line_currency))
+    for symbol, currencies in _SYMBOLS.items():
+        other = pc.invert(pc.is_in(line_currency, value_set=pa.array(currencies)))
+        wrong = pc.or_(wrong, pc.and_(pc.equal(mark, symbol), other))
+    wrong = pc.fill_null(wrong, False)
+    if pc.any(wrong).as_py():
+        reasons = pc.binary_join_element_wise("the amount is marked ", mark, ", but its line is in ",
+                                              line_currency, "")
+        problems.add(wrong, label, text, pc.filter(reasons, wrong))
+
+
+LINE_AMOUNT_LIMIT = 10**10
+"""What every amount of one invoice line (its quantity x unit price, discount, net amount and cost) must stay
+below: DuckDB multiplies two decimal(18, 4) values in decimal(18, 8), which overflows at 10 billion, and the
+rollups sum the lines' amounts in cells of 14 digits."""
+
+
+def _check_line_amounts(schema: Table, typed, raw, problems: _Problems, labels) -> None:
+    """Refuse a line too large for the sales queries, which would otherwise fail on every page."""
+    if schema.name != "invoice_lines":
+        return
+    limit = pa.scalar(LINE_AMOUNT_LIMIT, pa.float64())
+    reason = f"too large for one invoice line: must be below {LINE_AMOUNT_LIMIT:,}"
+    gross = pc.cast(pc.multiply(typed["quantity"], typed["unit_price"]), pa.float64())
+    problems.add(pc.greater_equal(pc.abs(gross), limit), labels["unit_price"], raw["unit_price"],
+                 f"quantity x unit price is {reason}")
+    for name in ("discount_amount", "net_amount", "cogs"):
+        problems.add(pc.greater_equal(pc.abs(pc.cast(typed[name], pa.float64())), limit), labels[name], raw[name],
+                     reason)
+
+
+def _check_net_amounts(schema: Table, typed, raw, problems: _Problems, labels, limits: Limits) -> None:
+    """A line's net amount must be its quantity times its unit price less its discount, as the contract says.
+
+    The unit price is kept to four decimals, so the product may be off by half a unit of the fourth decimal
+    per unit (``quantity * 0.00005``) on top of the tolerance for the net amount's own rounding.
+    """
+    if schema.name != "invoice_lines":
+        return
+    quantity, net = typed["quantity"], typed["net_amount"]
+    discount = pc.fill_null(typed["discount_amount"], pa.scalar(Decimal(0), typed["discount_amount"].type))
+    gross = pc.multiply(quantity, typed["unit_price"])  # decimal(37, 8): exact
+    expected = pc.subtract(gross, discount)
+    # Arrow widens a decimal sum by a digit: net plus discount is brought to the product's type first.
+    off = pc.cast(pc.abs(pc.subtract(pc.cast(pc.add(net, discount), gross.type), gross)), pa.float64())
+    allowed = pc.add(pc.multiply(pc.cast(quantity, pa.float64()), 0.00005), limits.net_amount_tolerance)
+    wrong = pc.fill_null(pc.greater(off, allowed), False)
+    if not pc.any(wrong).as_py():
+        return
+    shown = pc.cast(pc.cast(pc.round(pc.filter(expected, wrong), 2, round_mode="half_towards_infinity"),
+                            pa.decimal128(38, 2)), pa.string())
+    reasons = pc.binary_join_element_wise("not quantity x unit price - discount = ", shown, "")
+    problems.add(wrong, labels["net_amount"], raw["net_amount"], reasons)
 
 
 def _check_values(column: Column, text: pa.Array, value: pa.Array, problems: _Problems, label: str) -> None:

@@ -36,6 +36,7 @@ suite or a notebook comparing two loads, compiles each query once.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import weakref
 from collections.abc import Callable, Iterator
@@ -71,7 +72,8 @@ def _starts_a_month(day: dt.date | None) -> bool:
 
 
 def _ends_a_month(day: dt.date | None) -> bool:
-    return day is not None and (day + dt.timedelta(days=1)).day == 1
+    # Not day + 1 day: there is no day after 9999-12-31, which a URL may hold.
+    return day is not None and day.day == calendar.monthrange(day.year, day.month)[1]
 
 
 def _stand_ins(filters: Filters, scope: Scope, variant: int) -> tuple[Filters, Scope, dict[str, str]]:
