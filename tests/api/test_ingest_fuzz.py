@@ -1,6 +1,6 @@
 """Fuzzing the ingest endpoint: any body, any rows, any values answer 200, or 422 (400 for a body that is
-not JSON at all), never a 500, and a refused push changes nothing (every table compared in full before and after; a validated rejection only adds its
-entry to the load log and its bad rows to the quarantine)."""
+not JSON at all), never a 500, and a refused push changes nothing (every table compared in full before and
+after; a validated rejection only adds its entry to the load log)."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@ ingest API.
 
 A load either refuses the input with an :class:`~marginscope.ingest.errors.IngestError` that names the
 source, and changes nothing at all (not even the load log), or validates it: a rejected load leaves every
-canonical table as it was and adds one ``rejected`` entry to the load log (with its bad rows in the
-quarantine), and every problem names a row of the source, a column and a reason.
+canonical table and the quarantine as they were and adds one ``rejected`` entry to the load log (naming its
+first problems), and every problem names a row of the source, a column and a reason.
 """
 
 from __future__ import annotations
@@ -58,9 +58,11 @@ def assert_validated_cleanly(report: dict, rows_in_source: int, first_row: int, 
         report["status"], report["rows_read"], report["rows_loaded"])
     kept = [dict(row) for row in after[QUARANTINE] if row not in before[QUARANTINE]]
     assert {row["load_id"] for row in kept} <= {report["load_id"]}
-    # The quarantine keeps the rows with problems (a rejected file's other rows were fine).
-    assert sorted(row["row_number"] for row in kept) == sorted({p["row"] for p in report["problems"]})
+    # The quarantine keeps the rows with problems of a load that happened; of a rejected file, nothing.
+    quarantined = set() if report["status"] == "rejected" else {p["row"] for p in report["problems"]}
+    assert sorted(row["row_number"] for row in kept) == sorted(quarantined)
     if report["status"] == "rejected":
+        assert logged["message"].startswith(f"{len(report['problems'])} problems; file rejected: row ")
         assert report["rows_loaded"] == 0
         assert {name: after[name] for name in TABLES} == {name: before[name] for name in TABLES}
         assert logged["data_version"] == max([0, *(dict(r)["data_version"] for r in before[LOAD_LOG])])

@@ -224,7 +224,8 @@ def load_source(
         inserted, updated, unchanged = (0, 0, 0) if rejected_file else _upsert(warehouse, schema, checked.good_rows)
         if inserted or updated:
             version += 1
-        _quarantine(warehouse, load_id, schema.name, source, checked)
+        if not rejected_file:  # nothing of a rejected file is kept: the file itself is still the user's to fix
+            _quarantine(warehouse, load_id, schema.name, source, checked)
         rows_loaded = 0 if rejected_file else rows_read - int(checked.bad.sum())
         result = LoadResult(
             load_id=load_id,
@@ -336,11 +337,32 @@ def _quarantine(warehouse: Warehouse, load_id: int, table: str, source: SourceTa
     )
 
 
+_PROBLEMS_LOGGED = 5
+
+
+def _first_problems(problems: pa.Table) -> str:
+    """The first problems of a rejected file, for its load log entry (its rows are not quarantined).
+
+    Examples
+    --------
+    >>> from marginscope.ingest.validate import PROBLEM_SCHEMA
+    >>> table = pa.table({"row": [2, 9], "column": ["currency", "net_amount"], "value": ["USD", "1"],
+    ...                   "reason": ["in USD", "not a number"]}, schema=PROBLEM_SCHEMA)
+    >>> _first_problems(table)
+    "row 2, currency 'USD': in USD; row 9, net_amount '1': not a number"
+    """
+    shown = [f"row {p['row']}, {p['column']} {'(empty)' if p['value'] is None else repr(p['value'])}: {p['reason']}"
+             for p in problems.slice(0, _PROBLEMS_LOGGED).to_pylist()]
+    more = problems.num_rows - len(shown)
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+
+
 def _log(warehouse: Warehouse, result: LoadResult, source: SourceTable, mapping: Mapping, policy: Policy,
          user: str, started_at: datetime) -> None:
     message = "; ".join(result.notes)
     if result.status == "rejected":
-        message = f"{result.problems.num_rows} problems; file rejected" + (f"; {message}" if message else "")
+        message = (f"{result.problems.num_rows} problems; file rejected: {_first_problems(result.problems)}"
+                   + (f"; {message}" if message else ""))
     row = {
         "load_id": result.load_id,
         "data_version": result.data_version,
