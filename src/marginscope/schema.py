@@ -15,6 +15,7 @@ False
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -134,6 +135,11 @@ class Table:
 
         return ibis.schema({c.name: c.kind.ibis_type for c in self.columns})
 
+
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
+"""The calendar of the data and of every selection: a load refuses dates before FIRST_DAY, and a selection
+must lie between the two, as a comparison reaches years back and ahead, which the ends of Python's calendar
+(0001-01-01, 9999-12-31) have not."""
 
 # One letter a kind, so that each table below reads as its columns' names.
 S, I, D, M, P, Q = Kind.STRING, Kind.INTEGER, Kind.DATE, Kind.MONEY, Kind.PRICE, Kind.QUANTITY  # noqa: E741

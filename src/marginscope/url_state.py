@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, urlencode
 
 from marginscope.metrics.filters import Filters
 from marginscope.metrics.semantic import COMPARISONS, DEFAULT_COMPARISON, DIMENSIONS
+from marginscope.schema import FIRST_DAY, LAST_DAY
 
 PARAMETERS = {d.parameter: d.filter_field for d in DIMENSIONS}
 """Query parameter -> Filters field, in the order they are written (from the semantic layer)."""
@@ -63,6 +64,8 @@ def parse(search: str | None) -> PageState:
         value = _date(text)
         if value is None:
             notices.append(f"ignored {name}={text}: not a date (use YYYY-MM-DD)")
+        elif not FIRST_DAY <= value <= LAST_DAY:
+            notices.append(f"ignored {name}={text}: dates run from {FIRST_DAY} to {LAST_DAY}")
         else:
             dates[name] = value
     if "start" in dates and "end" in dates and dates["start"] > dates["end"]:

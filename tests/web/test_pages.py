@@ -36,6 +36,15 @@ def test_every_page_renders_on_the_required_tables_alone(minimal_app, path):
     assert "could not be drawn" not in shown
 
 
+@pytest.mark.parametrize("path", MENU)
+@pytest.mark.parametrize("search", ["?start=9999-01-01&end=9999-12-31", "?start=0001-01-01&end=0001-12-31"])
+def test_every_page_renders_at_the_ends_of_the_calendar(minimal_app, path, search):
+    """A URL may hold any date: 9999-12-31 made the sales summary raise OverflowError (issue 28, item 3)."""
+    shown = text_of(minimal_app.render_page(path, search))
+    assert "could not be drawn" not in shown
+    assert "dates run from 1900-01-01 to 2199-12-31" in str(url_state.parse(search).notices)
+
+
 @pytest.mark.parametrize("path, table", [("/budget", "budgets"), ("/pipeline", "opportunities"),
                                          ("/team", "reps"), ("/profitability", "costs_to_serve")])
 def test_pages_say_which_optional_table_to_load(minimal_app, path, table):

@@ -18,6 +18,7 @@ from marginscope.auth.principal import Principal, current
 from marginscope.metrics.engine import Metrics
 from marginscope.metrics.filters import Filters, Scope, text_value
 from marginscope.metrics.semantic import DIMENSIONS
+from marginscope.schema import FIRST_DAY, LAST_DAY
 
 
 def get_metrics(request: Request) -> Metrics:
@@ -92,6 +93,9 @@ FilterParameters = _filter_parameters()
 def get_filters(parameters: Annotated[FilterParameters, Query()]) -> Filters:  # type: ignore[valid-type]
     """The global filters, with the same parameter names as the dashboard's URLs."""
     start, end = parameters.start, parameters.end  # type: ignore[attr-defined]  # fields made at run time
+    for name, day in (("start", start), ("end", end)):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise HTTPException(422, f"{name} ({day}) is outside {FIRST_DAY} to {LAST_DAY}")
     if start and end and start > end:
         raise HTTPException(422, f"start ({start}) is after end ({end})")
     values = {dimension.filter_field: getattr(parameters, dimension.parameter) for dimension in DIMENSIONS}

@@ -27,7 +27,7 @@ from marginscope.config import Settings, get_settings
 from marginscope.ingest.errors import IngestError
 from marginscope.ingest.mapping import ISO_DATES, Mapping
 from marginscope.ingest.readers import SourceTable
-from marginscope.schema import Column, Kind, Table
+from marginscope.schema import FIRST_DAY, Column, Kind, Table
 
 KnownKeys = Callable[[str, str], pa.Array | None]
 """``known_keys(table, column)``: the values the warehouse holds there, or ``None``
@@ -51,7 +51,6 @@ _SYMBOLS = {"$": ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"), "€": ("EUR
 # ISO codes and symbols, so that "ABC200" is not read as 200.
 _CURRENCY_NOISE = rf"[$€£¥]|^({_CODES})|({_CODES})$"
 _CURRENCY_MARK = rf"^\(?-?\s*(?P<lead>{_CODES}|[$€£¥])?.*?(?P<trail>{_CODES}|[$€£¥])?\s*\)?$"
-_EARLIEST_DATE = dt.date(1900, 1, 1)
 PLANNING_YEARS = 10  # a budget month or a due date further ahead than this is a typo
 _MAX_INTEGER_DIGITS = 18  # int64 holds every whole number of 18 digits
 _TOO_MANY_DIGITS = r"^[+-]?0*\d{19,}$"
@@ -419,8 +418,8 @@ def _strict_strptime(text: pa.Array, fmt: str) -> pa.Array:
 def _check_date_range(column: Column, text: pa.Array, value: pa.Array, problems: _Problems, label: str,
                       limits: Limits) -> None:
     """Refuse implausible dates: one line dated 2062 would otherwise become the default date range."""
-    problems.add(pc.less(value, pa.scalar(_EARLIEST_DATE, pa.date32())), label, text,
-                 f"before {_EARLIEST_DATE:%Y-%m-%d}: not a plausible date")
+    problems.add(pc.less(value, pa.scalar(FIRST_DAY, pa.date32())), label, text,
+                 f"before {FIRST_DAY:%Y-%m-%d}: not a plausible date")
     if column.planned:
         latest = limits.latest_planned_date
         reason = f"after {latest}: more than {PLANNING_YEARS} years ahead, not a plausible date"
