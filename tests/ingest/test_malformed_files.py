@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from marginscope.ingest import IngestError, Mapping, load_file
 from marginscope.ingest.readers import read_source
 from marginscope.warehouse import Warehouse
-from tests.conftest import CUSTOMERS_CSV, PRODUCTS_CSV, REPS_CSV, rows_of
+from tests.conftest import CUSTOMERS_CSV, PRODUCTS_CSV, REPS_CSV, problems_of, rows_of
 from tests.ingest.reliability import (
     FUZZ,
     FUZZ_LOADS,
@@ -495,6 +495,41 @@ def test_a_truncated_workbook_is_refused_with_its_name(loaded, tmp_path, cut):
     path.write_bytes(content[: int(len(content) * cut)])
     message = load_checked(loaded, "products", path)
     assert isinstance(message, str) and "not a readable Excel workbook" in message
+
+
+def test_excel_error_cells_are_problems_at_their_row_and_column(loaded, tmp_path):
+    """An error cell is a problem with its code, in a required column or an optional one (it used to load
+    as an empty value), and only that problem: not also a missing value or not a number."""
+    import xlsxwriter
+
+    path = tmp_path / "products.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["product_id", "name", "category", "list_price"])
+    sheet.write_row(1, 0, ["P3", "Nut"])
+    sheet.write_formula(1, 2, "=VLOOKUP(A2,Z:Z,2,0)", None, "#N/A")
+    sheet.write_formula(1, 3, "=1/0", None, "#DIV/0!")
+    sheet.write_row(2, 0, ["P4", "Washer", "Hardware", 0.25])
+    sheet.write_string(3, 0, "P5")
+    sheet.write_formula(3, 1, "=A99", None, "#REF!")
+    book.close()
+    result = load_checked(loaded, "products", path)
+    assert not isinstance(result, str), result
+    assert result.status == "rejected"
+    assert [(p["row"], p["column"], p["value"], p["reason"]) for p in result.problems.to_pylist()] == [
+        (2, "category", "#N/A", "Excel error cell #N/A: fix the formula, or clear the cell"),
+        (2, "list_price", "#DIV/0!", "Excel error cell #DIV/0!: fix the formula, or clear the cell"),
+        (4, "name", "#REF!", "Excel error cell #REF!: fix the formula, or clear the cell"),
+    ]
+
+
+def test_an_excel_error_exported_to_csv_is_a_problem_too(loaded, tmp_path):
+    """Excel writes an error cell's code into the CSV it saves; it is no more a category than in the workbook."""
+    path = tmp_path / "products.csv"
+    path.write_text("product_id,name,category\nP3,Nut,#VALUE!\n")
+    result = load_checked(loaded, "products", path)
+    assert not isinstance(result, str), result
+    assert problems_of(result) == [(2, "category", "Excel error cell #VALUE!: fix the formula, or clear the cell")]
 
 
 # --- Parquet -----------------------------------------------------------------------------------------

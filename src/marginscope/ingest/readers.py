@@ -13,10 +13,13 @@ import datetime as _dt
 import hashlib
 import re
 import sys
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
+from xml.etree import ElementTree
 
 import numpy as np
 import pyarrow as pa
@@ -34,6 +37,11 @@ FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xlsm
            ".parquet": "parquet", ".pq": "parquet"}
 
 _CSV_BLOCK = 16 << 20  # 16 MiB blocks: large enough to parse fast, small enough for a smooth progress bar
+
+EXCEL_ERRORS = frozenset(["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"])
+"""The codes Excel shows in a cell whose formula failed; the Excel reader keeps them as the cell's text, and
+validation reports them."""
 
 
 @dataclass(frozen=True)
@@ -303,6 +311,9 @@ def _read_excel(path: Path, mapping: Mapping) -> pa.Table:
         raise IngestError(f"{path}: not a readable Excel workbook: {exc}") from None
     if not rows:
         raise IngestError(f"{path}: sheet {sheet.name!r} is empty; expected a header row")
+    for (row, column), code in _excel_error_cells(path, sheet.name).items():
+        if row < len(rows) and column < len(rows[row]):
+            rows[row][column] = code
     header = [cell_text(v) or "" for v in rows[0]]
     while header and not header[-1]:
         header.pop()  # trailing blank header cells are formatting, not columns
@@ -311,6 +322,80 @@ def _read_excel(path: Path, mapping: Mapping) -> pa.Table:
     body = list(rows[1:])
     columns = [[cell_text(row[i]) if i < len(row) else None for row in body] for i in range(width)]
     return pa.table({name: pa.array(values, pa.string()) for name, values in zip(header, columns)})
+
+
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*\bt=[\"']e[\"'][^>]*?(/?)>")
+_CELL_REFERENCE = re.compile(rb"\br=[\"']([A-Z]{1,3})(\d+)[\"']")
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_LONGEST_TAG = 512  # a cell's start tag is far shorter: what is kept of a block, in case one is cut there
+
+
+def _excel_error_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
+    """The error code of each error cell of a sheet, by (row, column) from 0 at A1.
+
+    calamine reads an error cell as an empty one: the sheet's XML says which cells hold errors, in a cell
+    of type ``e`` whose value is the code. Workbooks hold few error cells, so the XML is scanned as bytes
+    for them rather than parsed (which would cost as much as reading the sheet).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _sheet_member(archive, sheet_name)
+            if member is None:
+                return {}
+            with archive.open(member) as xml:
+                return _error_cells_in(xml)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        return {}  # calamine read the sheet, so this is a layout it knows and we do not: nothing to add
+
+
+def _sheet_member(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The archive member holding a sheet's cells, through the workbook's list of sheets and its links
+    (by local names: transitional and strict workbooks name their elements in different namespaces)."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheet = next((e for e in workbook.iter() if _local(e.tag) == "sheet" and e.get("name") == sheet_name), None)
+    if sheet is None:
+        return None
+    link_id = next((value for key, value in sheet.attrib.items() if _local(key) == "id"), None)
+    links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next((link.get("Target") for link in links if link.get("Id") == link_id), None)
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2]
+
+
+def _error_cells_in(xml: IO[bytes]) -> dict[tuple[int, int], str]:
+    found: dict[tuple[int, int], str] = {}
+    pending = b""
+    for block in iter(lambda: xml.read(1 << 20), b""):
+        data = pending + block
+        pending = data[-_LONGEST_TAG:]  # a cell found again in it next time is found at the same key
+        if b"e'" not in data and b'e"' not in data:
+            continue  # the common case: no error cell here, and no regular expression run
+        for start in _ERROR_CELL.finditer(data):
+            if start.group(1):
+                continue  # an empty error cell ("<c t='e'/>") holds no code
+            end = _CELL_END.search(data, start.end())
+            if end is None:  # the cell runs on into the next block: read it with that block
+                pending = data[start.start():]
+                break
+            value = _CELL_VALUE.search(data, start.end(), end.start())
+            reference = _CELL_REFERENCE.search(start.group(0))
+            if value and reference:
+                found[(int(reference[2]) - 1, _column_index(reference[1]))] = value[1].decode("utf-8", "replace")
+    return found
+
+
+def _column_index(letters: bytes) -> int:
+    """0 for column A, 25 for Z, 26 for AA."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - ord("A") + 1
+    return index - 1
 
 
 def cell_text(value) -> str | None:
