@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -267,13 +268,28 @@ def test_utf16_and_utf32_files_load_when_the_mapping_names_them(loaded, tmp_path
     assert (stored["P7"], stored["P8"]) == ("Écrou", 'Bolt, 10"')
 
 
-def test_a_utf16_file_read_as_utf8_says_which_encoding_to_set(loaded, tmp_path):
-    """UTF-16 without a byte-order mark is valid UTF-8 byte by byte (every other byte is NUL): the message
-    must still say the file is not UTF-8 text, not that its rows have the wrong number of fields."""
+# --- what the file really is -------------------------------------------------------------------------
+
+
+def test_a_directory_is_not_reported_as_a_missing_file(loaded, tmp_path):
+    path = tmp_path / "exports.csv"
+    path.mkdir()
+    assert load_checked(loaded, "products", path) == (
+        f"{path}: is a directory, not a file; give the path of a CSV, Excel or Parquet file in it")
+
+
+def test_a_named_pipe_is_not_reported_as_a_missing_file(loaded, tmp_path):
     path = tmp_path / "products.csv"
-    path.write_bytes("product_id,name\nP7,Nut\n".encode("utf-16-le"))
-    message = load_checked(loaded, "products", path)
-    assert isinstance(message, str) and "row 1 is not valid utf-8 text" in message and "encoding" in message
+    os.mkfifo(path)
+    assert load_checked(loaded, "products", path) == (
+        f"{path}: is not a regular file but a named pipe (a file is read more than once while it is loaded); "
+        "save the data to a file and load that")
+
+
+def test_a_device_is_not_reported_as_a_missing_file(loaded):
+    assert load_checked(loaded, "products", Path("/dev/zero")) == (
+        "/dev/zero: is not a regular file but a character device (a file is read more than once while it is "
+        "loaded); save the data to a file and load that")
 
 
 # --- ragged rows and quotes --------------------------------------------------------------------------

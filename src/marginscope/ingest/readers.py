@@ -12,6 +12,7 @@ import csv
 import datetime as _dt
 import hashlib
 import re
+import stat
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
@@ -81,8 +82,7 @@ def read_source(path: str | Path, mapping: Mapping, progress: Progress | None = 
         which file, where, and what to do.
     """
     path = Path(path)
-    if not path.is_file():
-        raise IngestError(f"{path}: no such file")
+    _check_regular_file(path)
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise IngestError(f"{path}: unknown file type {path.suffix!r}; use CSV, Excel (.xlsx) or Parquet")
@@ -97,6 +97,27 @@ def read_source(path: str | Path, mapping: Mapping, progress: Progress | None = 
     # A header row is row 1 in CSV and Excel; Parquet has no header, so records count from 1.
     first_row = 1 if kind == "parquet" else 2
     return SourceTable(path=path, data=data, first_row=first_row, sha256=file_sha256(path), rows=rows)
+
+
+_NOT_REGULAR = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _check_regular_file(path: Path) -> None:
+    """Refuse what is not a file to read, saying what it is (a directory, a pipe, a device)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise IngestError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot be read: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise IngestError(f"{path}: is a directory, not a file; give the path of a CSV, Excel or Parquet file in it")
+    if not stat.S_ISREG(mode):
+        what = next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
+        # A load reads its file several times (its digest, its header, its rows): a stream cannot be read again.
+        raise IngestError(f"{path}: is not a regular file but {what} (a file is read more than once while it is "
+                          "loaded); save the data to a file and load that")
 
 
 def check_header(path: Path | str, names: list[str]) -> None:
