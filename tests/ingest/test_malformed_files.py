@@ -268,7 +268,55 @@ def test_utf16_and_utf32_files_load_when_the_mapping_names_them(loaded, tmp_path
     assert (stored["P7"], stored["P8"]) == ("Écrou", 'Bolt, 10"')
 
 
+@pytest.mark.parametrize(("encoding", "named"), [("utf-16-le", "UTF-16 (little-endian)"),
+                                               ("utf-16-be", "UTF-16 (big-endian)"),
+                                               ("utf-32-le", "UTF-32 (little-endian)")])
+def test_a_utf16_file_without_a_byte_order_mark_says_what_it_is_and_what_to_do(loaded, tmp_path, encoding, named):
+    """UTF-16 without a byte-order mark is valid UTF-8 byte by byte (every other byte is NUL): the message
+    must say what the file is, not that its rows have the wrong number of fields, and the encoding it
+    names must load it."""
+    path = tmp_path / "products.csv"
+    path.write_bytes("product_id,name\nP7,Nut\n".encode(encoding))
+    message = load_checked(loaded, "products", path)
+    assert message == (f"{path}: row 1 is not valid utf-8 text: the file is {named} text without a byte-order "
+                       f"mark; save it again as CSV UTF-8, or set encoding: {encoding} in the mapping")
+    result = load_checked(loaded, "products", path, Mapping.from_dict({"table": "products", "encoding": encoding}))
+    assert not isinstance(result, str) and result.ok, result
+
+
+def test_a_utf16_file_with_a_byte_order_mark_read_as_utf8_names_its_encoding(loaded, tmp_path):
+    """What Excel's "Unicode text" saves: UTF-16 with a byte-order mark, and a tab between cells."""
+    path = tmp_path / "products.csv"
+    path.write_bytes("product_id\tname\nP7\tÉcrou\n".encode("utf-16"))
+    message = load_checked(loaded, "products", path)
+    assert message == (f"{path}: row 1 is not valid utf-8 text: the file is UTF-16 text; save it again as CSV "
+                       "UTF-8, or set encoding: utf-16 in the mapping")
+
+
 # --- what the file really is -------------------------------------------------------------------------
+
+
+def test_a_zip_archive_named_csv_says_to_unzip_it(loaded, tmp_path):
+    import zipfile
+
+    path = tmp_path / "products.csv"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("products.csv", PRODUCTS_CSV)
+        archive.writestr("readme.txt", "exported by the ERP")
+    message = load_checked(loaded, "products", path)
+    assert message == (f"{path}: is a zip archive, not CSV text (it holds products.csv, readme.txt); unzip it "
+                       "and load the file inside")
+
+
+def test_an_excel_workbook_named_csv_says_to_rename_it(loaded, tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_bytes(valid_xlsx())
+    message = load_checked(loaded, "products", path)
+    assert message == (f"{path}: is an Excel workbook, not CSV text; rename it to products.xlsx, or save it "
+                       "from Excel as CSV UTF-8")
+    path.rename(tmp_path / "products.xlsx")
+    result = load_checked(loaded, "products", tmp_path / "products.xlsx")
+    assert not isinstance(result, str) and result.ok, result
 
 
 def test_a_directory_is_not_reported_as_a_missing_file(loaded, tmp_path):

@@ -147,9 +147,13 @@ def _read_header(path: Path, mapping: Mapping) -> list[str]:
     encoding = _python_encoding(mapping.encoding)
     with path.open("rb") as raw:
         start = raw.read(4)
-    if encoding == "utf-8-sig" and b"\x00" in start:
-        # UTF-16 and UTF-32 text without a byte-order mark is valid UTF-8 byte by byte, every other byte NUL.
-        raise _encoding_error(path, mapping, 1, "it looks like UTF-16 or UTF-32")
+    if start.startswith(_ZIP):
+        raise _archive_error(path)
+    wide = _wide_unicode(start) if encoding == "utf-8-sig" else None
+    if wide:
+        what, name = wide
+        raise IngestError(f"{path}: row 1 is not valid {mapping.encoding} text: the file is {what}; save it again "
+                          f"as CSV UTF-8, or set encoding: {name} in the mapping")
     try:
         with path.open(encoding=encoding, newline="") as handle, _any_field_size():
             return next(csv.reader(handle, delimiter=mapping.delimiter), [])
@@ -159,11 +163,55 @@ def _read_header(path: Path, mapping: Mapping) -> list[str]:
         raise IngestError(f"{path}: row 1 (the header) is not readable CSV: {err}") from None
 
 
-def _encoding_error(path: Path, mapping: Mapping, line: int, hint: str = "") -> IngestError:
+def _encoding_error(path: Path, mapping: Mapping, line: int) -> IngestError:
     return IngestError(
-        f"{path}: row {line} is not valid {mapping.encoding} text{f' ({hint})' if hint else ''}; "
+        f"{path}: row {line} is not valid {mapping.encoding} text; "
         "set 'encoding' in the mapping (e.g. latin-1, cp1252, utf-16)"
     )
+
+
+_ZIP = b"PK\x03\x04"
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32", "utf-32"), (codecs.BOM_UTF32_BE, "UTF-32", "utf-32"),
+                     (codecs.BOM_UTF16_LE, "UTF-16", "utf-16"), (codecs.BOM_UTF16_BE, "UTF-16", "utf-16"))
+
+
+def _wide_unicode(start: bytes) -> tuple[str, str] | None:
+    """What the file is and the encoding that reads it, when its first four bytes are UTF-16 or UTF-32.
+
+    Without a byte-order mark, such text is valid UTF-8 byte by byte (every other byte NUL, in a header
+    of plain letters), which would be read as rows of the wrong width; where the NULs fall gives the
+    byte order.
+    """
+    for mark, what, name in _BYTE_ORDER_MARKS:
+        if start.startswith(mark):
+            return f"{what} text", name
+    if len(start) < 4 or b"\x00" not in start:
+        return None
+    nul = [byte == 0 for byte in start]
+    if nul == [False, True, True, True]:
+        return "UTF-32 (little-endian) text without a byte-order mark", "utf-32-le"
+    if nul == [True, True, True, False]:
+        return "UTF-32 (big-endian) text without a byte-order mark", "utf-32-be"
+    if not nul[0] and nul[1]:
+        return "UTF-16 (little-endian) text without a byte-order mark", "utf-16-le"
+    if nul[0] and not nul[1]:
+        return "UTF-16 (big-endian) text without a byte-order mark", "utf-16-be"
+    return None
+
+
+def _archive_error(path: Path) -> IngestError:
+    """A zip archive given as CSV: an Excel workbook under the wrong name, or files to unzip first."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return IngestError(f"{path}: is a damaged zip archive, not CSV text; export the data again as CSV UTF-8")
+    if "xl/workbook.xml" in names:
+        return IngestError(f"{path}: is an Excel workbook, not CSV text; rename it to {path.stem}.xlsx, or save "
+                           "it from Excel as CSV UTF-8")
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return IngestError(f"{path}: is a zip archive, not CSV text (it holds {shown or 'nothing'}); unzip it and load "
+                       "the file inside")
 
 
 def _first_undecodable_row(path: Path, mapping: Mapping) -> int | None:
