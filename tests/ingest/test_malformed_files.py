@@ -340,6 +340,26 @@ def test_a_device_is_not_reported_as_a_missing_file(loaded):
         "loaded); save the data to a file and load that")
 
 
+@pytest.mark.parametrize(("delimiter", "spelled"), [(";", '";"'), ("\t", '"\\t"'), ("|", '"|"')])
+def test_a_file_with_another_delimiter_says_which_to_set(loaded, tmp_path, delimiter, spelled):
+    """Read with commas, a semicolon-separated header is one column: the message says which delimiter the
+    header splits on, and that delimiter loads the file."""
+    path = tmp_path / "products.csv"
+    path.write_text(PRODUCTS_CSV.replace(",", delimiter))
+    message = load_checked(loaded, "products", path)
+    assert message == (f"{path}: the header is one column read with the delimiter \",\", but {spelled} splits it "
+                       f"into 5 columns; set delimiter: {spelled} in the mapping")
+    result = load_checked(loaded, "products", path, Mapping.from_dict({"table": "products", "delimiter": delimiter}))
+    assert not isinstance(result, str) and result.rows_loaded == 2, result
+
+
+def test_a_file_with_the_right_delimiter_and_wrong_columns_is_not_told_to_change_it(loaded, tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_text("sku;title\nP7;Nut\n")
+    message = load_checked(loaded, "products", path, Mapping.from_dict({"table": "products", "delimiter": ";"}))
+    assert "missing required columns for products: product_id, name" in message and "delimiter" not in message
+
+
 # --- ragged rows and quotes --------------------------------------------------------------------------
 
 

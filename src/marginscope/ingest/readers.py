@@ -11,13 +11,14 @@ import codecs
 import csv
 import datetime as _dt
 import hashlib
+import json
 import re
 import stat
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
@@ -241,6 +242,7 @@ def _read_csv(path: Path, mapping: Mapping, progress: Progress | None) -> tuple[
     header = _read_header(path, mapping)
     if not header:
         raise IngestError(f"{path}: the file is empty; expected a header row")
+    _check_delimiter(path, mapping, header)
     check_header(path, header)
     schema = pa.schema([(n, pa.string()) for n in header])
     total = path.stat().st_size
@@ -275,6 +277,33 @@ def _read_csv(path: Path, mapping: Mapping, progress: Progress | None) -> tuple[
     data = pa.Table.from_batches(batches, schema=schema)
     _check_last_quote_closed(path, mapping, data)
     return _without_blank_rows(data)
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _check_delimiter(path: Path, mapping: Mapping, header: list[str]) -> None:
+    """Refuse, naming the delimiter to set, a file whose header another delimiter splits into more columns,
+    when the mapping's delimiter leaves required columns missing (so the file would be refused anyway,
+    as missing them)."""
+    needed = {rule.source for column in mapping.schema.columns
+              if column.required and (rule := mapping.rule(column.name)).value is None}
+    if needed <= set(header):
+        return
+    widths = {}
+    for delimiter in _DELIMITERS:
+        if delimiter != mapping.delimiter:
+            try:
+                widths[delimiter] = len(_read_header(path, replace(mapping, delimiter=delimiter)))
+            except IngestError:
+                continue
+    best = max(widths, key=widths.__getitem__, default=None)
+    if best is None or widths[best] <= len(header):
+        return
+    current, other = json.dumps(mapping.delimiter), json.dumps(best)  # as YAML spells them: ";" and "\t"
+    read_as = "one column" if len(header) == 1 else f"{len(header)} columns"
+    raise IngestError(f"{path}: the header is {read_as} read with the delimiter {current}, but {other} splits it "
+                      f"into {widths[best]} columns; set delimiter: {other} in the mapping")
 
 
 def _only_a_header(path: Path, mapping: Mapping) -> bool:
