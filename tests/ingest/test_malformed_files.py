@@ -607,6 +607,27 @@ def test_excel_error_cells_are_problems_at_their_row_and_column(loaded, tmp_path
     ]
 
 
+def test_an_excel_day_number_in_a_date_column_loads_as_that_day(loaded, tmp_path):
+    """A date cell whose format was lost holds the day's number (45292 is 1 January 2024): loaded as the day
+    from a workbook, and still not a date in a CSV file, where it is only text."""
+    import xlsxwriter
+
+    path = tmp_path / "customers.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["customer_id", "name", "created_date", "acquisition_cost"])
+    sheet.write_row(1, 0, ["C7", "Initech", 45292, 45292])
+    book.close()
+    result = load_checked(loaded, "customers", path)
+    assert not isinstance(result, str) and result.ok, result
+    stored = {row["customer_id"]: row for row in rows_of(loaded, "customers")}
+    assert (stored["C7"]["created_date"], stored["C7"]["acquisition_cost"]) == (dt.date(2024, 1, 1), Decimal(45292))
+    text = tmp_path / "customers.csv"
+    text.write_text("customer_id,name,created_date\nC8,Hooli,45292\n")
+    result = load_checked(loaded, "customers", text)
+    assert problems_of(result) == [(2, "created_date", "not a date in the format YYYY-MM-DD")]
+
+
 def test_an_excel_error_exported_to_csv_is_a_problem_too(loaded, tmp_path):
     """Excel writes an error cell's code into the CSV it saves; it is no more a category than in the workbook."""
     path = tmp_path / "products.csv"

@@ -166,3 +166,27 @@ def test_every_error_cell_of_a_large_sheet_is_read(tmp_path):
     assert data.num_rows == rows
     assert set(data.column("name").to_pylist()) == {"#NAME?"}
     assert set(data.column("list_price").to_pylist()) == {"#DIV/0!"}
+
+
+@pytest.mark.parametrize(("date_1904", "serial"), [(False, 45292), (True, 43830)])
+def test_excel_numbers_in_a_date_column_are_read_as_the_days_they_count(tmp_path, date_1904, serial):
+    """Excel stores a day as a count of days (45292 is 1 January 2024, 43830 in a workbook counting from
+    1904); a number in a column that feeds a date is that day, and stays a number in any other column."""
+    import xlsxwriter
+
+    path = tmp_path / "customers.xlsx"
+    book = xlsxwriter.Workbook(path, {"date_1904": date_1904})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["customer_id", "name", "Since", "acquisition_cost"])
+    sheet.write_row(1, 0, ["C1", "Acme", serial, serial])
+    sheet.write_row(2, 0, ["C2", "Globex", serial + 0.75, 7])
+    sheet.write_row(3, 0, ["C3", "Initech", str(serial), 8])
+    sheet.write_datetime(4, 2, dt.datetime(2024, 3, 31), book.add_format({"num_format": "dd/mm/yyyy"}))
+    sheet.write_row(4, 0, ["C4", "Umbrella"])
+    sheet.write_row(5, 0, ["C5", "Hooli", 12])  # in 1900's count, before the 29 February 1900 Excel counts
+    book.close()
+    mapping = Mapping.from_dict({"table": "customers", "columns": {"created_date": "Since"}})
+    data = read_source(path, mapping).data
+    early = "1904-01-13" if date_1904 else "12"  # left a number: the day it means is unclear
+    assert data.column("Since").to_pylist() == ["2024-01-01", "2024-01-01 18:00:00", str(serial), "2024-03-31", early]
+    assert data.column("acquisition_cost").to_pylist() == [str(serial), "7", "8", None, None]

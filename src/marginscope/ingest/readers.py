@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from marginscope.ingest.errors import IngestError
 from marginscope.ingest.mapping import Mapping
+from marginscope.schema import Kind
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``, called as work advances."""
@@ -416,10 +417,49 @@ def _read_excel(path: Path, mapping: Mapping) -> pa.Table:
     while header and not header[-1]:
         header.pop()  # trailing blank header cells are formatting, not columns
     check_header(path, header)  # here, not only in read_source: the dict below would merge duplicate names
-    width = len(header)
     body = list(rows[1:])
-    columns = [[cell_text(row[i]) if i < len(row) else None for row in body] for i in range(width)]
+    dates = _date_sources(mapping) & set(header)
+    day_text = _excel_day_text(path) if dates else cell_text
+    columns = [[(day_text if name in dates else cell_text)(row[i]) if i < len(row) else None for row in body]
+               for i, name in enumerate(header)]
     return pa.table({name: pa.array(values, pa.string()) for name, values in zip(header, columns)})
+
+
+def _date_sources(mapping: Mapping) -> set[str]:
+    """The source columns the mapping reads dates from."""
+    return {rule.source for column in mapping.schema.columns
+            if column.kind is Kind.DATE and (rule := mapping.rule(column.name)).source is not None}
+
+
+_LAST_EXCEL_DAY = 2958465  # 31 December 9999
+
+
+def _excel_day_text(path: Path) -> Callable[[object], str | None]:
+    """The text of a cell of a date column: a number there is a day as Excel counts them (a date cell
+    whose date format was lost), from 30 December 1899, or from 1 January 1904 in a workbook saved so."""
+    if _counts_from_1904(path):
+        epoch, first = _dt.datetime(1904, 1, 1), 0
+    else:
+        # Excel counts a 29 February 1900 that never was (day 60): the days before it are a day off, and
+        # too early to be a customer's or an invoice's; they are left as numbers, reported as not dates.
+        epoch, first = _dt.datetime(1899, 12, 30), 61
+
+    def text(value) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not first <= value <= _LAST_EXCEL_DAY:
+            return cell_text(value)
+        return cell_text(epoch + _dt.timedelta(seconds=round(value * 86400)))
+
+    return text
+
+
+def _counts_from_1904(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        return False
+    settings = next((e for e in workbook.iter() if _local(e.tag) == "workbookPr"), None)
+    return settings is not None and settings.get("date1904", "").lower() in ("1", "true")
 
 
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*\bt=[\"']e[\"'][^>]*?(/?)>")
