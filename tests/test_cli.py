@@ -203,3 +203,23 @@ def test_api_tokens_are_made_listed_and_revoked_from_the_command_line(app_db_of_
     assert auth.tokens.authenticate(token) is None
     assert run("tokens", "revoke", "ann", token_id)[0] == 1
     assert run("tokens", "create", "nobody", "x")[0] == 1
+
+
+def test_load_bundle_of_a_folder_names_the_bundle_file_in_it(url, tmp_path, monkeypatch):
+    """`marginscope load-bundle demo` where demo is the folder `marginscope generate --out demo` wrote."""
+    monkeypatch.chdir(tmp_path)
+    run("generate", "--out", "demo", "--customers", 20, "--as-of", "2026-06-30")
+    code, out = run("load-bundle", "demo", "-w", url)
+    assert (code, out) == (1, "error: demo: is a directory, not a bundle file; the bundle file in it is "
+                              "demo/demo.yaml: marginscope load-bundle demo/demo.yaml ")
+    (tmp_path / "empty").mkdir()
+    code, out = run("load-bundle", "empty", "-w", url)
+    assert (code, out) == (1, "error: empty: is a directory, not a bundle file, and holds none; give a bundle "
+                              "YAML file or the name of a shipped bundle (maven_crm) ")
+    assert run("load-bundle", "demo/demo.yaml", "-w", url)[0] == 0
+
+
+def test_a_folder_given_as_a_mapping_is_explained(url, write, tmp_path):
+    code, out = run("load", "products", write("p.csv", PRODUCTS_CSV), "-m", tmp_path, "-w", url)
+    assert (code, out) == (1, f"error: {tmp_path}: is a directory, not a YAML file ")
+

@@ -33,7 +33,7 @@ from marginscope.ingest import (
     load_file,
     load_query,
 )
-from marginscope.ingest.presets import bundle_path, catalogue
+from marginscope.ingest.presets import bundle_names, bundle_path, catalogue
 from marginscope.ingest.presets import preset as preset_mapping
 from marginscope.schema import TABLES
 from marginscope.warehouse import Warehouse, WarehouseError
@@ -293,12 +293,41 @@ def mappings_list() -> None:
 
 def _bundle_path(name_or_path: str) -> Path:
     path = Path(name_or_path)
+    if path.is_dir():
+        raise _fail(_not_a_bundle_file(path))
     if path.suffix in (".yaml", ".yml") or path.exists():
         return path
     try:
         return bundle_path(name_or_path)
     except MappingError as exc:
         raise _fail(str(exc)) from None
+
+
+def _not_a_bundle_file(folder: Path) -> str:
+    """The message for a folder given as a bundle: the bundle files in it, if any (`generate` writes one)."""
+    found = _bundles_in(folder)
+    if not found:
+        return (f"{folder}: is a directory, not a bundle file, and holds none; give a bundle YAML file or the name "
+                f"of a shipped bundle ({', '.join(bundle_names())})")
+    if len(found) == 1:
+        return (f"{folder}: is a directory, not a bundle file; the bundle file in it is {found[0]}: "
+                f"marginscope load-bundle {found[0]}")
+    return f"{folder}: is a directory, not a bundle file; the bundle files in it are {', '.join(map(str, found))}"
+
+
+def _bundles_in(folder: Path) -> list[Path]:
+    """The YAML files of a folder that are bundles (hold a list of loads)."""
+    import yaml
+
+    found = []
+    for candidate in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        try:
+            raw = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeError, yaml.YAMLError):
+            continue
+        if isinstance(raw, dict) and isinstance(raw.get("loads"), list):
+            found.append(candidate)
+    return found
 
 
 @app.command("load-bundle")
