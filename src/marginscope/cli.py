@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import re
 import secrets
 import sys
 from collections.abc import Callable, Iterator
@@ -70,14 +71,46 @@ def _fail(message: str) -> typer.Exit:
 
 @contextmanager
 def _open(url: str | None):
+    url = url or get_settings().warehouse
     try:
-        warehouse = Warehouse.connect(url or get_settings().warehouse)
+        warehouse = Warehouse.connect(url)
     except WarehouseError as exc:
-        raise _fail(str(exc)) from None
+        raise _fail(_locked_by_another_process(url, exc) or str(exc)) from None
     try:
         yield warehouse
     finally:
         warehouse.close()
+
+
+_LOCK_HOLDER = re.compile(r"Could not set lock on file .*\(PID (\d+)\)")
+_THROUGH_THE_SERVER = ("push rows to POST /api/v1/ingest/{table} (invoice_lines, opportunities, payments), or "
+                       "serve with --refresh FILE to reload files on a schedule")
+
+
+def _locked_by_another_process(url: str, exc: WarehouseError) -> str | None:
+    """What to do when another process (most often `marginscope serve`) holds a DuckDB warehouse's lock,
+    or ``None`` for any other failure to open it."""
+    found = _LOCK_HOLDER.search(str(exc))
+    if found is None:
+        return None
+    pid = found.group(1)
+    command = _command_line(pid)
+    rule = "DuckDB lets one process at a time write to it"
+    if command and "serve" in command[1:] and any("marginscope" in part for part in command):
+        return (f"cannot open warehouse {url!r}: the marginscope server (PID {pid}) has the file open, and {rule}. "
+                f"Load through the server while it runs: {_THROUGH_THE_SERVER}; or stop the server and run this "
+                "command again.")
+    shown = f": {' '.join(command)}" if command else ""
+    return (f"cannot open warehouse {url!r}: another process (PID {pid}{shown}) has the file open, and {rule}. "
+            f"Close it and run this command again (to load while a marginscope server runs: {_THROUGH_THE_SERVER}).")
+
+
+def _command_line(pid: str) -> list[str]:
+    """A process's command line, where the system shows it (Linux's /proc); empty elsewhere."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
+    except OSError:
+        return []
 
 
 @contextmanager
