@@ -261,3 +261,16 @@ def test_a_load_while_another_program_has_the_warehouse_open_names_it(tmp_path, 
                           f"{sys.executable} -c import duckdb"), out
     assert ("has the file open, and DuckDB lets one process at a time write to it. Close it and run this command "
             "again (to load while a marginscope server runs: push rows to POST /api/v1/ingest/{table}") in out
+
+
+def test_mappings_suggest_reads_a_file_split_by_another_delimiter(url, write, tmp_path):
+    """The delimiter a file's header splits on goes into the mapping proposed (when none is given)."""
+    file = write("r.csv", "Sales Agent;Agent Name;Manager\nR7;Ann;Mia\n")
+    code, out = run("mappings", "suggest", file, "reps", "--out", tmp_path / "m.yaml")
+    assert code == 0, out
+    assert f'note: {file} is read with the delimiter ";", which its header splits on' in out
+    assert "delimiter: ;" in (tmp_path / "m.yaml").read_text()
+    code, out = run("load", file, "-m", tmp_path / "m.yaml", "-w", url)
+    assert code == 0 and "1 read, 1 loaded" in out, out
+    code, out = run("mappings", "suggest", file, "reps", "--delimiter", ",")
+    assert code == 1 and 'but ";" splits it into 3 columns; set delimiter: ";" in the mapping' in out

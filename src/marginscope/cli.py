@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import re
 import secrets
 import sys
@@ -292,14 +293,23 @@ app.add_typer(mappings_app, name="mappings")
 def mappings_suggest(
     file: Annotated[Path, typer.Argument(help="The file to map (CSV, Excel or Parquet).")],
     table: Annotated[str, typer.Argument(help="The canonical table it feeds.")],
-    delimiter: Annotated[str, typer.Option(help="CSV delimiter.")] = ",",
+    delimiter: Annotated[str | None, typer.Option(
+        help="CSV delimiter (default: a comma, or the one the header splits on).")] = None,
     out: Annotated[Path | None, typer.Option(help="Write the mapping to this YAML file.")] = None,
 ) -> None:
     """Propose a mapping from the file's header and sample values, to review and save."""
+    from marginscope.ingest.readers import DelimiterError
     from marginscope.ingest.suggest import suggest
 
     try:
-        suggestion = suggest(file, table, delimiter)
+        try:
+            suggestion = suggest(file, table, delimiter or ",")
+        except DelimiterError as wrong:
+            if delimiter is not None:
+                raise
+            suggestion = suggest(file, table, wrong.delimiter)
+            errors.print(f"note: {file} is read with the delimiter {json.dumps(wrong.delimiter)}, which its header "
+                         "splits on", highlight=False, soft_wrap=True)
     except (IngestError, KeyError) as exc:
         raise _fail(str(exc).strip('"')) from None
     text = suggestion.to_yaml()

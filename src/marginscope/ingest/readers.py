@@ -283,6 +283,14 @@ def _read_csv(path: Path, mapping: Mapping, progress: Progress | None) -> tuple[
 _DELIMITERS = (",", ";", "\t", "|")
 
 
+class DelimiterError(IngestError):
+    """A CSV file read with another delimiter than its own: ``delimiter`` is the one its header splits on."""
+
+    def __init__(self, message: str, delimiter: str):
+        super().__init__(message)
+        self.delimiter = delimiter
+
+
 def _check_delimiter(path: Path, mapping: Mapping, header: list[str]) -> None:
     """Refuse, naming the delimiter to set, a file whose header another delimiter splits into more columns,
     when the mapping's delimiter leaves required columns missing (so the file would be refused anyway,
@@ -303,8 +311,8 @@ def _check_delimiter(path: Path, mapping: Mapping, header: list[str]) -> None:
         return
     current, other = json.dumps(mapping.delimiter), json.dumps(best)  # as YAML spells them: ";" and "\t"
     read_as = "one column" if len(header) == 1 else f"{len(header)} columns"
-    raise IngestError(f"{path}: the header is {read_as} read with the delimiter {current}, but {other} splits it "
-                      f"into {widths[best]} columns; set delimiter: {other} in the mapping")
+    raise DelimiterError(f"{path}: the header is {read_as} read with the delimiter {current}, but {other} splits "
+                         f"it into {widths[best]} columns; set delimiter: {other} in the mapping", best)
 
 
 def _only_a_header(path: Path, mapping: Mapping) -> bool:
