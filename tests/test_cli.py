@@ -203,3 +203,74 @@ def test_api_tokens_are_made_listed_and_revoked_from_the_command_line(app_db_of_
     assert auth.tokens.authenticate(token) is None
     assert run("tokens", "revoke", "ann", token_id)[0] == 1
     assert run("tokens", "create", "nobody", "x")[0] == 1
+
+
+def test_load_bundle_of_a_folder_names_the_bundle_file_in_it(url, tmp_path, monkeypatch):
+    """`marginscope load-bundle demo` where demo is the folder `marginscope generate --out demo` wrote."""
+    monkeypatch.chdir(tmp_path)
+    run("generate", "--out", "demo", "--customers", 20, "--as-of", "2026-06-30")
+    code, out = run("load-bundle", "demo", "-w", url)
+    assert (code, out) == (1, "error: demo: is a directory, not a bundle file; the bundle file in it is "
+                              "demo/demo.yaml: marginscope load-bundle demo/demo.yaml ")
+    (tmp_path / "empty").mkdir()
+    code, out = run("load-bundle", "empty", "-w", url)
+    assert (code, out) == (1, "error: empty: is a directory, not a bundle file, and holds none; give a bundle "
+                              "YAML file or the name of a shipped bundle (maven_crm) ")
+    assert run("load-bundle", "demo/demo.yaml", "-w", url)[0] == 0
+
+
+def test_a_folder_given_as_a_mapping_is_explained(url, write, tmp_path):
+    code, out = run("load", "products", write("p.csv", PRODUCTS_CSV), "-m", tmp_path, "-w", url)
+    assert (code, out) == (1, f"error: {tmp_path}: is a directory, not a YAML file ")
+
+
+def test_a_load_while_the_server_runs_says_how_to_load_through_it(tmp_path, write):
+    """The server holds the DuckDB file's lock: the message says so, and how to load (not a DuckDB error)."""
+    from tests.live_server import serving
+
+    database = tmp_path / "served.duckdb"
+    Warehouse.connect(f"duckdb://{database}").close()
+    with serving(database, tmp_path / "server-app.sqlite3"):
+        code, out = run("load", "reps", write("r.csv", REPS_CSV), "-w", f"duckdb://{database}")
+    assert code == 1
+    assert re.fullmatch(
+        rf"error: cannot open warehouse 'duckdb://{database}': the marginscope server \(PID \d+\) has the file "
+        r"open, and DuckDB lets one process at a time write to it\. Load through the server while it runs: push "
+        r"rows to POST /api/v1/ingest/\{table\} \(invoice_lines, opportunities, payments\), or serve with "
+        r"--refresh FILE to reload files on a schedule; or stop the server and run this command again\. ",
+        out), out
+    assert run("load", "reps", write("r.csv", REPS_CSV), "-w", f"duckdb://{database}")[0] == 0
+
+
+def test_a_load_while_another_program_has_the_warehouse_open_names_it(tmp_path, write):
+    """A notebook or the DuckDB shell holding the file: the message names the process and says to close it."""
+    import subprocess
+    import sys
+
+    database = tmp_path / "held.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, sys; con = duckdb.connect({str(database)!r}); "
+                               "print('open', flush=True); sys.stdin.read()"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "open\n"
+        code, out = run("load", "reps", write("r.csv", REPS_CSV), "-w", f"duckdb://{database}")
+    finally:
+        holder.communicate("")
+    assert code == 1
+    assert out.startswith(f"error: cannot open warehouse 'duckdb://{database}': another process (PID {holder.pid}: "
+                          f"{sys.executable} -c import duckdb"), out
+    assert ("has the file open, and DuckDB lets one process at a time write to it. Close it and run this command "
+            "again (to load while a marginscope server runs: push rows to POST /api/v1/ingest/{table}") in out
+
+
+def test_mappings_suggest_reads_a_file_split_by_another_delimiter(url, write, tmp_path):
+    """The delimiter a file's header splits on goes into the mapping proposed (when none is given)."""
+    file = write("r.csv", "Sales Agent;Agent Name;Manager\nR7;Ann;Mia\n")
+    code, out = run("mappings", "suggest", file, "reps", "--out", tmp_path / "m.yaml")
+    assert code == 0, out
+    assert f'note: {file} is read with the delimiter ";", which its header splits on' in out
+    assert "delimiter: ;" in (tmp_path / "m.yaml").read_text()
+    code, out = run("load", file, "-m", tmp_path / "m.yaml", "-w", url)
+    assert code == 0 and "1 read, 1 loaded" in out, out
+    code, out = run("mappings", "suggest", file, "reps", "--delimiter", ",")
+    assert code == 1 and 'but ";" splits it into 3 columns; set delimiter: ";" in the mapping' in out

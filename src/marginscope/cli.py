@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
+import re
 import secrets
 import sys
 from collections.abc import Callable, Iterator
@@ -33,7 +35,7 @@ from marginscope.ingest import (
     load_file,
     load_query,
 )
-from marginscope.ingest.presets import bundle_path, catalogue
+from marginscope.ingest.presets import bundle_names, bundle_path, catalogue
 from marginscope.ingest.presets import preset as preset_mapping
 from marginscope.schema import TABLES
 from marginscope.warehouse import Warehouse, WarehouseError
@@ -70,14 +72,46 @@ def _fail(message: str) -> typer.Exit:
 
 @contextmanager
 def _open(url: str | None):
+    url = url or get_settings().warehouse
     try:
-        warehouse = Warehouse.connect(url or get_settings().warehouse)
+        warehouse = Warehouse.connect(url)
     except WarehouseError as exc:
-        raise _fail(str(exc)) from None
+        raise _fail(_locked_by_another_process(url, exc) or str(exc)) from None
     try:
         yield warehouse
     finally:
         warehouse.close()
+
+
+_LOCK_HOLDER = re.compile(r"Could not set lock on file .*\(PID (\d+)\)")
+_THROUGH_THE_SERVER = ("push rows to POST /api/v1/ingest/{table} (invoice_lines, opportunities, payments), or "
+                       "serve with --refresh FILE to reload files on a schedule")
+
+
+def _locked_by_another_process(url: str, exc: WarehouseError) -> str | None:
+    """What to do when another process (most often `marginscope serve`) holds a DuckDB warehouse's lock,
+    or ``None`` for any other failure to open it."""
+    found = _LOCK_HOLDER.search(str(exc))
+    if found is None:
+        return None
+    pid = found.group(1)
+    command = _command_line(pid)
+    rule = "DuckDB lets one process at a time write to it"
+    if command and "serve" in command[1:] and any("marginscope" in part for part in command):
+        return (f"cannot open warehouse {url!r}: the marginscope server (PID {pid}) has the file open, and {rule}. "
+                f"Load through the server while it runs: {_THROUGH_THE_SERVER}; or stop the server and run this "
+                "command again.")
+    shown = f": {' '.join(command)}" if command else ""
+    return (f"cannot open warehouse {url!r}: another process (PID {pid}{shown}) has the file open, and {rule}. "
+            f"Close it and run this command again (to load while a marginscope server runs: {_THROUGH_THE_SERVER}).")
+
+
+def _command_line(pid: str) -> list[str]:
+    """A process's command line, where the system shows it (Linux's /proc); empty elsewhere."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
+    except OSError:
+        return []
 
 
 @contextmanager
@@ -259,14 +293,23 @@ app.add_typer(mappings_app, name="mappings")
 def mappings_suggest(
     file: Annotated[Path, typer.Argument(help="The file to map (CSV, Excel or Parquet).")],
     table: Annotated[str, typer.Argument(help="The canonical table it feeds.")],
-    delimiter: Annotated[str, typer.Option(help="CSV delimiter.")] = ",",
+    delimiter: Annotated[str | None, typer.Option(
+        help="CSV delimiter (default: a comma, or the one the header splits on).")] = None,
     out: Annotated[Path | None, typer.Option(help="Write the mapping to this YAML file.")] = None,
 ) -> None:
     """Propose a mapping from the file's header and sample values, to review and save."""
+    from marginscope.ingest.readers import DelimiterError
     from marginscope.ingest.suggest import suggest
 
     try:
-        suggestion = suggest(file, table, delimiter)
+        try:
+            suggestion = suggest(file, table, delimiter or ",")
+        except DelimiterError as wrong:
+            if delimiter is not None:
+                raise
+            suggestion = suggest(file, table, wrong.delimiter)
+            errors.print(f"note: {file} is read with the delimiter {json.dumps(wrong.delimiter)}, which its header "
+                         "splits on", highlight=False, soft_wrap=True)
     except (IngestError, KeyError) as exc:
         raise _fail(str(exc).strip('"')) from None
     text = suggestion.to_yaml()
@@ -293,12 +336,41 @@ def mappings_list() -> None:
 
 def _bundle_path(name_or_path: str) -> Path:
     path = Path(name_or_path)
+    if path.is_dir():
+        raise _fail(_not_a_bundle_file(path))
     if path.suffix in (".yaml", ".yml") or path.exists():
         return path
     try:
         return bundle_path(name_or_path)
     except MappingError as exc:
         raise _fail(str(exc)) from None
+
+
+def _not_a_bundle_file(folder: Path) -> str:
+    """The message for a folder given as a bundle: the bundle files in it, if any (`generate` writes one)."""
+    found = _bundles_in(folder)
+    if not found:
+        return (f"{folder}: is a directory, not a bundle file, and holds none; give a bundle YAML file or the name "
+                f"of a shipped bundle ({', '.join(bundle_names())})")
+    if len(found) == 1:
+        return (f"{folder}: is a directory, not a bundle file; the bundle file in it is {found[0]}: "
+                f"marginscope load-bundle {found[0]}")
+    return f"{folder}: is a directory, not a bundle file; the bundle files in it are {', '.join(map(str, found))}"
+
+
+def _bundles_in(folder: Path) -> list[Path]:
+    """The YAML files of a folder that are bundles (hold a list of loads)."""
+    import yaml
+
+    found = []
+    for candidate in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        try:
+            raw = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeError, yaml.YAMLError):
+            continue
+        if isinstance(raw, dict) and isinstance(raw.get("loads"), list):
+            found.append(candidate)
+    return found
 
 
 @app.command("load-bundle")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 from marginscope.ingest import IngestError, Mapping, load_file
 from marginscope.ingest.readers import read_source
 from marginscope.warehouse import Warehouse
-from tests.conftest import CUSTOMERS_CSV, PRODUCTS_CSV, REPS_CSV, rows_of
+from tests.conftest import CUSTOMERS_CSV, PRODUCTS_CSV, REPS_CSV, problems_of, rows_of
 from tests.ingest.reliability import (
     FUZZ,
     FUZZ_LOADS,
@@ -267,13 +268,96 @@ def test_utf16_and_utf32_files_load_when_the_mapping_names_them(loaded, tmp_path
     assert (stored["P7"], stored["P8"]) == ("Écrou", 'Bolt, 10"')
 
 
-def test_a_utf16_file_read_as_utf8_says_which_encoding_to_set(loaded, tmp_path):
+@pytest.mark.parametrize(("encoding", "named"), [("utf-16-le", "UTF-16 (little-endian)"),
+                                               ("utf-16-be", "UTF-16 (big-endian)"),
+                                               ("utf-32-le", "UTF-32 (little-endian)")])
+def test_a_utf16_file_without_a_byte_order_mark_says_what_it_is_and_what_to_do(loaded, tmp_path, encoding, named):
     """UTF-16 without a byte-order mark is valid UTF-8 byte by byte (every other byte is NUL): the message
-    must still say the file is not UTF-8 text, not that its rows have the wrong number of fields."""
+    must say what the file is, not that its rows have the wrong number of fields, and the encoding it
+    names must load it."""
     path = tmp_path / "products.csv"
-    path.write_bytes("product_id,name\nP7,Nut\n".encode("utf-16-le"))
+    path.write_bytes("product_id,name\nP7,Nut\n".encode(encoding))
     message = load_checked(loaded, "products", path)
-    assert isinstance(message, str) and "row 1 is not valid utf-8 text" in message and "encoding" in message
+    assert message == (f"{path}: row 1 is not valid utf-8 text: the file is {named} text without a byte-order "
+                       f"mark; save it again as CSV UTF-8, or set encoding: {encoding} in the mapping")
+    result = load_checked(loaded, "products", path, Mapping.from_dict({"table": "products", "encoding": encoding}))
+    assert not isinstance(result, str) and result.ok, result
+
+
+def test_a_utf16_file_with_a_byte_order_mark_read_as_utf8_names_its_encoding(loaded, tmp_path):
+    """What Excel's "Unicode text" saves: UTF-16 with a byte-order mark, and a tab between cells."""
+    path = tmp_path / "products.csv"
+    path.write_bytes("product_id\tname\nP7\tÉcrou\n".encode("utf-16"))
+    message = load_checked(loaded, "products", path)
+    assert message == (f"{path}: row 1 is not valid utf-8 text: the file is UTF-16 text; save it again as CSV "
+                       "UTF-8, or set encoding: utf-16 in the mapping")
+
+
+# --- what the file really is -------------------------------------------------------------------------
+
+
+def test_a_zip_archive_named_csv_says_to_unzip_it(loaded, tmp_path):
+    import zipfile
+
+    path = tmp_path / "products.csv"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("products.csv", PRODUCTS_CSV)
+        archive.writestr("readme.txt", "exported by the ERP")
+    message = load_checked(loaded, "products", path)
+    assert message == (f"{path}: is a zip archive, not CSV text (it holds products.csv, readme.txt); unzip it "
+                       "and load the file inside")
+
+
+def test_an_excel_workbook_named_csv_says_to_rename_it(loaded, tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_bytes(valid_xlsx())
+    message = load_checked(loaded, "products", path)
+    assert message == (f"{path}: is an Excel workbook, not CSV text; rename it to products.xlsx, or save it "
+                       "from Excel as CSV UTF-8")
+    path.rename(tmp_path / "products.xlsx")
+    result = load_checked(loaded, "products", tmp_path / "products.xlsx")
+    assert not isinstance(result, str) and result.ok, result
+
+
+def test_a_directory_is_not_reported_as_a_missing_file(loaded, tmp_path):
+    path = tmp_path / "exports.csv"
+    path.mkdir()
+    assert load_checked(loaded, "products", path) == (
+        f"{path}: is a directory, not a file; give the path of a CSV, Excel or Parquet file in it")
+
+
+def test_a_named_pipe_is_not_reported_as_a_missing_file(loaded, tmp_path):
+    path = tmp_path / "products.csv"
+    os.mkfifo(path)
+    assert load_checked(loaded, "products", path) == (
+        f"{path}: is not a regular file but a named pipe (a file is read more than once while it is loaded); "
+        "save the data to a file and load that")
+
+
+def test_a_device_is_not_reported_as_a_missing_file(loaded):
+    assert load_checked(loaded, "products", Path("/dev/zero")) == (
+        "/dev/zero: is not a regular file but a character device (a file is read more than once while it is "
+        "loaded); save the data to a file and load that")
+
+
+@pytest.mark.parametrize(("delimiter", "spelled"), [(";", '";"'), ("\t", '"\\t"'), ("|", '"|"')])
+def test_a_file_with_another_delimiter_says_which_to_set(loaded, tmp_path, delimiter, spelled):
+    """Read with commas, a semicolon-separated header is one column: the message says which delimiter the
+    header splits on, and that delimiter loads the file."""
+    path = tmp_path / "products.csv"
+    path.write_text(PRODUCTS_CSV.replace(",", delimiter))
+    message = load_checked(loaded, "products", path)
+    assert message == (f"{path}: the header is one column read with the delimiter \",\", but {spelled} splits it "
+                       f"into 5 columns; set delimiter: {spelled} in the mapping")
+    result = load_checked(loaded, "products", path, Mapping.from_dict({"table": "products", "delimiter": delimiter}))
+    assert not isinstance(result, str) and result.rows_loaded == 2, result
+
+
+def test_a_file_with_the_right_delimiter_and_wrong_columns_is_not_told_to_change_it(loaded, tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_text("sku;title\nP7;Nut\n")
+    message = load_checked(loaded, "products", path, Mapping.from_dict({"table": "products", "delimiter": ";"}))
+    assert "missing required columns for products: product_id, name" in message and "delimiter" not in message
 
 
 # --- ragged rows and quotes --------------------------------------------------------------------------
@@ -495,6 +579,62 @@ def test_a_truncated_workbook_is_refused_with_its_name(loaded, tmp_path, cut):
     path.write_bytes(content[: int(len(content) * cut)])
     message = load_checked(loaded, "products", path)
     assert isinstance(message, str) and "not a readable Excel workbook" in message
+
+
+def test_excel_error_cells_are_problems_at_their_row_and_column(loaded, tmp_path):
+    """An error cell is a problem with its code, in a required column or an optional one (it used to load
+    as an empty value), and only that problem: not also a missing value or not a number."""
+    import xlsxwriter
+
+    path = tmp_path / "products.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["product_id", "name", "category", "list_price"])
+    sheet.write_row(1, 0, ["P3", "Nut"])
+    sheet.write_formula(1, 2, "=VLOOKUP(A2,Z:Z,2,0)", None, "#N/A")
+    sheet.write_formula(1, 3, "=1/0", None, "#DIV/0!")
+    sheet.write_row(2, 0, ["P4", "Washer", "Hardware", 0.25])
+    sheet.write_string(3, 0, "P5")
+    sheet.write_formula(3, 1, "=A99", None, "#REF!")
+    book.close()
+    result = load_checked(loaded, "products", path)
+    assert not isinstance(result, str), result
+    assert result.status == "rejected"
+    assert [(p["row"], p["column"], p["value"], p["reason"]) for p in result.problems.to_pylist()] == [
+        (2, "category", "#N/A", "Excel error cell #N/A: fix the formula, or clear the cell"),
+        (2, "list_price", "#DIV/0!", "Excel error cell #DIV/0!: fix the formula, or clear the cell"),
+        (4, "name", "#REF!", "Excel error cell #REF!: fix the formula, or clear the cell"),
+    ]
+
+
+def test_an_excel_day_number_in_a_date_column_loads_as_that_day(loaded, tmp_path):
+    """A date cell whose format was lost holds the day's number (45292 is 1 January 2024): loaded as the day
+    from a workbook, and still not a date in a CSV file, where it is only text."""
+    import xlsxwriter
+
+    path = tmp_path / "customers.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["customer_id", "name", "created_date", "acquisition_cost"])
+    sheet.write_row(1, 0, ["C7", "Initech", 45292, 45292])
+    book.close()
+    result = load_checked(loaded, "customers", path)
+    assert not isinstance(result, str) and result.ok, result
+    stored = {row["customer_id"]: row for row in rows_of(loaded, "customers")}
+    assert (stored["C7"]["created_date"], stored["C7"]["acquisition_cost"]) == (dt.date(2024, 1, 1), Decimal(45292))
+    text = tmp_path / "customers.csv"
+    text.write_text("customer_id,name,created_date\nC8,Hooli,45292\n")
+    result = load_checked(loaded, "customers", text)
+    assert problems_of(result) == [(2, "created_date", "not a date in the format YYYY-MM-DD")]
+
+
+def test_an_excel_error_exported_to_csv_is_a_problem_too(loaded, tmp_path):
+    """Excel writes an error cell's code into the CSV it saves; it is no more a category than in the workbook."""
+    path = tmp_path / "products.csv"
+    path.write_text("product_id,name,category\nP3,Nut,#VALUE!\n")
+    result = load_checked(loaded, "products", path)
+    assert not isinstance(result, str), result
+    assert problems_of(result) == [(2, "category", "Excel error cell #VALUE!: fix the formula, or clear the cell")]
 
 
 # --- Parquet -----------------------------------------------------------------------------------------

@@ -108,3 +108,85 @@ def test_excel_duplicate_header_is_a_clear_error(tmp_path):
     book.save(tmp_path / "c.xlsx")
     with pytest.raises(IngestError, match="names column 'name' twice"):
         read_source(tmp_path / "c.xlsx", Mapping.identity("customers"))
+
+
+EXCEL_ERRORS = ["#REF!", "#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"]
+
+
+def test_excel_error_cells_read_as_their_error_codes(tmp_path):
+    """calamine reads an error cell as empty; the reader keeps its code, at its own row and column, whether
+    the error is a formula's saved result (as Excel writes it) or a cell's value, on any sheet."""
+    import xlsxwriter
+
+    path = tmp_path / "errors.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Notes").write_row(0, 0, ["not", "this", "sheet"])
+    sheet = book.add_worksheet("Products")
+    sheet.write_row(0, 0, ["product_id", "name", "list_price"])
+    formulas = ["=A99", "=1/0", "=NA()", '="a"+1', "=NOSUCH()", "=SQRT(-1)", "=A1:A2 B1:B2"]
+    for row, (code, formula) in enumerate(zip(EXCEL_ERRORS, formulas), start=1):
+        sheet.write_string(row, 0, f"P{row}")
+        sheet.write_formula(row, 2 if row % 2 else 1, formula, None, code)
+    book.close()
+    source = read_source(path, Mapping.from_dict({"table": "products", "sheet": "Products"}))
+    expected = [{"product_id": f"P{row}", "name": None if row % 2 else code, "list_price": code if row % 2 else None}
+                for row, code in enumerate(EXCEL_ERRORS, start=1)]
+    assert source.data.to_pylist() == expected
+
+
+def test_excel_error_values_typed_into_cells_read_as_their_codes(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["product_id", "name", "category", "list_price"])
+    book.active.append(["P1", "Bolt", "#N/A", "#DIV/0!"])
+    book.active.append(["P2", "#REF!", None, 7])
+    book.save(tmp_path / "p.xlsx")
+    assert read_source(tmp_path / "p.xlsx", PRODUCTS).data.to_pylist() == [
+        {"product_id": "P1", "name": "Bolt", "category": "#N/A", "list_price": "#DIV/0!"},
+        {"product_id": "P2", "name": "#REF!", "category": None, "list_price": "7"},
+    ]
+
+
+def test_every_error_cell_of_a_large_sheet_is_read(tmp_path):
+    """The sheet's XML is scanned in blocks of a megabyte: cells cut by a block's end are read too."""
+    import xlsxwriter
+
+    path = tmp_path / "large.xlsx"
+    book = xlsxwriter.Workbook(path, {"constant_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["product_id", "name", "list_price"])
+    rows = 30_000  # about 3 MB of sheet XML
+    for row in range(1, rows + 1):
+        sheet.write_string(row, 0, f"P{row}")
+        sheet.write_formula(row, 1, f'=IF(A{row}="","",NOSUCHFUNCTION(A{row}))', None, "#NAME?")
+        sheet.write_formula(row, 2, f"=B{row}/0", None, "#DIV/0!")
+    book.close()
+    data = read_source(path, PRODUCTS).data
+    assert data.num_rows == rows
+    assert set(data.column("name").to_pylist()) == {"#NAME?"}
+    assert set(data.column("list_price").to_pylist()) == {"#DIV/0!"}
+
+
+@pytest.mark.parametrize(("date_1904", "serial"), [(False, 45292), (True, 43830)])
+def test_excel_numbers_in_a_date_column_are_read_as_the_days_they_count(tmp_path, date_1904, serial):
+    """Excel stores a day as a count of days (45292 is 1 January 2024, 43830 in a workbook counting from
+    1904); a number in a column that feeds a date is that day, and stays a number in any other column."""
+    import xlsxwriter
+
+    path = tmp_path / "customers.xlsx"
+    book = xlsxwriter.Workbook(path, {"date_1904": date_1904})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["customer_id", "name", "Since", "acquisition_cost"])
+    sheet.write_row(1, 0, ["C1", "Acme", serial, serial])
+    sheet.write_row(2, 0, ["C2", "Globex", serial + 0.75, 7])
+    sheet.write_row(3, 0, ["C3", "Initech", str(serial), 8])
+    sheet.write_datetime(4, 2, dt.datetime(2024, 3, 31), book.add_format({"num_format": "dd/mm/yyyy"}))
+    sheet.write_row(4, 0, ["C4", "Umbrella"])
+    sheet.write_row(5, 0, ["C5", "Hooli", 12])  # in 1900's count, before the 29 February 1900 Excel counts
+    book.close()
+    mapping = Mapping.from_dict({"table": "customers", "columns": {"created_date": "Since"}})
+    data = read_source(path, mapping).data
+    early = "1904-01-13" if date_1904 else "12"  # left a number: the day it means is unclear
+    assert data.column("Since").to_pylist() == ["2024-01-01", "2024-01-01 18:00:00", str(serial), "2024-03-31", early]
+    assert data.column("acquisition_cost").to_pylist() == [str(serial), "7", "8", None, None]

@@ -184,6 +184,8 @@ def _read_yaml(path: Path) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise MappingError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise MappingError(f"{path}: is a directory, not a YAML file") from None
     except yaml.YAMLError as exc:
         raise MappingError(f"{path}: not valid YAML: {exc}") from None
 

@@ -26,7 +26,7 @@ import pycountry
 from marginscope.config import Settings, get_settings
 from marginscope.ingest.errors import IngestError
 from marginscope.ingest.mapping import ISO_DATES, Mapping
-from marginscope.ingest.readers import SourceTable
+from marginscope.ingest.readers import EXCEL_ERRORS, SourceTable
 from marginscope.schema import FIRST_DAY, Column, Kind, Table
 
 KnownKeys = Callable[[str, str], pa.Array | None]
@@ -172,11 +172,12 @@ def validate(source: SourceTable, mapping: Mapping, known_keys: KnownKeys, limit
     raw = _mapped_text(source, mapping, schema, notes)
     problems = _Problems(source, source.data.num_rows)
     source_name = {c.name: _source_label(mapping, c.name) for c in schema.columns}
+    readable = _without_excel_errors(raw, problems, source_name)
 
     typed: dict[str, pa.Array] = {}
     rewritten: set[str] = set()  # the number columns holding text other than plain numbers
     for column in schema.columns:
-        typed[column.name] = _parse(raw[column.name], column, mapping, problems, source_name[column.name],
+        typed[column.name] = _parse(readable[column.name], column, mapping, problems, source_name[column.name],
                                     rewritten)
 
     _normalise_credit_notes(schema, typed)
@@ -242,6 +243,22 @@ def _mapped_text(source: SourceTable, mapping: Mapping, schema: Table,
             f"The file's columns are: {', '.join(source.data.column_names)}"
         )
     return columns
+
+
+def _without_excel_errors(raw: dict[str, pa.Array], problems: _Problems, labels) -> dict[str, pa.Array]:
+    """Report each Excel error cell (#REF!, #N/A, ...) and leave it out of parsing, so that its one problem
+    is the error, not also "not a number" (``raw`` keeps the code: it is not a missing value either)."""
+    codes = pa.array(sorted(EXCEL_ERRORS), pa.string())
+    readable = {}
+    for name, text in raw.items():
+        is_error = pc.is_in(text, value_set=codes)
+        if pc.any(is_error).as_py():
+            reasons = pc.binary_join_element_wise("Excel error cell ", pc.filter(text, is_error),
+                                                  ": fix the formula, or clear the cell", "")
+            problems.add(is_error, labels[name], text, reasons)
+            text = pc.if_else(is_error, pa.scalar(None, pa.string()), text)
+        readable[name] = text
+    return readable
 
 
 def _parse(text: pa.Array, column: Column, mapping: Mapping, problems: _Problems, label: str,
