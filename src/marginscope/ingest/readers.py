@@ -59,6 +59,9 @@ class SourceTable:
     rows: pa.Array | None = None
     """Row number in the file of each data row, when they are not consecutive (blank lines were
     skipped); ``None`` when data row ``i`` is row ``first_row + i``."""
+    typed: pa.Table | None = None
+    """The source's own typed columns (Parquet, a query's rows), beside their text: validation takes a
+    column's values from here, without parsing its text, where the type holds them exactly."""
 
     def row_numbers(self, indices) -> pa.Array:
         if self.rows is not None:
@@ -88,17 +91,18 @@ def read_source(path: str | Path, mapping: Mapping, progress: Progress | None = 
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise IngestError(f"{path}: unknown file type {path.suffix!r}; use CSV, Excel (.xlsx) or Parquet")
-    rows = None
+    rows = typed = None
     if kind == "csv":
         data, rows = _read_csv(path, mapping, progress)
     elif kind == "excel":
         data = _read_excel(path, mapping)
     else:
-        data = _read_parquet(path)
+        typed = _read_parquet(path)
+        data = text_columns(typed, path)
     check_header(path, data.column_names)
     # A header row is row 1 in CSV and Excel; Parquet has no header, so records count from 1.
     first_row = 1 if kind == "parquet" else 2
-    return SourceTable(path=path, data=data, first_row=first_row, sha256=file_sha256(path), rows=rows)
+    return SourceTable(path=path, data=data, first_row=first_row, sha256=file_sha256(path), rows=rows, typed=typed)
 
 
 _NOT_REGULAR = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
@@ -563,10 +567,9 @@ def cell_text(value) -> str | None:
 
 def _read_parquet(path: Path) -> pa.Table:
     try:
-        table = pq.read_table(path)
+        return pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise IngestError(f"{path}: not a readable Parquet file: {exc}") from None
-    return text_columns(table, path)
 
 
 def text_columns(table: pa.Table, source: Path | str) -> pa.Table:

@@ -62,4 +62,4 @@ def read_query(url: str, query: str) -> SourceTable:
         stream.write_table(data)
     digest.update(sink.getvalue().to_pybytes())
     # Rows of a query have no line numbers; they are counted from 1 in the query's order.
-    return SourceTable(path=label, data=data, first_row=1, sha256=digest.hexdigest())
+    return SourceTable(path=label, data=data, first_row=1, sha256=digest.hexdigest(), typed=rows)

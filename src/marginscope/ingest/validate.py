@@ -177,8 +177,9 @@ def validate(source: SourceTable, mapping: Mapping, known_keys: KnownKeys, limit
     typed: dict[str, pa.Array] = {}
     rewritten: set[str] = set()  # the number columns holding text other than plain numbers
     for column in schema.columns:
-        typed[column.name] = _parse(readable[column.name], column, mapping, problems, source_name[column.name],
-                                    rewritten)
+        native = _native_values(_native_column(source, mapping, column.name), column.kind)
+        typed[column.name] = native if native is not None else _parse(
+            readable[column.name], column, mapping, problems, source_name[column.name], rewritten)
 
     _normalise_credit_notes(schema, typed)
     for column in schema.columns:
@@ -259,6 +260,50 @@ def _without_excel_errors(raw: dict[str, pa.Array], problems: _Problems, labels)
             text = pc.if_else(is_error, pa.scalar(None, pa.string()), text)
         readable[name] = text
     return readable
+
+
+def _native_column(source: SourceTable, mapping: Mapping, name: str) -> pa.ChunkedArray | None:
+    """The source's own typed column behind canonical column ``name``, when it is read as it is."""
+    rule = mapping.rule(name)
+    if source.typed is None or rule.value is not None or rule.values or rule.source not in source.typed.column_names:
+        return None
+    return source.typed.column(rule.source)
+
+
+def _native_values(values: pa.ChunkedArray | None, kind: Kind) -> pa.Array | None:
+    """Values of a typed source (Parquet, a query's rows) that its type holds exactly in ``kind``, or ``None``
+    to parse the column's text instead (which also reports each bad value at its row).
+
+    Dates, whole numbers and decimals are taken as they are, without a round trip through text: the
+    fast path for typed files. Floats go through their text (the shortest text of a float is the number
+    its writer meant), and so does anything that does not fit.
+
+    Examples
+    --------
+    >>> exact = pa.array([Decimal("1.005"), Decimal("2")], pa.decimal128(10, 3))
+    >>> _native_values(pa.chunked_array([exact]), Kind.MONEY).to_pylist()
+    [Decimal('1.01'), Decimal('2.00')]
+    >>> _native_values(pa.chunked_array([pa.array([1.5])]), Kind.MONEY) is None
+    True
+    """
+    if values is None:
+        return None
+    value_type = values.type
+    try:
+        if kind is Kind.DATE and (pa.types.is_date(value_type)
+                                  or (pa.types.is_timestamp(value_type) and value_type.tz is None)):
+            # The date of a timestamp, as its ISO text's first ten characters give it.
+            return pc.cast(values.combine_chunks(), pa.date32(), safe=False)
+        if kind is Kind.INTEGER and pa.types.is_integer(value_type):
+            return pc.cast(values.combine_chunks(), pa.int64())
+        if kind.scale is not None and (pa.types.is_integer(value_type) or pa.types.is_decimal(value_type)):
+            exact = values.combine_chunks()
+            if pa.types.is_decimal(value_type) and value_type.scale > kind.scale:
+                exact = pc.round(exact, kind.scale, round_mode="half_towards_infinity")
+            return pc.cast(exact, pa.decimal128(18, kind.scale))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # out of range: the text path says where
+        return None
+    return None
 
 
 def _parse(text: pa.Array, column: Column, mapping: Mapping, problems: _Problems, label: str,
