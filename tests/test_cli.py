@@ -187,6 +187,20 @@ def test_users_are_managed_from_the_command_line_and_loads_are_audited(url, writ
     assert run("users", "remove", "ann")[0] == 1
 
 
+def test_a_new_password_from_the_command_line_revokes_the_users_tokens(app_db_of_the_test):
+    from marginscope.auth import Auth, Role
+
+    auth = Auth(app_db_of_the_test)
+    auth.users.add("ann", "a long enough password", Role.REP, rep_id="R1")
+    tokens = [auth.tokens.create("ann", name)[1] for name in ("notebook", "script")]
+    passwd = runner.invoke(app, ["users", "passwd", "ann", "--password-stdin"], input="another long password\n")
+    assert passwd.exit_code == 0, passwd.output
+    assert "their sessions ended and 2 API tokens revoked" in " ".join(passwd.output.split())
+    assert [auth.tokens.authenticate(token) for token in tokens] == [None, None]
+    [event] = auth.audit.events(action="password_changed")
+    assert (event["username"], event["detail"]["tokens_revoked"]) == ("ann", 2)
+
+
 def test_api_tokens_are_made_listed_and_revoked_from_the_command_line(app_db_of_the_test):
     from marginscope.auth import Auth, Role
 

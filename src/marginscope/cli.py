@@ -677,14 +677,18 @@ def users_list(app_db: AppDbOption = None) -> None:
 def users_passwd(username: Annotated[str, typer.Argument()],
                  password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
                  app_db: AppDbOption = None) -> None:
-    """Set a user's password (their sessions end)."""
+    """Set a user's password (their sessions end and their API tokens are revoked)."""
     from marginscope.auth import UserError
 
+    auth = _auth(app_db)
     try:
-        _auth(app_db).users.set_password(username, _read_password(password_stdin))
+        revoked = auth.users.set_password(username, _read_password(password_stdin))
     except UserError as exc:
         raise _fail(str(exc)) from None
-    console.print(f"password of {username} changed", highlight=False)
+    auth.audit.record("password_changed", username, "cli", tokens_revoked=revoked)
+    console.print(f"password of {username} changed; their sessions ended and {revoked} API "
+                  f"token{'' if revoked == 1 else 's'} revoked (`marginscope tokens create` makes new ones)",
+                  highlight=False)
 
 
 tokens_app = typer.Typer(help="API tokens of a user: create, list, revoke.", no_args_is_help=True)

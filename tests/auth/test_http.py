@@ -90,6 +90,20 @@ def test_a_new_password_or_removal_ends_every_session_over_http(app, client, aut
     assert mia.get("/api/v1/me").status_code == script.get("/api/v1/me").status_code == 401
 
 
+def test_a_new_password_revokes_the_api_tokens_made_before(app, auth):
+    """After `users passwd`, a token made before still read and pushed data (issue 28, item 5)."""
+    old, other = auth.tokens.create("ann", "notebook")[1], auth.tokens.create("mia", "script")[1]
+    ann = TestClient(app.server, base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {old}"})
+    mia = TestClient(app.server, base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {other}"})
+    assert ann.get("/api/v1/me").status_code == 200
+    assert auth.users.set_password("ann", "another long password") == 1
+    assert ann.get("/api/v1/me").status_code == 401
+    assert mia.get("/api/v1/me").status_code == 200  # only Ann's tokens went
+    new = auth.tokens.create("ann", "notebook")[1]
+    again = TestClient(app.server, base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {new}"})
+    assert again.get("/api/v1/me").status_code == 200
+
+
 def test_wrong_passwords_are_rate_limited(client, auth):
     statuses = [sign_in(client, "ann", "wrong password!").status_code for _ in range(5)]
     assert statuses == [401] * 5

@@ -112,14 +112,20 @@ class Users:
             if not db.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount:
                 raise UserError(f"there is no user {username!r}")
 
-    def set_password(self, username: str, password: str) -> None:
-        """Change a password and end the user's sessions."""
+    def set_password(self, username: str, password: str) -> int:
+        """Change a password, end the user's sessions and revoke their API tokens; returns the tokens revoked.
+
+        A password is changed when it may be known to someone else, and a token made with it is as good as
+        the password: both go.
+        """
         check_password(password)
         with self.store.connect() as db:
             if not db.execute("UPDATE users SET password_hash = ? WHERE username = ?",
                               (_hasher.hash(password), username)).rowcount:
                 raise UserError(f"there is no user {username!r}")
             db.execute("DELETE FROM sessions WHERE username = ?", (username,))
+            return db.execute("UPDATE api_tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+                              (timestamp(), username)).rowcount
 
     def get(self, username: str) -> User | None:
         with self.store.connect() as db:
