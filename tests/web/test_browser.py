@@ -41,6 +41,17 @@ def test_every_page_loads_without_errors(page, path):
     assert page.errors == []
 
 
+@pytest.mark.parametrize("search", ["?customer=NOPE123", "?region=Nowhere&customer=NOPE123"])
+def test_a_filter_on_a_value_the_data_lacks_stays_and_shows_nothing(page, search):
+    """The dropdown dropped a value that was not among its options, the URL lost it and the page showed every
+    customer instead of none (and the PDF export of such a link waited 60 s for a view that never came)."""
+    page.open(f"/customers{search}")
+    page.tab.wait_for_timeout(1000)  # time for the filter bar to have rewritten the URL, as it did
+    assert urlsplit(page.tab.url).query == search.lstrip("?")
+    assert "(not in the data)" in page.text("#filter-bar")
+    assert page.text("#kpi-buying") == "0"
+
+
 def test_overview_figures_equal_the_metrics_layer(page, expected):
     page.open("/")
     f = filters_for(expected, "")

@@ -141,6 +141,8 @@ def create_dashboard(metrics: Metrics, auth: Auth, alerts: AlertEvaluator, curre
         choices = filter_bar.options(metrics, scope)
         customers = selected[DROPDOWNS.index("f-customer")]
         choices["f-customer"] = filter_bar.customer_options(metrics, scope, "", customers) if customers else []
+        for control, values in zip(DROPDOWNS, selected):
+            choices[control] = filter_bar.keeping_selected(choices[control], values)
         return [start and start.isoformat(), end and end.isoformat(), state.comparison, *selected,
                 *[choices[c] for c in DROPDOWNS]]
 

@@ -49,7 +49,20 @@ def customer_options(metrics: Metrics, scope: Scope, text: str, selected: list[s
         if row.customer_id not in seen:
             seen.add(row.customer_id)
             result.append({"label": f"{row.name} ({row.customer_id})", "value": row.customer_id})
-    return result
+    return keeping_selected(result, selected)
+
+
+def keeping_selected(options: list[dict], selected: list[str]) -> list[dict]:
+    """``options`` with every selected value among them: a value the data lacks (a link to a customer since
+    removed, or outside the user's scope) stays selected and says so. A dropdown drops a value that is not
+    among its options, and the URL then lost the filter: the page showed everything instead of nothing.
+
+    >>> keeping_selected([{"label": "North", "value": "North"}], ["North", "Nowhere"])[1]
+    {'label': 'Nowhere (not in the data)', 'value': 'Nowhere'}
+    """
+    known = {option["value"] for option in options}
+    return options + [{"label": f"{value} (not in the data)", "value": value} for value in selected
+                      if value not in known]
 
 
 def filter_bar() -> html.Div:
