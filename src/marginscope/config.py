@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     session_hours: float = Field(12.0, gt=0, description="Hours a sign-in lasts.")
     secure_cookies: bool | None = Field(None, description="Mark session cookies Secure; default: when the request "
                                                           "came over HTTPS (directly or through a proxy).")
+    ingest_max_mb: int = Field(64, ge=1, description="Largest body, in MB, a push to the ingest API may have "
+                                                     "(100,000 rows of invoice lines take about 30 MB); larger "
+                                                     "is refused with 413 before it is read.")
+    request_max_mb: int = Field(8, ge=1, description="Largest body, in MB, of any other request (the dashboard's "
+                                                     "callbacks send well under 1 MB); sign-in forms: 16 KB.")
     login_attempts: int = Field(5, ge=1, description="Failed sign-ins per user name or client before a pause.")
     login_window_minutes: float = Field(15.0, gt=0, description="Minutes failed sign-ins are counted over.")
     admin_user: str | None = Field(None, description="With admin_password: an admin created when the server "

@@ -18,6 +18,7 @@ from dash import Dash
 from marginscope import background
 from marginscope.alerts import AlertEvaluator
 from marginscope.api import install as install_api
+from marginscope.api.limits import BodyLimitMiddleware, BodyLimits
 from marginscope.auth import Auth, Role, UserError
 from marginscope.config import get_settings
 from marginscope.export import routes as export_routes
@@ -45,6 +46,8 @@ def create_app(metrics: Metrics, auth: Auth | None = None, currency: str = "EUR"
     alerts = AlertEvaluator(metrics, auth)
     app = create_dashboard(metrics, auth, alerts, currency)
     install_api(app.server, metrics, auth)
+    # Added last, so outermost: a body too large is refused before sign-in is even checked.
+    app.server.add_middleware(BodyLimitMiddleware, limits=BodyLimits.from_settings(get_settings()))
     app.server.state.render_page = app.render_page  # the exports draw pages with it
     app.server.include_router(export_routes.router)
     app.alerts = alerts  # type: ignore[attr-defined]
