@@ -605,14 +605,23 @@ def users_list(app_db: AppDbOption = None) -> None:
 def users_passwd(username: Annotated[str, typer.Argument()],
                  password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
                  app_db: AppDbOption = None) -> None:
-    """Set a user's password (their sessions end)."""
+    """Set a user's password: their sessions end and their API tokens are revoked."""
     from marginscope.auth import UserError
 
+    auth = _auth(app_db)
     try:
-        _auth(app_db).users.set_password(username, _read_password(password_stdin))
+        change = auth.users.set_password(username, _read_password(password_stdin))
     except UserError as exc:
         raise _fail(str(exc)) from None
-    console.print(f"password of {username} changed", highlight=False)
+    auth.audit.record("password_changed", username, "cli", by="marginscope users passwd",
+                      sessions_ended=change.sessions_ended, tokens_revoked=change.tokens_revoked)
+    console.print(f"password of {username} changed; revoked {_count(change.tokens_revoked, 'API token')} and "
+                  f"ended {_count(change.sessions_ended, 'session')}", highlight=False)
+
+
+def _count(number: int, thing: str) -> str:
+    """``1 session``, ``2 sessions``."""
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 tokens_app = typer.Typer(help="API tokens of a user: create, list, revoke.", no_args_is_help=True)
