@@ -168,8 +168,9 @@ def test_load_sql_reads_a_query_on_postgresql(url, write, postgres_url):
 def test_users_are_managed_from_the_command_line_and_loads_are_audited(url, write, app_db_of_the_test):
     from marginscope.auth import Auth
 
-    add = runner.invoke(app, ["users", "add", "ann", "--role", "rep", "--rep-id", "R1", "--password-stdin"],
-                        input="a long enough password\n")
+    run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
+    add = runner.invoke(app, ["users", "add", "ann", "--role", "rep", "--rep-id", "R1", "--password-stdin",
+                              "-w", url], input="a long enough password\n")
     assert add.exit_code == 0 and "added ann (rep)" in add.output
     code, out = run("users", "add", "bob", "--role", "rep", "--password-stdin")
     assert code == 1 and "a rep needs --rep-id" in out
@@ -179,12 +180,31 @@ def test_users_are_managed_from_the_command_line_and_loads_are_audited(url, writ
     assert code == 0 and "ann │ rep │ customers owned by rep R1" in out
     auth = Auth(app_db_of_the_test)
     assert auth.users.authenticate("ann", "a long enough password").rep_id == "R1"
-    run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
     [event] = auth.audit.events(action="load")
     assert event["detail"]["table"] == "reps" and event["detail"]["rows_loaded"] == 2
     code, out = run("users", "remove", "ann")
     assert code == 0 and auth.users.get("ann") is None
     assert run("users", "remove", "ann")[0] == 1
+
+
+def test_a_rep_user_needs_a_rep_id_the_warehouse_holds(url, write, app_db_of_the_test):
+    from marginscope.auth import Auth
+
+    def add(name: str, rep_id: str):
+        return runner.invoke(app, ["users", "add", name, "--role", "rep", "--rep-id", rep_id, "--password-stdin",
+                                   "-w", url], input="a long enough password\n", env={"COLUMNS": "200"})
+
+    empty = add("ann", "R1")
+    assert empty.exit_code == 1
+    assert "the warehouse holds no reps yet" in " ".join(empty.output.split())
+    assert "load the reps (and customers) first" in " ".join(empty.output.split())
+    run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
+    unknown = add("ann", "NOSUCHREP")
+    assert unknown.exit_code == 1
+    assert "there is no rep_id 'NOSUCHREP' in the reps table (it has R1, R2)" in " ".join(unknown.output.split())
+    assert Auth(app_db_of_the_test).users.get("ann") is None
+    assert add("ann", "R2").exit_code == 0
+    assert Auth(app_db_of_the_test).users.get("ann").rep_id == "R2"
 
 
 def test_api_tokens_are_made_listed_and_revoked_from_the_command_line(app_db_of_the_test):
