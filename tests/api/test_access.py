@@ -131,3 +131,16 @@ def test_a_new_password_revokes_the_users_api_tokens_and_says_so(served, tmp_pat
     assert event["username"] == "ada"
     assert event["detail"] == {"by": "marginscope users passwd", "sessions_ended": 1, "tokens_revoked": 2}
     assert all(info.revoked_at for info in served.auth.tokens.list("ada"))
+
+
+def test_a_saved_view_keeps_at_most_8_kb_of_filters(served):
+    ann = served.as_user("ann")
+    largest = "?q=" + "a" * (8192 - 3)  # 8,192 bytes with its "?"
+    assert ann.post("/api/v1/views", json={"name": "Largest", "path": "/", "search": largest}).status_code == 201
+    huge = ann.post("/api/v1/views", json={"name": "Huge", "path": "/", "search": "?q=" + "a" * 2_000_000})
+    assert huge.status_code == 422
+    assert huge.json()["detail"] == ("a view's filters are 2,000,003 bytes long; a view keeps at most 8,192 bytes "
+                                     "of filters (the query string after ?): save fewer filters")
+    one_more = ann.post("/api/v1/views", json={"name": "Over", "path": "/", "search": largest + "a"})
+    assert one_more.status_code == 422
+    assert [view["name"] for view in ann.get("/api/v1/views").json()] == ["Largest"]
