@@ -168,8 +168,9 @@ def test_load_sql_reads_a_query_on_postgresql(url, write, postgres_url):
 def test_users_are_managed_from_the_command_line_and_loads_are_audited(url, write, app_db_of_the_test):
     from marginscope.auth import Auth
 
-    add = runner.invoke(app, ["users", "add", "ann", "--role", "rep", "--rep-id", "R1", "--password-stdin"],
-                        input="a long enough password\n")
+    run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
+    add = runner.invoke(app, ["users", "add", "ann", "--role", "rep", "--rep-id", "R1", "--password-stdin",
+                              "-w", url], input="a long enough password\n")
     assert add.exit_code == 0 and "added ann (rep)" in add.output
     code, out = run("users", "add", "bob", "--role", "rep", "--password-stdin")
     assert code == 1 and "a rep needs --rep-id" in out
@@ -179,7 +180,6 @@ def test_users_are_managed_from_the_command_line_and_loads_are_audited(url, writ
     assert code == 0 and "ann │ rep │ customers owned by rep R1" in out
     auth = Auth(app_db_of_the_test)
     assert auth.users.authenticate("ann", "a long enough password").rep_id == "R1"
-    run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
     [event] = auth.audit.events(action="load")
     assert event["detail"]["table"] == "reps" and event["detail"]["rows_loaded"] == 2
     code, out = run("users", "remove", "ann")
@@ -187,18 +187,24 @@ def test_users_are_managed_from_the_command_line_and_loads_are_audited(url, writ
     assert run("users", "remove", "ann")[0] == 1
 
 
-def test_a_new_password_from_the_command_line_revokes_the_users_tokens(app_db_of_the_test):
-    from marginscope.auth import Auth, Role
+def test_a_rep_user_needs_a_rep_id_the_warehouse_holds(url, write, app_db_of_the_test):
+    from marginscope.auth import Auth
 
-    auth = Auth(app_db_of_the_test)
-    auth.users.add("ann", "a long enough password", Role.REP, rep_id="R1")
-    tokens = [auth.tokens.create("ann", name)[1] for name in ("notebook", "script")]
-    passwd = runner.invoke(app, ["users", "passwd", "ann", "--password-stdin"], input="another long password\n")
-    assert passwd.exit_code == 0, passwd.output
-    assert "their sessions ended and 2 API tokens revoked" in " ".join(passwd.output.split())
-    assert [auth.tokens.authenticate(token) for token in tokens] == [None, None]
-    [event] = auth.audit.events(action="password_changed")
-    assert (event["username"], event["detail"]["tokens_revoked"]) == ("ann", 2)
+    def add(name: str, rep_id: str):
+        return runner.invoke(app, ["users", "add", name, "--role", "rep", "--rep-id", rep_id, "--password-stdin",
+                                   "-w", url], input="a long enough password\n", env={"COLUMNS": "200"})
+
+    empty = add("ann", "R1")
+    assert empty.exit_code == 1
+    assert "the warehouse holds no reps yet" in " ".join(empty.output.split())
+    assert "load the reps (and customers) first" in " ".join(empty.output.split())
+    run("load", "reps", write("r.csv", REPS_CSV), "-w", url)
+    unknown = add("ann", "NOSUCHREP")
+    assert unknown.exit_code == 1
+    assert "there is no rep_id 'NOSUCHREP' in the reps table (it has R1, R2)" in " ".join(unknown.output.split())
+    assert Auth(app_db_of_the_test).users.get("ann") is None
+    assert add("ann", "R2").exit_code == 0
+    assert Auth(app_db_of_the_test).users.get("ann").rep_id == "R2"
 
 
 def test_api_tokens_are_made_listed_and_revoked_from_the_command_line(app_db_of_the_test):
@@ -288,3 +294,19 @@ def test_mappings_suggest_reads_a_file_split_by_another_delimiter(url, write, tm
     assert code == 0 and "1 read, 1 loaded" in out, out
     code, out = run("mappings", "suggest", file, "reps", "--delimiter", ",")
     assert code == 1 and 'but ";" splits it into 3 columns; set delimiter: ";" in the mapping' in out
+
+
+def test_a_new_password_from_the_command_line_revokes_the_users_tokens(app_db_of_the_test):
+    from marginscope.auth import Auth, Role
+
+    auth = Auth(app_db_of_the_test)
+    auth.users.add("ann", "a long enough password", Role.REP, rep_id="R1")
+    tokens = [auth.tokens.create("ann", name)[1] for name in ("notebook", "script")]
+    passwd = runner.invoke(app, ["users", "passwd", "ann", "--password-stdin"], input="another long password\n")
+    assert passwd.exit_code == 0, passwd.output
+    assert "revoked 2 API tokens" in " ".join(passwd.output.split())
+    assert [auth.tokens.authenticate(token) for token in tokens] == [None, None]
+    [event] = auth.audit.events(action="password_changed")
+    assert (event["username"], event["detail"]["tokens_revoked"]) == ("ann", 2)
+
+

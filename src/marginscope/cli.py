@@ -633,12 +633,18 @@ def users_add(
                                                         "column (they see their team's customers).")] = None,
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
     app_db: AppDbOption = None,
+    warehouse: WarehouseOption = None,
 ) -> None:
-    """Add a user; the password is asked for (twice) unless --password-stdin is given."""
+    """Add a user; the password is asked for (twice) unless --password-stdin is given.
+
+    A rep's --rep-id must be in the warehouse's reps table (load the reps first).
+    """
     from marginscope.auth import Role, UserError
 
     if role not in {r.value for r in Role}:
         raise _fail(f"unknown role {role!r}: use admin, manager, analyst or rep")
+    if role == Role.REP.value and rep_id:
+        _check_rep_id(warehouse, rep_id)
     auth = _auth(app_db)
     try:
         user = auth.users.add(username, _read_password(password_stdin), role, rep_id=rep_id, manager=manager)
@@ -646,6 +652,36 @@ def users_add(
         raise _fail(str(exc)) from None
     auth.audit.record("user_added", user.username, role=user.role.value, by="marginscope users add")
     console.print(f"added {user.username} ({user.role.value})", highlight=False)
+
+
+def _check_rep_id(url: str | None, rep_id: str) -> None:
+    """Refuse a rep id the warehouse's reps table does not hold: such a rep would see no customers.
+
+    A warehouse that cannot be opened (a DuckDB file the running server holds) cannot be asked:
+    then the user is added with a warning, so that users can still be managed beside the server.
+    """
+    url = url or get_settings().warehouse
+    try:
+        warehouse = Warehouse.connect(url, create=False)
+    except WarehouseError as exc:
+        errors.print(f"[yellow]warning:[/] rep_id {rep_id!r} not checked: {exc}. Make sure it is a rep_id of the "
+                     "reps table; the user sees no customers otherwise.", highlight=False, soft_wrap=True)
+        return
+    with warehouse:
+        known = _rep_ids(warehouse)
+    if not known:
+        raise _fail(f"the warehouse holds no reps yet ({url}): load the reps (and customers) first, e.g. "
+                    "`marginscope load reps reps.csv`, then add rep users")
+    if rep_id not in known:
+        shown = ", ".join(sorted(known)[:PROBLEMS_SHOWN]) + (", ..." if len(known) > PROBLEMS_SHOWN else "")
+        raise _fail(f"there is no rep_id {rep_id!r} in the reps table (it has {shown}) of {url}: give the rep_id "
+                    "whose customers the user owns (rep ids are case-sensitive)")
+
+
+def _rep_ids(warehouse: Warehouse) -> set[str]:
+    if "reps" not in warehouse.con.list_tables():
+        return set()
+    return set(warehouse.table("reps").rep_id.execute())
 
 
 @users_app.command("remove")
@@ -677,18 +713,23 @@ def users_list(app_db: AppDbOption = None) -> None:
 def users_passwd(username: Annotated[str, typer.Argument()],
                  password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
                  app_db: AppDbOption = None) -> None:
-    """Set a user's password (their sessions end and their API tokens are revoked)."""
+    """Set a user's password: their sessions end and their API tokens are revoked."""
     from marginscope.auth import UserError
 
     auth = _auth(app_db)
     try:
-        revoked = auth.users.set_password(username, _read_password(password_stdin))
+        change = auth.users.set_password(username, _read_password(password_stdin))
     except UserError as exc:
         raise _fail(str(exc)) from None
-    auth.audit.record("password_changed", username, "cli", tokens_revoked=revoked)
-    console.print(f"password of {username} changed; their sessions ended and {revoked} API "
-                  f"token{'' if revoked == 1 else 's'} revoked (`marginscope tokens create` makes new ones)",
-                  highlight=False)
+    auth.audit.record("password_changed", username, "cli", by="marginscope users passwd",
+                      sessions_ended=change.sessions_ended, tokens_revoked=change.tokens_revoked)
+    console.print(f"password of {username} changed; revoked {_count(change.tokens_revoked, 'API token')} and "
+                  f"ended {_count(change.sessions_ended, 'session')}", highlight=False)
+
+
+def _count(number: int, thing: str) -> str:
+    """``1 session``, ``2 sessions``."""
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 tokens_app = typer.Typer(help="API tokens of a user: create, list, revoke.", no_args_is_help=True)

@@ -48,14 +48,34 @@ class Settings(BaseSettings):
                                                     "the audit log (default: in the working directory).")
     session_hours: float = Field(12.0, gt=0, description="Hours a sign-in lasts.")
     secure_cookies: bool | None = Field(None, description="Mark session cookies Secure; default: when the request "
-                                                          "came over HTTPS (directly or through a proxy).")
+                                                          "came over HTTPS (directly or through a proxy of "
+                                                          "trusted_proxies that says so).")
     ingest_max_mb: int = Field(64, ge=1, description="Largest body, in MB, a push to the ingest API may have "
                                                      "(100,000 rows of invoice lines take about 30 MB); larger "
                                                      "is refused with 413 before it is read.")
     request_max_mb: int = Field(8, ge=1, description="Largest body, in MB, of any other request (the dashboard's "
                                                      "callbacks send well under 1 MB); sign-in forms: 16 KB.")
-    login_attempts: int = Field(5, ge=1, description="Failed sign-ins per user name or client before a pause.")
-    login_window_minutes: float = Field(15.0, gt=0, description="Minutes failed sign-ins are counted over.")
+    login_attempts: int = Field(5, ge=1, description="Failed sign-ins of one user name from one address before "
+                                                     "each further attempt from there waits (see login_backoff_"
+                                                     "seconds); the user still signs in from other addresses.")
+    login_backoff_seconds: float = Field(30.0, gt=0, description="The first wait after login_attempts failures; "
+                                                                 "it doubles with each further failure.")
+    login_backoff_max_minutes: float = Field(15.0, gt=0, description="The longest wait between sign-in attempts "
+                                                                     "of one user name from one address.")
+    login_window_minutes: float = Field(15.0, gt=0, description="Minutes after its last wait that a user name and "
+                                                                "address are forgotten; also the window of "
+                                                                "login_address_attempts.")
+    login_address_attempts: int = Field(50, ge=1, description="Failed sign-ins from one address, over all user "
+                                                              "names, within login_window_minutes before that "
+                                                              "address waits (against password spraying).")
+    login_tracked_keys: int = Field(10_000, ge=1, description="The most user name and address pairs (and the most "
+                                                              "addresses) the sign-in limits remember; the "
+                                                              "longest untouched are forgotten first.")
+    trusted_proxies: list[str] = Field(
+        [], description="Addresses (or networks, e.g. 10.0.0.0/8) of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers `marginscope serve` believes, as JSON in the environment (e.g. "
+        '["127.0.0.1"]). Default none: the client is always the connection\'s peer, so nobody can claim '
+        "another address to the sign-in limits or the audit log.")
     admin_user: str | None = Field(None, description="With admin_password: an admin created when the server "
                                                      "starts, if no user of that name exists.")
     admin_password: str | None = Field(None, description="The password of admin_user (read from the environment "

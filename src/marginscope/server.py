@@ -113,8 +113,28 @@ def build(url: str | None = None, app_db: str | None = None, refresh: str | None
     return app.server
 
 
+def proxy_options(trusted_proxies: list[str]) -> dict:
+    """uvicorn's options for forwarded headers: believed only from ``trusted_proxies`` (default none).
+
+    uvicorn on its own believes ``X-Forwarded-For`` from 127.0.0.1, so that anyone on the server's
+    machine, or anything forwarding to it, could name any client address to the sign-in limits and
+    the audit log. Every part of the server reads the client as ``scope["client"]``
+    (:func:`marginscope.api.middleware.client_address`), which these options decide.
+
+    Examples
+    --------
+    >>> proxy_options([])
+    {'proxy_headers': False}
+    >>> proxy_options(["10.0.0.5"])
+    {'proxy_headers': True, 'forwarded_allow_ips': ['10.0.0.5']}
+    """
+    if not trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(trusted_proxies)}
+
+
 def serve(url: str | None = None, host: str | None = None, port: int | None = None,
           app_db: str | None = None, refresh: str | None = None) -> None:
     settings = get_settings()
     uvicorn.run(build(url, app_db, refresh), host=host or settings.host, port=port or settings.port,
-                log_level="warning")
+                log_level="warning", **proxy_options(settings.trusted_proxies))

@@ -99,3 +99,48 @@ def test_the_audit_log_is_for_admins_filtered_and_paged(served):
     everything = admin.get("/api/v1/audit", params={"limit": 10_000}).json()
     assert everything["total"] == len(everything["items"]) >= 4
     assert admin.get("/api/v1/audit", params={"action": "nonsense"}).status_code == 422
+
+
+def test_a_new_password_revokes_the_users_api_tokens_and_says_so(served, tmp_path):
+    """A token made before ``marginscope users passwd`` neither reads nor pushes data after it."""
+    from typer.testing import CliRunner
+
+    from marginscope.cli import app as cli
+
+    token = served.token("ada")
+    script = TestClient(served.client.app, base_url=BASE_URL, headers={"Authorization": f"Bearer {token}"})
+    payment = {"rows": [{"payment_id": "PM9", "invoice_id": "I2", "paid_date": "2026-03-02", "amount": 1.0}]}
+    assert script.get("/api/v1/me").status_code == 200
+    assert script.post("/api/v1/ingest/payments", json=payment).status_code == 200
+    other = served.token("ada")
+    browser = served.signed_in("ada")
+    untouched = served.as_user("mia")
+
+    changed = CliRunner().invoke(cli, ["users", "passwd", "ada", "--password-stdin", "--app-db",
+                                       str(tmp_path / "app.sqlite3")], input="a brand new password\n")
+
+    assert changed.exit_code == 0, changed.output
+    assert "password of ada changed; revoked 2 API tokens and ended 1 session" in " ".join(changed.output.split())
+    assert script.get("/api/v1/me").status_code == 401
+    assert script.post("/api/v1/ingest/payments", json=payment).status_code == 401
+    bearer = {"Authorization": f"Bearer {other}"}
+    assert TestClient(served.client.app, base_url=BASE_URL, headers=bearer).get("/api/v1/me").status_code == 401
+    assert browser.get("/api/v1/me").status_code == 401
+    assert untouched.get("/api/v1/me").status_code == 200  # only ada's tokens went
+    [event] = served.auth.audit.events(action="password_changed")
+    assert event["username"] == "ada"
+    assert event["detail"] == {"by": "marginscope users passwd", "sessions_ended": 1, "tokens_revoked": 2}
+    assert all(info.revoked_at for info in served.auth.tokens.list("ada"))
+
+
+def test_a_saved_view_keeps_at_most_8_kb_of_filters(served):
+    ann = served.as_user("ann")
+    largest = "?q=" + "a" * (8192 - 3)  # 8,192 bytes with its "?"
+    assert ann.post("/api/v1/views", json={"name": "Largest", "path": "/", "search": largest}).status_code == 201
+    huge = ann.post("/api/v1/views", json={"name": "Huge", "path": "/", "search": "?q=" + "a" * 2_000_000})
+    assert huge.status_code == 422
+    assert huge.json()["detail"] == ("a view's filters are 2,000,003 bytes long; a view keeps at most 8,192 bytes "
+                                     "of filters (the query string after ?): save fewer filters")
+    one_more = ann.post("/api/v1/views", json={"name": "Over", "path": "/", "search": largest + "a"})
+    assert one_more.status_code == 422
+    assert [view["name"] for view in ann.get("/api/v1/views").json()] == ["Largest"]

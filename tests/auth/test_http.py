@@ -90,27 +90,35 @@ def test_a_new_password_or_removal_ends_every_session_over_http(app, client, aut
     assert mia.get("/api/v1/me").status_code == script.get("/api/v1/me").status_code == 401
 
 
-def test_a_new_password_revokes_the_api_tokens_made_before(app, auth):
-    """After `users passwd`, a token made before still read and pushed data (issue 28, item 5)."""
-    old, other = auth.tokens.create("ann", "notebook")[1], auth.tokens.create("mia", "script")[1]
-    ann = TestClient(app.server, base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {old}"})
-    mia = TestClient(app.server, base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {other}"})
-    assert ann.get("/api/v1/me").status_code == 200
-    assert auth.users.set_password("ann", "another long password") == 1
-    assert ann.get("/api/v1/me").status_code == 401
-    assert mia.get("/api/v1/me").status_code == 200  # only Ann's tokens went
-    new = auth.tokens.create("ann", "notebook")[1]
-    again = TestClient(app.server, base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {new}"})
-    assert again.get("/api/v1/me").status_code == 200
-
-
-def test_wrong_passwords_are_rate_limited(client, auth):
+def test_wrong_passwords_make_that_address_wait_but_not_the_user_elsewhere(app, client, auth):
     statuses = [sign_in(client, "ann", "wrong password!").status_code for _ in range(5)]
     assert statuses == [401] * 5
-    blocked = sign_in(client, "ann")  # even the right password waits now
-    assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
+    blocked = sign_in(client, "ann")  # from this address even the right password waits now
+    # the default 5 free failures, then 30 s (MARGINSCOPE_LOGIN_BACKOFF_SECONDS) before the next try
+    assert blocked.status_code == 429 and blocked.headers["retry-after"] == "30"
+    assert "try again in 30 seconds" in blocked.text
     assert SESSION_COOKIE not in client.cookies
     assert len(auth.audit.events(action="login_failed")) == 5
+    elsewhere = TestClient(app.server, base_url="http://127.0.0.1", client=("198.51.100.7", 50000))
+    assert sign_in(elsewhere, "ann").status_code == 303  # Ann at her own desk signs in
+    assert elsewhere.get("/api/v1/me").json()["username"] == "ann"
+    assert sign_in(client, "boss").status_code == 303  # and a colleague behind the first address
+
+
+def test_spraying_user_names_from_one_address_stops_that_address(owned, auth, monkeypatch):
+    from marginscope.config import get_settings
+    from marginscope.server import create_app
+
+    monkeypatch.setenv("MARGINSCOPE_WARM_UP", "false")
+    monkeypatch.setenv("MARGINSCOPE_LOGIN_ADDRESS_ATTEMPTS", "3")
+    get_settings.cache_clear()
+    server = create_app(owned, auth).server
+    sprayer = TestClient(server, base_url="http://127.0.0.1", client=("203.0.113.50", 50000))
+    assert [sign_in(sprayer, name, "Summer2026!!").status_code for name in ("ann", "mia", "cy")] == [401] * 3
+    refused = sign_in(sprayer, "ada")  # a fourth name, even with its right password
+    assert refused.status_code == 429 and 0 < int(refused.headers["retry-after"]) <= 15 * 60
+    colleague = TestClient(server, base_url="http://127.0.0.1", client=("203.0.113.51", 50000))
+    assert sign_in(colleague, "ada").status_code == 303
 
 
 def test_state_changing_requests_need_the_csrf_header(client):
@@ -201,3 +209,19 @@ def test_the_data_page_is_for_admins_and_analysts(client):
     client.cookies.clear()
     sign_in(client, "ada")
     assert "needs the admin or analyst role" not in show_page(client, "/data")
+
+
+def test_a_new_password_revokes_the_api_tokens_made_before(app, auth):
+    """After `users passwd`, a token made before still read and pushed data (issue 28, item 5)."""
+    old, other = auth.tokens.create("ann", "notebook")[1], auth.tokens.create("mia", "script")[1]
+    ann = TestClient(app.server, base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {old}"})
+    mia = TestClient(app.server, base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {other}"})
+    assert ann.get("/api/v1/me").status_code == 200
+    assert auth.users.set_password("ann", "another long password").tokens_revoked == 1
+    assert ann.get("/api/v1/me").status_code == 401
+    assert mia.get("/api/v1/me").status_code == 200  # only Ann's tokens went
+    new = auth.tokens.create("ann", "notebook")[1]
+    again = TestClient(app.server, base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {new}"})
+    assert again.get("/api/v1/me").status_code == 200
+
+

@@ -26,7 +26,9 @@ def install(server: FastAPI, metrics: Metrics, auth: Auth) -> None:
 
     settings = get_settings()
     server.state.metrics, server.state.auth = metrics, auth
-    limiter = LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
+    limiter = LoginLimiter(attempts=settings.login_attempts, window=settings.login_window_minutes * 60,
+                           backoff=settings.login_backoff_seconds, max_wait=settings.login_backoff_max_minutes * 60,
+                           address_attempts=settings.login_address_attempts, max_keys=settings.login_tracked_keys)
     server.include_router(login.router(auth, limiter))
     server.include_router(v1.router(), prefix="/api/v1")
     server.add_middleware(AuthMiddleware, auth=auth)

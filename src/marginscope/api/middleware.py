@@ -104,4 +104,10 @@ async def _redirect(send: Send, location: str) -> None:
 
 
 def client_address(connection: HTTPConnection) -> str | None:
+    """The address a request came from: the connection's peer, or what a trusted proxy said it was.
+
+    The server alone decides which (``MARGINSCOPE_TRUSTED_PROXIES``, see
+    :func:`marginscope.server.proxy_options`); headers are never read here, so a client cannot
+    name its own address.
+    """
     return connection.client.host if connection.client else None

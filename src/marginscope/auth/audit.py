@@ -8,8 +8,8 @@ from marginscope.auth.store import AppStore, timestamp
 
 _MATCHING = "WHERE (? IS NULL OR action = ?) AND (? IS NULL OR username = ?)"  # a constant, values bound
 ACTIONS = ("login", "login_failed", "logout", "export", "api", "token_created", "token_revoked", "load",
-           "quality_checks", "user_added", "user_removed", "view_saved", "view_deleted", "alert_rule_saved",
-           "alert_rule_deleted", "password_changed")
+           "quality_checks", "user_added", "user_removed", "password_changed", "view_saved", "view_deleted",
+           "alert_rule_saved", "alert_rule_deleted")
 
 
 class AuditLog:

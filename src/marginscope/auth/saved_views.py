@@ -14,6 +14,9 @@ from marginscope.auth.store import AppStore, timestamp
 from marginscope.auth.users import User
 
 MAX_NAME = 80
+MAX_SEARCH_BYTES = 8 * 1024
+"""The most a view's query string (with its ``?``) may hold: every filter of every page fits in far less,
+and browsers and proxies refuse much longer URLs, so anything longer is no view of this site."""
 
 
 class ViewError(ValueError):
@@ -57,6 +60,10 @@ def _clean_location(path: str, search: str) -> tuple[str, str]:
         raise ViewError("a view's filters must be a query string of this site")
     if search and not search.startswith("?"):
         search = f"?{search}"
+    size = len(search.encode())
+    if size > MAX_SEARCH_BYTES:
+        raise ViewError(f"a view's filters are {size:,} bytes long; a view keeps at most {MAX_SEARCH_BYTES:,} bytes "
+                        "of filters (the query string after ?): save fewer filters")
     return path, search
 
 

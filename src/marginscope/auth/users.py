@@ -61,6 +61,14 @@ class User:
         return self.role is Role.ADMIN
 
 
+@dataclass(frozen=True)
+class PasswordChange:
+    """What a new password shut out: the user's sessions and live API tokens."""
+
+    sessions_ended: int
+    tokens_revoked: int
+
+
 def _user(row) -> User:
     return User(row["username"], Role(row["role"]), row["rep_id"], row["manager"])
 
@@ -112,20 +120,33 @@ class Users:
             if not db.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount:
                 raise UserError(f"there is no user {username!r}")
 
-    def set_password(self, username: str, password: str) -> int:
-        """Change a password, end the user's sessions and revoke their API tokens; returns the tokens revoked.
+    def set_password(self, username: str, password: str) -> PasswordChange:
+        """Change a password, end the user's sessions and revoke their API tokens, in one transaction.
 
-        A password is changed when it may be known to someone else, and a token made with it is as good as
-        the password: both go.
+        Whoever knew the old password may have made a token or kept a session with it: a new
+        password (the user's own, or an admin's reset) shuts them all out.
+
+        Examples
+        --------
+        >>> from marginscope.auth.tokens import ApiTokens
+        >>> store = AppStore(":memory:")
+        >>> users = Users(store)
+        >>> _ = users.add("ana", "correct horse battery", Role.ANALYST)
+        >>> _, token = ApiTokens(store).create("ana", "notebook")
+        >>> users.set_password("ana", "another long password")
+        PasswordChange(sessions_ended=0, tokens_revoked=1)
+        >>> ApiTokens(store).authenticate(token) is None
+        True
         """
         check_password(password)
         with self.store.connect() as db:
             if not db.execute("UPDATE users SET password_hash = ? WHERE username = ?",
                               (_hasher.hash(password), username)).rowcount:
                 raise UserError(f"there is no user {username!r}")
-            db.execute("DELETE FROM sessions WHERE username = ?", (username,))
-            return db.execute("UPDATE api_tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
-                              (timestamp(), username)).rowcount
+            ended = db.execute("DELETE FROM sessions WHERE username = ?", (username,)).rowcount
+            revoked = db.execute("UPDATE api_tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+                                 (timestamp(), username)).rowcount
+        return PasswordChange(sessions_ended=ended, tokens_revoked=revoked)
 
     def get(self, username: str) -> User | None:
         with self.store.connect() as db:

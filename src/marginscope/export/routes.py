@@ -21,6 +21,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from marginscope.api.deps import AuthDep, CurrentPrincipal, FiltersDep, MetricsDep
+from marginscope.api.middleware import client_address
 from marginscope.api.results import Refusal
 from marginscope.auth import Auth
 from marginscope.auth.principal import Principal
@@ -69,7 +70,7 @@ def _file(media_type: str, what: str) -> dict:
 
 def _attachment(request: Request, auth: Auth, view: View, content: bytes, media_type: str, extension: str,
                 **detail) -> Response:
-    auth.audit.record("export", view.username, request.client.host if request.client else None,
+    auth.audit.record("export", view.username, client_address(request),
                       format=extension, page=view.path, filters=view.search, data_version=view.data_version,
                       **detail)
     return Response(content, media_type=media_type,

@@ -3,8 +3,10 @@
 - The sign-in form is protected against CSRF by a random token in a cookie and a
   hidden field that must match (double submit); a successful sign-in always starts
   a new session (no fixation) with a new CSRF token.
-- Failed sign-ins are counted per user name and per client address; past the limit
-  the form answers 429 with ``Retry-After``.
+- Failed sign-ins make the next attempt of that user name from that address wait, longer
+  with each failure, and too many from one address (over all names) make the address wait
+  (:mod:`marginscope.auth.ratelimit`); while waiting the form answers 429 with ``Retry-After``.
+  The address is the connection's peer unless it is a trusted proxy (``client_address``).
 - Every sign-in, failure and sign-out is written to the audit log.
 """
 
@@ -18,7 +20,7 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from marginscope.api.middleware import CSRF_COOKIE, SESSION_COOKIE, identify
+from marginscope.api.middleware import CSRF_COOKIE, SESSION_COOKIE, client_address, identify
 from marginscope.auth import Auth, LoginLimiter
 from marginscope.config import get_settings
 
@@ -50,10 +52,29 @@ def safe_next(target: str | None) -> str:
 
 
 def secure(request: Request) -> bool:
+    """Whether cookies are marked Secure: as configured, else when the request came over HTTPS.
+
+    Behind a proxy the scheme is HTTPS when a trusted proxy's ``X-Forwarded-Proto`` says so
+    (the server decides, see :func:`marginscope.server.proxy_options`); nobody else's header counts.
+    """
     configured = get_settings().secure_cookies
     if configured is not None:
         return configured
-    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    return request.url.scheme == "https"
+
+
+def in_words(seconds: int) -> str:
+    """A wait as the sign-in page says it.
+
+    Examples
+    --------
+    >>> in_words(1), in_words(30), in_words(60), in_words(61), in_words(900)
+    ('1 second', '30 seconds', '1 minute', '2 minutes', '15 minutes')
+    """
+    if seconds < 60:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    minutes = -(-seconds // 60)  # rounded up: never tell someone to come back too early
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
 def _page(message: str = "", next_path: str = "/", csrf: str = "", no_users: bool = False) -> str:
@@ -98,20 +119,19 @@ def router(auth: Auth, limiter: LoginLimiter) -> APIRouter:
         form = {k: v[-1] for k, v in parse_qs((await request.body()).decode(errors="replace")).items()}
         username, password = form.get("username", "").strip(), form.get("password", "")
         next_path = safe_next(form.get("next"))
-        client = request.client.host if request.client else "unknown"
+        client = client_address(request) or "unknown"
         if not form.get("csrf_token") or form.get("csrf_token") != request.cookies.get(CSRF_COOKIE):
             return form_page(request, "The form expired; please sign in again.", 400, next_path)
-        keys = (f"user:{username.lower()}", f"client:{client}")
-        wait = limiter.retry_after(*keys)
+        wait = limiter.retry_after(username, client)
         if wait is not None:
-            return form_page(request, f"Too many failed attempts; try again in {wait // 60 + 1} minutes.", 429,
+            return form_page(request, f"Too many failed attempts; try again in {in_words(wait)}.", 429,
                              next_path, headers={"Retry-After": str(wait)})
         user = await anyio.to_thread.run_sync(auth.users.authenticate, username, password)
         if user is None:
-            limiter.failed(*keys)
+            limiter.failed(username, client)
             auth.audit.record("login_failed", username or None, client)
             return form_page(request, "Wrong user name or password.", 401, next_path)
-        limiter.succeeded(*keys)
+        limiter.succeeded(username, client)
         auth.sessions.end(request.cookies.get(SESSION_COOKIE))  # a new session at every sign-in
         token, csrf = auth.sessions.create(user.username, get_settings().session_hours)
         auth.audit.record("login", user.username, client)
@@ -131,7 +151,7 @@ def router(auth: Auth, limiter: LoginLimiter) -> APIRouter:
         if who is None or who.csrf_token is None or form.get("csrf_token") != who.csrf_token:
             return Response("missing or wrong CSRF token", status_code=403)
         auth.sessions.end(request.cookies.get(SESSION_COOKIE))
-        auth.audit.record("logout", who.user.username, request.client.host if request.client else None)
+        auth.audit.record("logout", who.user.username, client_address(request))
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         response.delete_cookie(CSRF_COOKIE)

@@ -15,7 +15,7 @@ from marginscope.api.deps import AuthDep, CurrentUser
 from marginscope.api.results import MAX_ROW_NUMBER
 from marginscope.api.routes.audit import record
 from marginscope.auth import Auth, SavedView, User, ViewError
-from marginscope.auth.saved_views import MAX_NAME
+from marginscope.auth.saved_views import MAX_NAME, MAX_SEARCH_BYTES
 
 router = APIRouter(prefix="/views", tags=["saved views"])
 
@@ -42,7 +42,8 @@ class View(BaseModel):
 class NewView(BaseModel):
     name: str = Field(min_length=1, max_length=MAX_NAME)
     path: str = Field(description="A page of the dashboard, e.g. /customers", examples=["/"])
-    search: str = Field("", description="Its query string of filters", examples=["?region=North&start=2026-01-01"])
+    search: str = Field("", description=f"Its query string of filters, at most {MAX_SEARCH_BYTES:,} bytes (longer "
+                                        "is refused with 422)", examples=["?region=North&start=2026-01-01"])
     shared: bool = False
 
 
