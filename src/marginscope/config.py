@@ -101,7 +101,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
     alert_webhook_hosts: list[str] = Field(
         ["hooks.slack.com", "*.webhook.office.com", "*.logic.azure.com"],
-        description="Hosts alert webhooks may post to (shell-style patterns, as JSON in the environment).")
+        description="Hosts alert webhooks may post to (shell-style patterns, as JSON in the environment); over "
+        "https only, but for 127.0.0.1, ::1 and localhost, which may use plain http.")
     alerts_every_minutes: float = Field(60.0, gt=0, description="Minutes between scheduled evaluations of the "
                                                                 "alert rules by the server (they also run after "
                                                                 "every load).")

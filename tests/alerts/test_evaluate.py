@@ -16,6 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from marginscope.alerts import AlertEvaluator, AlertStore, Channels, RuleError
+from marginscope.alerts.channels import Message, check_channels, deliver
 from marginscope.config import Settings
 from tests.alerts.conftest import AS_OF
 from tests.live_server import free_port
@@ -182,3 +183,17 @@ def test_users_see_and_change_only_their_own_rules(auth):
             attempt()
     with pytest.raises(RuleError, match="already have a rule named 'Mine'"):
         store.add(ann, "Mine", "segment_slip", {}, "", Channels())
+
+
+def test_webhooks_need_https_but_for_this_machines_own_receivers(auth):
+    hosts = ("hooks.slack.com", "127.0.0.1", "localhost")
+    with pytest.raises(RuleError) as refused:
+        check_channels(Channels(slack="http://hooks.slack.com/services/T/B/X"), hosts)
+    assert str(refused.value) == ("slack: http://hooks.slack.com/services/T/B/X must use https (plain http only "
+                                  "to 127.0.0.1, ::1 or localhost): alerts carry customers' figures")
+    local = check_channels(Channels(slack="http://127.0.0.1:9/hook", teams="http://localhost:9/hook"), hosts)
+    assert (local.slack, local.teams) == ("http://127.0.0.1:9/hook", "http://localhost:9/hook")
+    # A rule saved before https was required is refused when it would post, not sent in the clear.
+    outcome = deliver(Channels(teams="http://hooks.slack.com/services/T/B/X"), Message("t", []), settings())
+    assert outcome == {"teams": "failed: RuleError: http://hooks.slack.com/services/T/B/X must use https (plain "
+                                "http only to 127.0.0.1, ::1 or localhost): alerts carry customers' figures"}

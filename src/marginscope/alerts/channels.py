@@ -2,7 +2,9 @@
 
 Webhook addresses are checked against an allow-list of hosts (setting
 ``alert_webhook_hosts``), so that a rule cannot make the server post data to any
-address a user types, such as a service on the server's own network.
+address a user types, such as a service on the server's own network. They must use
+https, since alerts carry customers' figures; plain http is allowed only to this
+machine (127.0.0.1, ::1, localhost), for a local relay or a test receiver.
 A delivery that fails is recorded with its reason; it never stops the other channels
 or the other rules.
 """
@@ -23,6 +25,7 @@ from marginscope.alerts.rules import RuleError
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 TIMEOUT_SECONDS = 10
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,24 @@ def _allowed(url: str, hosts: tuple[str, ...] | None) -> bool:
     return any(fnmatch.fnmatch(parts.hostname.lower(), pattern.lower()) for pattern in (hosts or ()))
 
 
+def cleartext_problem(url: str) -> str | None:
+    """Why ``url`` may not carry alerts (plain http off this machine), or ``None``.
+
+    Examples
+    --------
+    >>> cleartext_problem("https://hooks.slack.com/x") is None, cleartext_problem("http://localhost:9/x") is None
+    (True, True)
+    >>> print(cleartext_problem("http://hooks.slack.com/x"))
+    http://hooks.slack.com/x must use https (plain http only to 127.0.0.1, ::1 or localhost):
+    alerts carry customers' figures
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "http" or (parts.hostname or "").lower() in LOOPBACK_HOSTS:
+        return None
+    return (f"{url} must use https (plain http only to {', '.join(LOOPBACK_HOSTS[:-1])} or {LOOPBACK_HOSTS[-1]}): "
+            "alerts carry customers' figures")
+
+
 def check_channels(channels: Channels, webhook_hosts: tuple[str, ...] | None = None) -> Channels:
     """``channels`` tidied, or :class:`RuleError` naming the bad address.
 
@@ -60,10 +81,10 @@ def check_channels(channels: Channels, webhook_hosts: tuple[str, ...] | None = N
     --------
     >>> check_channels(Channels(emails=(" ann@example.com ",))).emails
     ('ann@example.com',)
-    >>> check_channels(Channels(slack="http://10.0.0.5/admin"), ("hooks.slack.com",))
+    >>> check_channels(Channels(slack="https://10.0.0.5/admin"), ("hooks.slack.com",))
     Traceback (most recent call last):
     ...
-    marginscope.alerts.rules.RuleError: slack: http://10.0.0.5/admin is not an allowed webhook address
+    marginscope.alerts.rules.RuleError: slack: https://10.0.0.5/admin is not an allowed webhook address
     (allowed hosts: hooks.slack.com)
     """
     if webhook_hosts is None:
@@ -76,6 +97,8 @@ def check_channels(channels: Channels, webhook_hosts: tuple[str, ...] | None = N
     hooks = {}
     for name in ("slack", "teams"):
         url = (getattr(channels, name) or "").strip() or None
+        if url and (problem := cleartext_problem(url)):
+            raise RuleError(f"{name}: {problem}")
         if url and not _allowed(url, webhook_hosts):
             raise RuleError(f"{name}: {url} is not an allowed webhook address (allowed hosts: "
                             f"{', '.join(webhook_hosts) or 'none'})")
@@ -126,6 +149,8 @@ _opener = urllib.request.build_opener(_NoRedirects)
 
 
 def post_json(url: str, payload: dict) -> None:
+    if problem := cleartext_problem(url):  # a rule saved before https was required
+        raise RuleError(problem)
     request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
     with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
