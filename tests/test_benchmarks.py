@@ -20,6 +20,7 @@ from tests.live_server import free_port
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
+import concurrency
 import figures
 import pages
 import scale
@@ -106,3 +107,14 @@ def test_server_memory_draws_a_page_and_samples_the_server(warehouse, capsys):
     row = next(line for line in out.splitlines() if line.strip().startswith("/products "))
     peak_mb = float(row.split()[-1].replace(",", ""))
     assert 50 < peak_mb < 4000  # a Python server with DuckDB and Dash: tens to a few hundred MB here
+
+
+def test_concurrency_serves_clients_beside_pushes_without_error(warehouse, capsys):
+    (run,) = concurrency.main(["--warehouse", str(warehouse), "--clients", "3", "--requests", "6", "--seconds", "60",
+                               "--push-every", "1", "--no-warm-up"])
+    assert run.errors() == []
+    assert len(run.reads) == 3 * 6  # every client sent its requests, within the time cap
+    assert run.pushes  # at least one load happened during the run
+    out = capsys.readouterr().out
+    assert "3 clients: 18 requests" in out
+    assert "reads during a push" in out
