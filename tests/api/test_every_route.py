@@ -56,6 +56,8 @@ ACCESS: list[tuple[str, str, frozenset | None]] = [
     *(("*", f"/api/v1/{domain}/*", SIGNED_IN) for domain in DOMAINS),
     # Who may export which page is decided per page: see test_pages_of_the_whole_warehouse_are_not_exported.
     ("GET", "/export/*", SIGNED_IN),
+    # An /api path naming no route answers 404 (not the dashboard's page) to whoever is signed in.
+    ("*", "/api/{rest:path}", SIGNED_IN),
     # Dash's catch-all ("{path:path}", added when the server starts) serves the page of every other path.
     ("GET", "/", SIGNED_IN), ("GET", "{path:path}", SIGNED_IN), ("GET", "/_dash-*", SIGNED_IN), ("POST", "/_dash-update-component", SIGNED_IN),
     ("GET", "/_reload-hash", SIGNED_IN), ("GET", "/_favicon.ico", SIGNED_IN), ("GET", "/assets/*", SIGNED_IN),

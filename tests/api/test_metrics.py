@@ -157,3 +157,10 @@ def test_a_declared_measure_is_in_the_api_with_its_rounding(served):
     # Q1 2026 of the API company: gross sales 370 + I5 400 + I6 30 = 800, discounts 7: a rate, not rounded to cents.
     summary = served.as_user("boss").get("/api/v1/sales/summary", params=Q1).json()
     assert summary["discount_rate"] == pytest.approx(7 / 800, abs=1e-12)
+
+
+def test_an_api_path_that_names_no_route_answers_404_not_a_page(served):
+    """GET /api/v1/nope answered 200 with the dashboard's page (its catch-all route)."""
+    answer = served.as_user("boss").get("/api/v1/nope")
+    assert answer.status_code == 404 and answer.json()["detail"].startswith("no API route /api/v1/nope")
+    assert served.as_user("boss").get("/api/v1/me").status_code == 200

@@ -31,6 +31,12 @@ def install(server: FastAPI, metrics: Metrics, auth: Auth) -> None:
                            address_attempts=settings.login_address_attempts, max_keys=settings.login_tracked_keys)
     server.include_router(login.router(auth, limiter))
     server.include_router(v1.router(), prefix="/api/v1")
+
+    @server.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def no_such_route(rest: str) -> JSONResponse:
+        """An API path that names no route: without this, the dashboard's catch-all answered 200 with a page."""
+        return JSONResponse(status_code=404, content={"detail": f"no API route /api/{rest[:100]}; the routes are "
+                                                                "listed at /docs"})
     server.add_middleware(AuthMiddleware, auth=auth)
     server.add_exception_handler(RequestValidationError, _without_the_input)
     openapi.install(server)
