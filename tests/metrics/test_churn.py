@@ -13,7 +13,7 @@ import pytest
 
 from marginscope.metrics import EVERYTHING, Filters, Scope, churn
 from tests.conftest import open_with
-from tests.metrics.churn_company import AS_OF, CHURNED_IN_TEST, GROUPS, T, company_tables
+from tests.metrics.churn_company import AS_OF, CHURNED_IN_TEST, GROUPS, T, company_tables, freight
 
 
 @pytest.fixture(scope="module")
@@ -222,3 +222,14 @@ def test_the_portrait_carries_the_customers_churn_risk_and_lifetime_value(ms):
     faded = ms.customers.portrait("D1", first_half).churn
     assert faded["churn_probability"] is None
     assert faded["reason"] == "not an active customer: no purchase in the 365 days to 30 Jun 2026"
+
+
+def test_the_lifetime_value_model_fits_the_company_without_a_penalty(ms):
+    """The company's margins vary from order to order (its freight), so Gamma-Gamma's likelihood has a
+    maximum and the plain fit finds it: no value rests on a penalty, or on the machine the fit ran on."""
+    values = ms.clv.customers(AS_OF).set_index("customer_id")
+    # F1's 25 repeat purchases each earn 100.00 - 60.00 of gross profit, less their freight.
+    repeat_freight = sum(freight()["F1"][1:])
+    assert values.loc["F1", "margin_per_repeat_purchase"] == pytest.approx((25 * 40.00 - repeat_freight) / 25)
+    assert values.attrs["reason"] is None and values.attrs["gamma_gamma_penalizer"] == 0.0
+    assert values.clv.notna().all() and (values.margin_basis == "Gamma-Gamma").all()
