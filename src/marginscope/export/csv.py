@@ -16,16 +16,24 @@ Examples
 ['Customer,Revenue', 'Acme,1234.5', 'Globex,']
 >>> inert("=HYPERLINK(1)"), inert("-5"), inert(-5)
 ("'=HYPERLINK(1)", "'-5", -5)
+
+A page of several tables is a ZIP archive of one such CSV per table, named after the table:
+
+>>> import io, zipfile
+>>> zipfile.ZipFile(io.BytesIO(to_zip([table, Table("lost", "Lost", [], [])]))).namelist()
+['top.csv', 'lost.csv']
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 from marginscope.export.tables import Table
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
+ZIP_MEDIA_TYPE = "application/zip"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -41,3 +49,12 @@ def to_csv(table: Table) -> bytes:
     writer.writerow(table.headers)
     writer.writerows([inert(value) for value in row] for row in table.rows)
     return out.getvalue().encode("utf-8-sig")
+
+
+def to_zip(tables: list[Table]) -> bytes:
+    """``tables`` as a ZIP archive of ``<table name>.csv`` files, each as :func:`to_csv` writes it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for table in tables:
+            archive.writestr(f"{table.name}.csv", to_csv(table))
+    return out.getvalue()

@@ -5,9 +5,11 @@ page's URL, draws the page as the signed-in user (through their scope: a rep's
 export holds only their customers) and answers with an attachment named
 ``marginscope-<page>-<date>.<ext>``. Every export is written to the audit log.
 
+- A CSV of a page with several tables and no ``table=`` is a ZIP of one CSV per table, as the
+  header's CSV link asks for it; ``table=`` names one of them.
 - 404: no page at that path; 403: a page that shows the whole warehouse, asked
-  for by a user who is neither admin nor analyst; 422: a CSV of a page with several
-  tables without ``table=`` (the answer lists them), or a page that could not be drawn.
+  for by a user who is neither admin nor analyst; 422: a ``table=`` the page does not have
+  (the answer lists its tables), a page without tables, or a page that could not be drawn.
 - The PDF is printed by a headless Chromium (see :mod:`marginscope.export.pdf`);
   504 when the page did not finish drawing in time, 503 when the browser failed.
 """
@@ -96,16 +98,25 @@ def own_address(request: Request) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-@router.get("/csv", summary="One table of a page as CSV (headers as on screen, raw numbers)", response_class=Response,
-            responses={**_file(csv_export.MEDIA_TYPE, "The table"),
+@router.get("/csv", summary="A page's tables as CSV (headers as on screen, raw numbers); several tables as a ZIP",
+            response_class=Response,
+            responses={200: {"description": "The table as CSV, or for a page of several tables without table=, "
+                                            "a ZIP of one CSV per table, as an attachment",
+                             "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}},
+                                         csv_export.ZIP_MEDIA_TYPE: {"schema": {"type": "string",
+                                                                                "format": "binary"}}}},
                        422: {"model": Refusal, "description": "A parameter is not valid, the page could not be "
-                                                              "drawn, or it has several tables and table= names none "
-                                                              "of them (the answer lists them)"}})
+                                                              "drawn or has no tables, or table= names none of its "
+                                                              "tables (the answer lists them)"}})
 async def export_csv(request: Request, principal: CurrentPrincipal, metrics: MetricsDep, auth: AuthDep,
                      filters: FiltersDep, page: PageParam = "/",
-                     table: Annotated[str | None, Query(description="The grid's name; needed when the page has "
-                                                                    "several")] = None) -> Response:
+                     table: Annotated[str | None, Query(description="One grid's name; without it, a page of "
+                                                                    "several grids answers a ZIP of them all")]
+                     = None) -> Response:
     view = await _view(request, principal, metrics, page, filters)
+    if table is None and len(view.tables) > 1:
+        return _attachment(request, auth, view, csv_export.to_zip(view.tables), csv_export.ZIP_MEDIA_TYPE, "zip",
+                           tables=[t.name for t in view.tables])
     try:
         chosen = choose(view.tables, table)
     except TableChoiceError as exc:
