@@ -75,7 +75,7 @@ def test_saved_views_are_changed_only_by_their_owner(served):
 
     shared = ann.patch(f"/api/v1/views/{view['view_id']}", json={"shared": True, "default": True}).json()
     assert shared["shared"] and shared["is_default"]
-    assert [v["view_id"] for v in cy.get("/api/v1/views").json()] == [view["view_id"]]
+    assert [(v["view_id"], v["is_default"]) for v in cy.get("/api/v1/views").json()] == [(view["view_id"], False)]
     assert cy.patch(f"/api/v1/views/{view['view_id']}", json={"name": "mine"}).status_code == 403
     assert cy.delete(f"/api/v1/views/{view['view_id']}").status_code == 403
 
@@ -83,6 +83,11 @@ def test_saved_views_are_changed_only_by_their_owner(served):
     clash = ann.patch(f"/api/v1/views/{view['view_id']}", json={"name": "South"})
     assert clash.status_code == 422 and "already" in clash.json()["detail"]
     assert ann.patch(f"/api/v1/views/{view['view_id']}", json={"default": False}).json()["is_default"] is False
+    # the field as the view answers it is read too, and a field the change does not know is refused, not ignored
+    assert ann.patch(f"/api/v1/views/{view['view_id']}", json={"is_default": True}).json()["is_default"] is True
+    assert ann.patch(f"/api/v1/views/{view['view_id']}", json={"is_default": False}).json()["is_default"] is False
+    unknown = ann.patch(f"/api/v1/views/{view['view_id']}", json={"isdefault": True})
+    assert unknown.status_code == 422 and "isdefault" in unknown.text
     assert ann.post("/api/v1/views", json={"name": "x", "path": "https://evil.example"}).status_code == 422
     assert ann.delete(f"/api/v1/views/{view['view_id']}").status_code == 204
     assert ann.delete(f"/api/v1/views/{view['view_id']}").status_code == 404

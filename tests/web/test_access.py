@@ -109,6 +109,47 @@ def test_a_saved_view_opens_again_and_is_shared_through_the_openers_scope(page, 
     assert page.errors == [] and rep_page.errors == []
 
 
+def test_a_default_view_is_where_a_user_lands_and_can_be_removed(browser, server, app_db, warehouse_copy, rep_page):
+    """The default view opens on arrival (the bare /), but the logo still reaches the Overview, "No default"
+    removes it, and the ★ is the owner's alone: the rep who opens the shared view sees none."""
+    password = add_user(app_db, warehouse_copy, "ana-default", "analyst")
+    context = browser.new_context(viewport={"width": 1366, "height": 768},
+                                  storage_state=sign_in(browser, server, "ana-default", password))
+    ana = Page(context.new_page(), server)
+    ana.open("/products?tier=Gold")
+    ana.tab.click("#views-toggle")
+    ana.tab.fill("#views-name", "Gold products")
+    ana.tab.check("#views-shared input")
+    ana.tab.click("#views-save")
+    ana.tab.wait_for_selector("text=Saved “Gold products”")
+    ana.tab.click("#views-pick")
+    ana.tab.get_by_text("Gold products · shared", exact=True).click()
+    ana.tab.click("#views-default")
+    ana.tab.wait_for_selector("text=This view now opens when you come to marginscope.")
+
+    ana.tab.goto(server + "/")
+    ana.wait_for_view("/products?tier=Gold")  # arriving lands on the default view
+    ana.tab.click(".ms-brand")
+    ana.wait_for_view("/")  # the logo is the Overview, as its menu entry is
+    assert ana.tab.url == server + "/"
+    ana.tab.click("#views-toggle")
+    ana.tab.click("#views-pick")
+    assert ana.tab.locator(".ms-views-panel").get_by_text("Gold products · shared ★ default").is_visible()
+
+    rep_page.open("/")
+    rep_page.tab.click("#views-toggle")
+    rep_page.tab.click("#views-pick")
+    assert rep_page.tab.get_by_text("Gold products (shared by ana-default)", exact=True).is_visible()
+
+    ana.tab.keyboard.press("Escape")
+    ana.tab.click("#views-no-default")
+    ana.tab.wait_for_selector("text=No view opens by itself now: marginscope opens on the Overview.")
+    ana.tab.goto(server + "/")
+    ana.wait_for_view("/")
+    assert ana.errors == [] and rep_page.errors == []
+    context.close()
+
+
 def test_a_wrong_password_keeps_the_user_out(browser, server):
     context = browser.new_context()
     tab = context.new_page()

@@ -116,7 +116,9 @@ def create_dashboard(metrics: Metrics, auth: Auth, alerts: AlertEvaluator, curre
             dcc.Location(id="url", refresh="callback-nav"),
             dcc.Interval(id="data-poll", interval=DATA_POLL_SECONDS * 1000),
             dcc.Store(id="data-version"), dcc.Store(id="page-version"),
-            html.Header([html.A("marginscope", href="/", className="ms-brand"), html.Nav(nav, className="ms-nav"),
+            # The logo navigates within the page, as the menu does: a full load of the bare / lands on the
+            # user's default view, and the logo then never reached the Overview.
+            html.Header([dcc.Link("marginscope", href="/", className="ms-brand"), html.Nav(nav, className="ms-nav"),
                          account_menu.menu(principal)], className="ms-header"),
             filter_bar.filter_bar(),  # choices arrive with the first sync_filters, off the event loop
             html.Main(dcc.Loading(html.Div(id="page"), delay_show=400, type="dot",

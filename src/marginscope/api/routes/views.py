@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request, status
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from marginscope.api.deps import AuthDep, CurrentUser
 from marginscope.api.results import MAX_ROW_NUMBER
@@ -32,11 +32,13 @@ class View(BaseModel):
     search: str
     url: str = Field(description="path and search: where the view opens")
     shared: bool
-    is_default: bool = Field(description="The owner lands on it when they open the dashboard")
+    is_default: bool = Field(description="It is your default view: you land on it when you open the dashboard "
+                                         "(never true of a view someone else shared)")
 
     @classmethod
-    def of(cls, view: SavedView) -> View:
-        return cls(**vars(view), url=view.url)
+    def of(cls, view: SavedView, user: User) -> View:
+        """``view`` as ``user`` sees it: another user's default is theirs, not the reader's."""
+        return cls(**{**vars(view), "is_default": view.is_default and view.owner == user.username}, url=view.url)
 
 
 class NewView(BaseModel):
@@ -48,16 +50,20 @@ class NewView(BaseModel):
 
 
 class ViewChange(BaseModel):
-    """Only the fields given change."""
+    """Only the fields given change; a field it does not know is refused (422), never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(None, min_length=1, max_length=MAX_NAME)
     shared: bool | None = None
-    default: bool | None = Field(None, description="Make it your default view (false: no default view)")
+    is_default: bool | None = Field(None, validation_alias=AliasChoices("is_default", "default"),
+                                    description="true: make it your default view; false: no default view "
+                                                "(the dashboard opens on the Overview). Also read as `default`.")
 
 
 @router.get("", summary="Your views, then those others shared")
 def list_views(user: CurrentUser, auth: AuthDep) -> list[View]:
-    return [View.of(view) for view in auth.views.visible(user)]
+    return [View.of(view, user) for view in auth.views.visible(user)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Save a view")
@@ -67,7 +73,7 @@ def save(body: NewView, user: CurrentUser, auth: AuthDep, request: Request) -> V
     except ViewError as refused:
         raise HTTPException(422, str(refused)) from None
     record(request, "view_saved", user.username, view_id=view.view_id, url=view.url)
-    return View.of(view)
+    return View.of(view, user)
 
 
 @router.patch("/{view_id}", summary="Rename, share or unshare one of your views, or make it your default",
@@ -81,9 +87,9 @@ def change(view_id: ViewId, body: ViewChange, user: CurrentUser, auth: AuthDep) 
             auth.views.share(user, view_id, body.shared)
     except ViewError as refused:
         raise HTTPException(422, str(refused)) from None
-    if body.default is not None and body.default != view.is_default:
-        auth.views.set_default(user, view_id if body.default else None)
-    return View.of(auth.views.get(user, view_id))
+    if body.is_default is not None and body.is_default != view.is_default:
+        auth.views.set_default(user, view_id if body.is_default else None)
+    return View.of(auth.views.get(user, view_id), user)
 
 
 @router.delete("/{view_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete one of your views",

@@ -1,4 +1,4 @@
-"""The header's right side: saved views (open, save, rename, share, make default, delete),
+"""The header's right side: saved views (open, save, rename, share, make default or none, delete),
 exports of the current view, and the signed-in user with a sign-out button.
 
 A saved view is a page and its query string; opening one navigates to it, and it is
@@ -14,7 +14,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from marginscope.auth import Auth, ViewError
 
 ACTIONS = {"views-save": "save", "views-rename": "rename", "views-share": "share", "views-unshare": "unshare",
-           "views-default": "default", "views-delete": "delete"}
+           "views-default": "default", "views-no-default": "no default", "views-delete": "delete"}
 EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"))
 
 
@@ -40,6 +40,8 @@ def menu(principal) -> html.Div:
         dcc.Dropdown(id="views-pick", options=[], placeholder="Pick a view", clearable=True),
         html.Div([html.Button("Open", id="views-open", className="ms-button ms-small", n_clicks=0),
                   html.Button("Make default", id="views-default", className="ms-button ms-small", n_clicks=0),
+                  html.Button("No default", id="views-no-default", className="ms-button ms-small", n_clicks=0,
+                              title="Open marginscope on the Overview, not on a saved view"),
                   html.Button("Share", id="views-share", className="ms-button ms-small", n_clicks=0),
                   html.Button("Unshare", id="views-unshare", className="ms-button ms-small", n_clicks=0),
                   html.Button("Delete", id="views-delete", className="ms-button ms-small", n_clicks=0)],
@@ -66,7 +68,7 @@ def menu(principal) -> html.Div:
 
 
 def _label(view, username: str) -> str:
-    mark = " ★" if view.is_default else ""
+    mark = " ★ default" if view.is_default and view.owner == username else ""
     owner = "" if view.owner == username else f" (shared by {view.owner})"
     shared = " · shared" if view.shared and view.owner == username else ""
     return f"{view.name}{owner}{shared}{mark}"
@@ -86,6 +88,9 @@ def register(app, auth: Auth, signed_in) -> None:
                 saved = views.save(user, name or "", pathname or "/", search or "", shared=bool(shared))
                 auth.audit.record("view_saved", user.username, view_id=saved.view_id, url=saved.url)
                 message = f"Saved “{saved.name}”."
+            elif action == "no default":
+                views.set_default(user, None)
+                message = "No view opens by itself now: marginscope opens on the Overview."
             elif action is not None and picked is None:
                 message = "Pick a view first."
             elif action == "rename":
