@@ -130,8 +130,11 @@ def test_the_data_page_shows_the_warehouse_and_its_checks(page, expected):
 def test_a_filter_change_updates_the_figures_and_the_url(page, expected):
     page.open("/")
     region = expected.catalog.attribute_values("region")[0]
+    assert "type to search customers" in page.text("#f-customer")  # it lists nothing until one types
     page.tab.click("#f-region")
-    page.tab.get_by_role("option", name=region, exact=True).click()
+    option = page.tab.get_by_role("option", name=region, exact=True)
+    assert option.inner_text().strip() == region  # as in the data: the label's uppercase rule reached options
+    option.click()
     search = f"?region={region}"
     page.wait_for_view(f"/{search}")
     assert urlsplit(page.tab.url).query == search.lstrip("?")

@@ -71,10 +71,13 @@ def filter_bar() -> html.Div:
                           dcc.DatePickerRange(id="f-dates", display_format="YYYY-MM-DD", first_day_of_week=1,
                                               minimum_nights=0, clearable=True, updatemode="bothdates")],
                          className="ms-filter ms-filter-dates")]
-    for control, (_, label) in DROPDOWNS.items():
+    for dimension in DIMENSIONS:
+        # A searched dropdown lists nothing until the user types: its placeholder says so.
+        searched = dimension.choices is Choices.SEARCHED
         controls.append(html.Div([
-            html.Label(label, htmlFor=control),
-            dcc.Dropdown(id=control, options=[], multi=True, placeholder="All",
+            html.Label(dimension.label, htmlFor=dimension.control),
+            dcc.Dropdown(id=dimension.control, options=[], multi=True,
+                         placeholder=f"All · type to search {dimension.label.lower()}s" if searched else "All",
                          searchable=True, clearable=True, optionHeight=30),
         ], className="ms-filter"))
     controls.append(html.Div([
