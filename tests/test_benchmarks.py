@@ -110,10 +110,12 @@ def test_server_memory_draws_a_page_and_samples_the_server(warehouse, capsys):
 
 
 def test_concurrency_serves_clients_beside_pushes_without_error(warehouse, capsys):
-    (run,) = concurrency.main(["--warehouse", str(warehouse), "--clients", "3", "--requests", "6", "--seconds", "60",
+    (run,) = concurrency.main(["--warehouse", str(warehouse), "--clients", "3", "--requests", "6", "--seconds", "300",
                                "--push-every", "1", "--no-warm-up"])
     assert run.errors() == []
-    assert len(run.reads) == 3 * 6  # every client sent its requests, within the time cap
+    # every client sent its requests, within the time cap: a cap that bounds the test, never reached on an idle
+    # machine (about 20 s), but 60 s was reached beside another test run (15 of 18 requests)
+    assert len(run.reads) == 3 * 6
     assert run.pushes  # at least one load happened during the run
     out = capsys.readouterr().out
     assert "3 clients: 18 requests" in out

@@ -17,6 +17,7 @@ import pytest
 from marginscope import formats as fmt
 from marginscope import url_state
 from marginscope.metrics import forecast
+from tests.live_server import Page
 
 pytestmark = pytest.mark.browser
 
@@ -130,7 +131,7 @@ def test_the_data_page_shows_the_warehouse_and_its_checks(page, expected):
 def test_a_filter_change_updates_the_figures_and_the_url(page, expected):
     page.open("/")
     region = expected.catalog.attribute_values("region")[0]
-    assert "type to search customers" in page.text("#f-customer")  # it lists nothing until one types
+    assert page.text("#f-customer") == "Type to search"  # it lists nothing until one types
     page.tab.click("#f-region")
     option = page.tab.get_by_role("option", name=region, exact=True)
     assert option.inner_text().strip() == region  # as in the data: the label's uppercase rule reached options
@@ -193,6 +194,32 @@ def test_clicking_a_region_bar_cross_filters(page, expected):
     page.wait_for_view(f"/?region={top_region}")
     assert top_region in page.text("#f-region")
     assert page.text("#kpi-revenue") == revenue_text(expected, f"?region={top_region}")
+
+
+LAYOUT_DEFECTS = """() => {
+    const defects = [], width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width) defects.push(`page scrolls ${document.documentElement.scrollWidth - width} px sideways`);
+    const header = document.querySelector(".ms-header"), nav = document.querySelector(".ms-nav");
+    if (nav.scrollWidth > nav.clientWidth) defects.push("the menu does not fit");
+    for (const item of header.querySelectorAll(".ms-nav a, .ms-account button, .ms-account summary, .ms-user"))
+        if (item.getBoundingClientRect().height > 30) defects.push(`header item wraps: ${item.textContent}`);
+    for (const cell of document.querySelectorAll(".ag-header-cell-text, .ag-cell-value"))
+        if (cell.scrollWidth > cell.clientWidth + 1) defects.push(`cut: ${cell.textContent.slice(0, 40)}`);
+    return defects;
+}"""
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+@pytest.mark.parametrize("path", [*PAGES, "/insights", "/customer/C000001"])
+def test_every_page_fits_the_screen(browser, server, admin_state, width, path):
+    """At 1366 px the menu and "Sign out" wrapped onto two lines, every page scrolled 15 px sideways (Dash's
+    hidden focus input) and grid headers and cells were cut ("Custo…", "INV-0000…")."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, storage_state=admin_state)
+    tab = Page(context.new_page(), server)
+    tab.open(path)
+    tab.tab.wait_for_timeout(500)  # the grids size their columns after their first draw
+    assert tab.tab.evaluate(LAYOUT_DEFECTS) == []
+    context.close()
 
 
 def test_a_table_downloads_as_csv(page, expected):
@@ -259,3 +286,17 @@ def test_the_at_risk_table_shows_the_metrics_layers_churn_risk(page, expected):
     page.wait_for_view(f"/customer/{first.customer_id}")
     assert page.text("#kpi-churn_probability") == fmt.percent(first.churn_probability)
     assert page.errors == []
+
+
+def test_the_export_menu_offers_every_format_of_the_view_and_closes(page):
+    page.open("/team?tier=Gold")
+    assert not page.tab.is_visible("#export-csv")
+    page.tab.click(".ms-exports summary")
+    for kind in ("pdf", "xlsx", "csv"):
+        assert page.tab.get_attribute(f"#export-{kind}", "href") == f"/export/{kind}?page=%2Fteam&tier=Gold"
+    assert page.tab.is_visible("#export-csv")
+    page.tab.keyboard.press("Escape")
+    assert not page.tab.is_visible("#export-csv")
+    page.tab.click(".ms-exports summary")
+    page.tab.click("h1")  # a click elsewhere closes it, as a menu does
+    assert not page.tab.is_visible("#export-csv")

@@ -15,7 +15,7 @@ from marginscope.auth import Auth, ViewError
 
 ACTIONS = {"views-save": "save", "views-rename": "rename", "views-share": "share", "views-unshare": "unshare",
            "views-default": "default", "views-no-default": "no default", "views-delete": "delete"}
-EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"))
+EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel workbook"), ("csv", "CSV (a ZIP when the page has several tables)"))
 
 
 def export_href(kind: str, pathname: str | None, search: str | None) -> str:
@@ -55,11 +55,12 @@ def menu(principal) -> html.Div:
                  className="ms-views-actions"),
         html.Div(id="views-message", className="ms-note", role="status"),
     ])
-    exports = html.Div([html.Span("Export", className="ms-export-label")] + [
+    # A menu rather than three buttons: the header holds the whole navigation on one line at 1366 px.
+    exports = html.Details([html.Summary("Export", className="ms-button ms-small"), html.Div([
         html.A(label, id=f"export-{kind}", href=export_href(kind, "/", ""), className="ms-export")
-        for kind, label in EXPORTS], className="ms-exports")
+        for kind, label in EXPORTS], className="ms-menu-items")], className="ms-menu ms-exports")
     sign_out = html.Form([
-        html.Span(f"{user.username} · {user.role.value}", className="ms-user"),
+        html.Span(user.username, className="ms-user", title=f"signed in as {user.username} ({user.role.value})"),
         dcc.Input(type="hidden", name="csrf_token", value=principal.csrf_token or ""),
         html.Button("Sign out", type="submit", className="ms-button ms-small ms-signout"),
     ], method="post", action="/logout", className="ms-signout-form")

@@ -77,7 +77,7 @@ def filter_bar() -> html.Div:
         controls.append(html.Div([
             html.Label(dimension.label, htmlFor=dimension.control),
             dcc.Dropdown(id=dimension.control, options=[], multi=True,
-                         placeholder=f"All · type to search {dimension.label.lower()}s" if searched else "All",
+                         placeholder="Type to search" if searched else "All",
                          searchable=True, clearable=True, optionHeight=30),
         ], className="ms-filter"))
     controls.append(html.Div([

@@ -18,6 +18,12 @@ from marginscope.metrics.semantic import measure_of_column
 
 MAX_ROWS = 5000  # rows sent to the browser; the note under the grid says when there are more
 
+# Column widths from their text (see Column.fitting_width), measured in Chromium on the quartz theme: a cell's
+# character averages 8 px (digits and capitals of ids: "INV-0000052"), a header's (semi-bold) 8.2 px; a cell
+# is padded 16 px each side; a header carries a filter and a sort icon.
+CHAR_PX, HEADER_CHAR_PX, CELL_PADDING_PX, HEADER_ICONS_PX, MAX_CELL_CHARS = 8.0, 8.2, 32, 34, 40
+PINNED_FROM_PX = 1100  # a grid whose columns need more than this keeps its first column pinned as it scrolls
+
 # entity -> the column holding its key
 ENTITY_KEYS = {"customer": "customer_id", "rep": "rep_id", "product": "product_id", "campaign": "campaign_id"}
 
@@ -72,7 +78,8 @@ class Column:
         if self.header is None:
             object.__setattr__(self, "header", measure.label if measure else self.field)
 
-    def definition(self) -> dict:
+    def definition(self, content_width: int | None = None) -> dict:
+        """The AG Grid column definition; ``content_width`` (px) is the least width that shows it uncut."""
         spec: dict = {"field": self.field, "headerName": self.header, "headerTooltip": self.header}
         if self.kind in _FORMATTERS:
             spec |= {"type": "rightAligned", "filter": "agNumberColumnFilter",
@@ -95,8 +102,34 @@ class Column:
         else:
             wide = self.kind == "text" and self.link  # names: give them the room
             spec["flex"] = 2 if wide else 1
-            spec["minWidth"] = 170 if wide else 100
+            spec["minWidth"] = content_width or (170 if wide else 100)
         return spec
+
+    def fitting_width(self, values: pd.Series | None) -> int:
+        """The narrowest width (px) that shows the header's longest word and the column's values uncut.
+
+        AG Grid can measure its own cells (``autoSizeStrategy: fitCellContents``), but a grid sized so keeps
+        no flex and leaves the rest of the panel empty; and the header's words, not its whole text, are what
+        must fit once headers wrap. So the width is estimated from the characters, at the theme's 13 px font.
+
+        >>> Column("customer_name", "Customer").fitting_width(pd.Series(["Nova Maintenance Plan 310"]))
+        232
+        >>> Column("revenue").fitting_width(pd.Series([1234567.0]))
+        123
+        """
+        header = max((len(word) for word in (self.header or "").split()), default=0)
+        if values is None or values.empty:
+            cells = 0
+        elif self.kind == "text" or self.kind == "date":
+            cells = _longest(values)
+        else:
+            cells = 11  # "€1,234,567", "-12.3%", "1.23M": the formats' widest usual text
+        return round(max(header * HEADER_CHAR_PX + HEADER_ICONS_PX, min(cells, MAX_CELL_CHARS) * CHAR_PX)
+                     + CELL_PADDING_PX)
+
+
+def _longest(values: pd.Series) -> int:
+    return 0 if values.empty else int(values.astype("string").str.len().max(skipna=True) or 0)
 
 
 def grid(name: str, frame: pd.DataFrame, columns: list[Column], *, title: str | None = None,
@@ -122,12 +155,24 @@ def grid(name: str, frame: pd.DataFrame, columns: list[Column], *, title: str | 
         for position, (row, value) in enumerate(zip(rows, shown[key])):
             row[ROW_ID] = f"{position}:{value}"
         extra["getRowId"] = f"params.data.{ROW_ID}"
+    values = [shown[c.field] if c.field in shown.columns else None for c in columns]
+    widths = [c.width or c.fitting_width(v) for c, v in zip(columns, values)]
+    definitions = [c.definition(width) for c, width in zip(columns, widths)]
+    for column, definition, value in zip(columns, definitions, values):
+        if column.kind == "text" and value is not None and _longest(value) > MAX_CELL_CHARS:
+            definition |= {"wrapText": True, "autoHeight": True}  # advice, paths: shown whole, on more lines
+    if sum(widths) > PINNED_FROM_PX:  # wider than a 1366 px screen's panel: it scrolls, its names stay
+        first_text = next((i for i, c in enumerate(columns[:2]) if c.kind == "text"), 0)  # after a "#" column
+        for definition in definitions[:first_text + 1]:
+            definition["pinned"] = "left"
     table = dag.AgGrid(
         id=grid_id,
         rowData=rows,
-        columnDefs=[c.definition() for c in columns],
-        # exports carry the raw numbers (12345.67), not the display format (12,346)
-        defaultColDef={"sortable": True, "resizable": True, "filter": True, "useValueFormatterForExport": False},
+        columnDefs=definitions,
+        # exports carry the raw numbers (12345.67), not the display format (12,346); headers wrap rather than
+        # being cut to "Contri…"
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "useValueFormatterForExport": False,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions=options,
         csvExportParams={"fileName": f"{name}.csv", "columnKeys": [c.field for c in columns]},
         className="ag-theme-quartz ms-grid",
