@@ -137,3 +137,57 @@ def test_a_range_starting_after_the_last_budget_month(ms):
     table = budget.by_month(ms.warehouse, Filters(start=dt.date(2026, 5, 10)), as_of=dt.date(2026, 6, 30))
     # The window is 10-31 May 2026: no budget and no sale there, so no row.
     assert table.empty and {"period", "measure", "budget", "actual"} <= set(table.columns)
+
+
+# A budget written by rep, and customers with owners: Ann (R1) owns Acme (C1) and Initech (C3), Bob (R2) Globex.
+OWNED = """customer_id,name,industry,region,tier,owner_rep_id
+C1,Acme,retail,North,Gold,R1
+C2,Globex,medical,South,Bronze,R2
+C3,Initech,medical,North,Gold,R1
+"""
+BY_REP = """period,measure,amount,rep_id
+2026-01-01,revenue,250,R1
+2026-01-01,revenue,80,R2
+2026-02-01,revenue,50,R1
+2026-02-01,revenue,60,R2
+"""
+JAN_FEB = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 2, 28))
+ANN, TEAM = Scope(customers={"C1", "C3"}), Scope(customers={"C1", "C2", "C3"})
+
+
+@pytest.fixture
+def by_rep(company):
+    return company(reps=REPS, customers=OWNED, products=PRODUCTS, invoice_lines=LINES, costs_to_serve=COSTS,
+                   budgets=BY_REP)
+
+
+def test_a_reps_scope_compares_with_their_own_budget_cells(by_rep):
+    """Ann's budget: 250 + 50 = 300. Her lines on her customers in January and February: I1 95 + 200,
+    I3 18, CN1 -9.50 = 303.50. Initech's return of 5 March is Bob's line and after the range."""
+    table = budget.to_date(by_rep.warehouse, JAN_FEB, ANN, as_of=dt.date(2026, 6, 30)).set_index("measure")
+    assert table.loc["revenue", "budget"] == 300
+    assert table.loc["revenue", "actual"] == pytest.approx(303.5)
+    assert table.loc["revenue", "attainment"] == pytest.approx(303.5 / 300)
+    assert budget.basis(by_rep.warehouse, JAN_FEB, ANN).reps == {"R1"}
+
+
+def test_a_managers_scope_compares_with_their_teams_budget(by_rep):
+    """Both reps: budget 250 + 80 + 50 + 60 = 440; actual 295 + 50 (I2) + 8.50 = 353.50, as the company's."""
+    months = budget.by_month(by_rep.warehouse, JAN_FEB, TEAM, as_of=dt.date(2026, 6, 30))
+    revenue = months[months.measure == "revenue"].set_index("period")
+    assert list(revenue.budget) == [330, 110] and list(revenue.actual) == pytest.approx([295, 58.5])
+    company = budget.by_month(by_rep.warehouse, JAN_FEB, as_of=dt.date(2026, 6, 30))
+    assert list(company[company.measure == "revenue"].actual) == pytest.approx([295, 58.5])
+
+
+def test_a_scope_without_a_budget_by_rep_says_why(ms):
+    reason = budget.basis(ms.warehouse, JAN_TO_APR, Scope(customers={"C1"})).reason
+    assert reason.startswith("The budget is written by region, not by rep")
+
+
+def test_filters_the_budget_cannot_follow_say_which(by_rep):
+    other_rep = budget.basis(by_rep.warehouse, replace(JAN_FEB, reps={"R2"}), ANN)
+    assert not other_rep.comparable and "none of the reps whose customers you see" in other_rep.reason
+    assert budget.to_date(by_rep.warehouse, replace(JAN_FEB, reps={"R2"}), ANN).budget.isna().all()
+    industry = budget.basis(by_rep.warehouse, replace(JAN_FEB, industries={"retail"}, products={"P1"}), ANN)
+    assert "not by industry and product: remove the industry and product filters" in industry.reason

@@ -337,3 +337,35 @@ def test_the_segments_page_shows_lifetime_value_per_segment(churn_app):
 def test_without_enough_customers_the_segments_page_says_why_there_is_no_lifetime_value(minimal_app):
     too_few = text_of(minimal_app.render_page("/segments", "?start=2026-01-01&end=2026-03-31"))
     assert "No lifetime value for this selection: only 2 customers bought in this selection" in too_few
+
+
+def test_a_rep_and_a_manager_see_their_own_budget(company):
+    """Issue 26 item 2: reps and managers saw no budget, told to remove filters they never set. With a budget
+    by rep each sees their reps' cells (the figures of tests/metrics/test_budget.py: Ann 300 budget, 303.50
+    actual in January and February); without one the page says why there is none."""
+    from marginscope.auth import Role, User, scope_for
+    from tests.metrics.conftest import COSTS, REPS
+    from tests.metrics.test_budget import BY_REP, OWNED
+
+    metrics = company(reps=REPS, customers=OWNED, products=PRODUCTS, invoice_lines=LINES, costs_to_serve=COSTS,
+                      budgets=BY_REP)
+    app = create_app(metrics)
+    ann = User("ann", Role.REP, rep_id="R1")
+    shown = text_of(app.render_page("/budget", "?start=2026-01-01&end=2026-02-28", ann, scope_for(ann, metrics)))
+    assert "The budget of Ann (R1), against the lines on the customers you see" in shown
+    assert "€300" in shown and "€304" in shown  # budget to date, and 303.50 actual
+    lead = User("lead", Role.MANAGER, manager="Lena")
+    team = metrics.budget.basis(Filters(), scope_for(lead, metrics))
+    assert not team.comparable and "None of the customers you see has an owner rep" in team.reason
+
+
+def test_without_a_budget_by_rep_a_rep_is_told_why(company):
+    from marginscope.auth import Role, User, scope_for
+    from tests.metrics.conftest import REPS
+    from tests.metrics.test_budget import BUDGETS, OWNED
+
+    metrics = company(reps=REPS, customers=OWNED, products=PRODUCTS, invoice_lines=LINES, budgets=BUDGETS)
+    ann = User("ann", Role.REP, rep_id="R1")
+    shown = text_of(create_app(metrics).render_page("/budget", "", ann, scope_for(ann, metrics)))
+    assert "The budget is written by region, not by rep" in shown
+    assert "Remove the" not in shown and "remove the" not in shown

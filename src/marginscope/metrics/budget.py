@@ -18,9 +18,14 @@ Definitions
   prorated (for a chart drawing the plan of every month beside the actuals).
 - Budget to date sums the months of the range up to the as-of date (partial months
   prorated); its attainment is their actual over their budget.
-- Region, category, rep and tier filters select budget cells too. Filters and
-  scopes that budgets cannot express (industry, customer type, customer, product,
-  a restricted scope) leave the budget missing rather than compare unlike things.
+- Region, category, rep and tier filters select budget cells too. Filters that budgets
+  cannot express (industry, customer type, customer, product) leave the budget missing
+  rather than compare unlike things.
+- A restricted scope (a rep's or a manager's customers) compares with the budget of its
+  reps: the cells whose ``rep_id`` owns a customer of the scope (the rep themself, or the
+  team's reps), against those reps' lines on the scope's customers. Lines a rep sold to
+  another rep's customer are outside the scope and not counted. A budget written without
+  reps has no cells for a scope, and its budget is missing (:func:`basis` says why).
 - Full-year outlook = actual to the as-of date + a forecast of the rest of the year,
   against the full-year budget; outlook attainment = outlook / full-year budget. The
   rest of the year is the remainder of the month in progress (its forecast times the
@@ -35,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import ibis
 import ibis.expr.types as ir
@@ -55,10 +60,72 @@ Forecast = Callable[[str, list[dt.date]], dict[dt.date, float] | None]
 """``forecast(measure, months)`` -> forecast value per month start, or None when there is no forecast."""
 
 
-def budget_comparable(filters: Filters, scope: Scope) -> bool:
-    """Whether the selection can be matched to budget cells."""
-    return scope.customers is None and not (filters.industries or filters.customer_types or filters.customers
-                                            or filters.products)
+UNBUDGETED_FILTERS = {"industries": "industry", "customer_types": "customer type", "customers": "customer",
+                      "products": "product"}
+"""The filters a budget cell has no column for (Filters field -> its name in a sentence)."""
+BUDGET_COLUMNS = {"region": "region", "product_category": "product category", "rep_id": "rep",
+                  "customer_tier": "customer tier"}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a selection's budget is: the filters its cells and actuals are read with, or why it has none.
+
+    ``reps`` is set for a restricted scope: the reps whose budget cells are the scope's.
+    """
+
+    filters: Filters
+    comparable: bool
+    reason: str = ""
+    reps: frozenset[str] | None = None
+
+
+def _listed(names: list[str]) -> str:
+    """
+    >>> _listed(["region"]), _listed(["industry", "product"]), _listed(["a", "b", "c"])
+    ('region', 'industry and product', 'a, b and c')
+    """
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def basis(wh: Warehouse, filters: Filters, scope: Scope) -> Basis:
+    """The budget of ``filters`` within ``scope``: see the module's definitions.
+
+    Examples
+    --------
+    >>> wh = Warehouse.connect("duckdb://:memory:")
+    >>> print(basis(wh, Filters(industries={"retail"}), EVERYTHING).reason)  # doctest: +NORMALIZE_WHITESPACE
+    Budgets are written by region, product category, rep and customer tier, not by industry: remove the
+    industry filter to compare with budget.
+    """
+    unbudgeted = [name for field, name in UNBUDGETED_FILTERS.items() if getattr(filters, field)]
+    if unbudgeted:
+        return Basis(filters, False, f"Budgets are written by {_listed(list(BUDGET_COLUMNS.values()))}, not by "
+                                     f"{_listed(unbudgeted)}: remove the {_listed(unbudgeted)} "
+                                     f"filter{'s' if len(unbudgeted) > 1 else ''} to compare with budget.")
+    if scope.customers is None:
+        return Basis(filters, True)
+    customers = wh.table("customers")
+    owners = execute(wh, customers.filter(customers.customer_id.isin(sorted(scope.customers)),
+                                          customers.owner_rep_id.notnull()).select("owner_rep_id").distinct())
+    reps = frozenset(owners.owner_rep_id.tolist())
+    b = wh.table("budgets")
+    # Counts, not any(): an empty table's any() is NULL, which pandas reads as a true NaN.
+    written = execute(wh, b.aggregate(**{column: b[column].count() for column in BUDGET_COLUMNS}))
+    grains = [name for column, name in BUDGET_COLUMNS.items() if written[column].iloc[0] > 0]
+    if "rep" not in grains:
+        by = f"by {_listed(grains)}" if grains else "as company totals"
+        return Basis(filters, False, f"The budget is written {by}, not by rep, so no part of it is the budget of "
+                                     "the customers you see. A budget with a rep_id column (one row per rep and "
+                                     "month) gives every rep and manager their own.", reps)
+    if not reps:
+        return Basis(filters, False, "None of the customers you see has an owner rep, so no rep's budget is "
+                                     "yours to compare with.", reps)
+    chosen = reps & filters.reps if filters.reps else reps
+    if not chosen:
+        return Basis(filters, False, "The rep filter selects none of the reps whose customers you see: their "
+                                     "budget is the one you can compare with.", reps)
+    return Basis(replace(filters, reps=chosen), True, reps=chosen)
 
 
 def _window(wh: Warehouse, filters: Filters, as_of: dt.date | None) -> tuple[dt.date, dt.date, dt.date]:
@@ -154,10 +221,11 @@ def _compared(wh: Warehouse, filters: Filters, scope: Scope, dimension: str | No
               as_of: dt.date | None) -> Iterator[tuple]:
     """The comparison window's budget cells beside its actuals, per key of either side: (key, budget
     prorated or NaN, actual (0 without sales, NaN in the future), partial, future)."""
+    chosen = basis(wh, filters, scope)
+    filters, comparable = chosen.filters, chosen.comparable
     start, end, as_of = _window(wh, filters, as_of)
     cells = _budget_cells(wh, filters, dimension, start, end)
     actuals = _actuals(wh, filters, scope, dimension, start, _actuals_end(start, end, as_of))
-    comparable = budget_comparable(filters, scope)
     coverage: dict[dt.date, tuple[float, bool, bool]] = {}
     for key in dict.fromkeys([*cells, *actuals]):
         month = key[0]
@@ -195,9 +263,10 @@ def by_month(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTH
 def monthly_budget(wh: Warehouse, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
     """One row per month and measure with a budget cell in the date range: the budget as written
     (whole months, never prorated). Empty when the selection cannot be matched to budget cells
-    (see :func:`budget_comparable`)."""
-    start, end, _ = _window(wh, filters, None)
-    cells = _budget_cells(wh, filters, None, start, end) if budget_comparable(filters, scope) else {}
+    (see :func:`basis`)."""
+    chosen = basis(wh, filters, scope)
+    start, end, _ = _window(wh, chosen.filters, None)
+    cells = _budget_cells(wh, chosen.filters, None, start, end) if chosen.comparable else {}
     table = pd.DataFrame({"period": [k[0] for k in cells], "measure": [k[1] for k in cells],
                           "budget": list(cells.values())}).astype({"budget": "float64"})
     return table.sort_values(["measure", "period"]).reset_index(drop=True)
@@ -257,6 +326,7 @@ def full_year_outlook(wh: Warehouse, year: int, filters: Filters = Filters(), sc
     """
     as_of = as_of or dt.date.today()
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    filters = basis(wh, filters, scope).filters
     if budget is None:
         budget = monthly_budget(wh, replace(filters, start=start, end=end), scope)
     actuals = _actuals(wh, filters, scope, None, start, _actuals_end(start, end, as_of))

@@ -149,6 +149,11 @@ class BudgetMetrics:
     def __init__(self, metrics: Metrics):
         self._m = metrics
 
+    def basis(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> budget.Basis:
+        """What the selection's budget is (a restricted scope's: its reps' cells), or why it has none."""
+        with self._m.pinned():
+            return budget.basis(self._m.warehouse, filters, scope)
+
     def by_month(self, filters: Filters = Filters(), scope: Scope = EVERYTHING,
                  as_of: dt.date | None = None) -> pd.DataFrame:
         as_of = as_of or dt.date.today()
@@ -182,6 +187,7 @@ class BudgetMetrics:
         if forecast is not None:
             with self._m.lock:
                 return budget.full_year_outlook(self._m.warehouse, year, filters, scope, as_of, forecast)
+        filters = self.basis(filters, scope).filters  # a rep's outlook forecasts the lines their budget counts
         horizon = self._m.forecast.horizon_to(dt.date(year, 12, 1), as_of)
         # Fitted before the cached computation below, which holds the connection's lock.
         monthly = {m: self._m.forecast.monthly(m, "company", horizon, filters, scope, as_of)

@@ -1,8 +1,9 @@
 """Actual against budget (METRICS.md, "Budget"), from :class:`~marginscope.metrics.engine.BudgetMetrics`.
 
-Budgets exist per region, product category, rep and customer tier; filters and scopes
-they cannot express (industry, customer type, customer, product, a rep's or manager's
-scope) leave the budget null rather than compare unlike things.
+Budgets exist per region, product category, rep and customer tier; filters they cannot
+express (industry, customer type, customer, product) leave the budget null rather than
+compare unlike things. A rep's or manager's scope compares with its reps' budget cells
+(null when the budget has none by rep): :func:`marginscope.metrics.budget.basis`.
 """
 
 from __future__ import annotations

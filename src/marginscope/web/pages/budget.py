@@ -6,7 +6,6 @@ import plotly.graph_objects as go
 from dash import html
 
 from marginscope import formats as fmt
-from marginscope.metrics.budget import budget_comparable
 from marginscope.web.components import charts, notices
 from marginscope.web.components.cards import kpi, kpi_row
 from marginscope.web.components.grid import Column, grid
@@ -54,13 +53,23 @@ def dimension_grid(ctx: PageContext, dimension: str) -> html.Div | None:
     return grid(f"budget-by-{dimension}", wide, columns, title=f"By {DIMENSION_NAMES[dimension].lower()}")
 
 
+def _whose(ctx: PageContext, reps: frozenset[str]) -> str:
+    """Whose budget a restricted scope compares with, in a sentence."""
+    reps_table = ctx.metrics.catalog.reps()
+    names = dict(zip(reps_table.rep_id, reps_table.name))
+    named = ", ".join(f"{names.get(rep, rep)} ({rep})" for rep in sorted(reps))
+    return (f"The budget of {named}, against {'their' if len(reps) > 1 else 'the'} lines on the customers you "
+            "see; a sale to another rep's customer is not counted.")
+
+
 def render(ctx: PageContext) -> list:
     if not ctx.has("budgets"):
         return [notices.needs("budgets", "The budget page")]
-    if not budget_comparable(ctx.filters, ctx.scope):
-        return [notices.empty("Budgets are written by region, product category, rep and customer tier. Remove the "
-                              "industry, customer type, customer and product filters to compare with budget.")]
+    basis = ctx.metrics.budget.basis(ctx.filters, ctx.scope)
+    if not basis.comparable:
+        return [notices.empty(basis.reason)]
     m, f, s, c = ctx.metrics, ctx.filters, ctx.scope, ctx.currency
+    whose = [] if basis.reps is None else [notices.empty(_whose(ctx, basis.reps))]
     totals = m.budget.to_date(f, s).set_index("measure")
     cards = []
     for measure in ("revenue", "gross_profit"):
@@ -76,7 +85,7 @@ def render(ctx: PageContext) -> list:
                 status=None if attainment is None else ("good" if attainment >= 1 else "bad")),
         ]
     months = m.budget.by_month(f, s)
-    body = [kpi_row(*cards), forecast_page.outlook(ctx),
+    body = [*whose, kpi_row(*cards), forecast_page.outlook(ctx),
             html.Div([monthly_chart(months, "revenue", c), monthly_chart(months, "gross_profit", c)],
                      className="ms-row")]
     body += [g for g in (dimension_grid(ctx, d) for d in DIMENSION_NAMES) if g is not None]
