@@ -148,6 +148,20 @@ class Page:
     def text(self, selector: str) -> str:
         return self.tab.inner_text(selector).strip()
 
+    def row_text(self, panel: str, index: int | None = None, has_text: str | None = None) -> str:
+        """The text of a grid row in ``panel``, by its index or by a text it holds: a grid with a pinned
+        column draws each row in two parts (pinned and scrolling), joined here in that order."""
+        if index is None:
+            found = self.tab.locator(f"{panel} .ag-row", has_text=has_text).first
+            index = int(found.get_attribute("row-index") or 0)
+        row = self.tab.locator(f"{panel} .ag-row[row-index='{index}']")
+        row.first.wait_for()  # the grid draws its rows after the page's view is in place
+        return " ".join(row.all_inner_texts())
+
+    def row_count(self, panel: str) -> int:
+        """The rows a grid in ``panel`` draws (each once, however many parts it is drawn in)."""
+        return self.tab.locator(f"{panel} .ag-center-cols-container .ag-row").count()
+
 
 def sign_in(browser, base: str, username: str, password: str) -> dict:
     """Sign in through the sign-in form; returns the browser state (cookies) to start tabs from."""

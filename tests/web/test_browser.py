@@ -64,9 +64,9 @@ def test_overview_figures_equal_the_metrics_layer(page, expected):
     attainment = expected.budget.to_date(f).set_index("measure").loc["revenue", "attainment"]
     assert page.text("#kpi-revenue-detail").startswith(f"{fmt.percent(attainment)} of budget")
     top = expected.sales.top_customers(10, f)
-    first_row = page.tab.locator("#panel-top-customers .ag-row[row-index='0']")
-    assert top.customer_name.iloc[0] in first_row.inner_text()
-    assert f"{float(top.revenue.iloc[0]):,.0f}" in first_row.inner_text()
+    first_row = page.row_text("#panel-top-customers", 0)
+    assert top.customer_name.iloc[0] in first_row
+    assert f"{float(top.revenue.iloc[0]):,.0f}" in first_row
 
 
 def test_other_pages_show_the_metrics_layers_figures(page, expected):
@@ -100,7 +100,7 @@ def test_the_forecast_page_shows_the_metrics_layers_forecast_and_backtest(page, 
     assert page.text("#forecast-relative") == f"{backtest.relative_mae:.2f}×"
     monthly = expected.forecast.monthly("revenue", "company", filters=f, as_of=as_of)
     first = monthly[monthly.kind == "forecast"].iloc[0]
-    row = page.tab.locator("#panel-forecast-months .ag-row[row-index='0']").inner_text()
+    row = page.row_text("#panel-forecast-months", 0)
     assert first.period.isoformat() in row and f"{first.value:,.0f}" in row and f"{first.lo95:,.0f}" in row
     assert page.text(".ms-nav a.active") == "Forecast"
     page.tab.click("#choose-region")
@@ -121,7 +121,7 @@ def test_the_forecast_page_shows_the_metrics_layers_forecast_and_backtest(page, 
 def test_the_data_page_shows_the_warehouse_and_its_checks(page, expected):
     page.open("/data")
     tables = expected.quality.tables().set_index("table_name")
-    rows = page.tab.locator("#panel-data-tables .ag-row", has_text="invoice_lines").first.inner_text()
+    rows = page.row_text("#panel-data-tables", has_text="invoice_lines")
     assert f"{tables.loc['invoice_lines', 'rows']:,}" in rows
     checks = expected.quality.checks()
     assert page.text("#kpi-checks") == fmt.count((checks.status != "ok").sum())
@@ -271,7 +271,7 @@ def test_the_at_risk_table_shows_the_metrics_layers_churn_risk(page, expected):
     assert page.text("#kpi-at_risk") == fmt.count(summary["at_risk_customers"])
     assert page.text("#kpi-churn_auc") == fmt.decimal_number(validation.auc, 2)
     page.tab.wait_for_selector("#panel-at-risk .ag-row[row-index='0']")
-    shown = page.tab.locator("#panel-at-risk .ag-row").count()
+    shown = page.row_count("#panel-at-risk")
     assert shown == min(len(at_risk), 10)  # a page of the grid
     for index in range(shown):
         row = page.tab.locator(f"#panel-at-risk .ag-row[row-index='{index}']")

@@ -20,7 +20,7 @@ def test_the_campaigns_page_shows_the_metrics_layers_figures_and_opens_a_campaig
     page.open("/campaigns")
     for index, campaign in campaigns.iterrows():
         row = page.tab.locator(f"#panel-campaigns .ag-row[row-index='{index}']")
-        assert campaign["name"] in row.inner_text()
+        assert campaign["name"] in page.row_text("#panel-campaigns", index)
         # The grid writes numbers as MS.money and MS.percent do (en-US grouping).
         cell = row.locator("[col-id='attributed_revenue']")
         assert cell.inner_text() == f"{float(campaign.attributed_revenue):,.0f}"

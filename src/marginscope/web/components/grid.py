@@ -129,7 +129,13 @@ class Column:
 
 
 def _longest(values: pd.Series) -> int:
-    return 0 if values.empty else int(values.astype("string").str.len().max(skipna=True) or 0)
+    """The number of characters of the longest value, 0 when there are none (or all are missing).
+
+    >>> _longest(pd.Series(["ab", None, "abcd"])), _longest(pd.Series([None, None])), _longest(pd.Series([]))
+    (4, 0, 0)
+    """
+    longest = values.astype("string").str.len().max(skipna=True)
+    return 0 if pd.isna(longest) else int(longest)
 
 
 def grid(name: str, frame: pd.DataFrame, columns: list[Column], *, title: str | None = None,
@@ -143,7 +149,10 @@ def grid(name: str, frame: pd.DataFrame, columns: list[Column], *, title: str | 
     fields = [c.field for c in columns]
     sizes = sorted({page_size, 10, 25, 50, 100})
     options = {"pagination": True, "paginationPageSize": page_size, "paginationPageSizeSelector": sizes,
-               "domLayout": "autoHeight", "suppressCellFocus": False, "animateRows": False}
+               "domLayout": "autoHeight", "suppressCellFocus": False, "animateRows": False,
+               # Every column drawn, also those scrolled out of a wide grid: a dozen columns cost nothing, and
+               # a printed PDF or a find in the page then holds the whole row.
+               "suppressColumnVirtualisation": True}
     links = ",".join(c.field for c in columns if c.link)
     grid_id = {"type": "grid", "name": name, "entity": entity or "", "links": links}
     extra = {}
