@@ -369,3 +369,24 @@ def test_without_a_budget_by_rep_a_rep_is_told_why(company):
     shown = text_of(create_app(metrics).render_page("/budget", "", ann, scope_for(ann, metrics)))
     assert "The budget is written by region, not by rep" in shown
     assert "Remove the" not in shown and "remove the" not in shown
+
+
+def test_reps_and_products_are_named_not_numbered(company):
+    """Issue 26 item 5: the portrait showed "SP008" for its reps and owner and a return's product as "P0033", and
+    retention by owner rep listed ids. Ann (R1) owns Acme (C1) and sold it every line; its return CN1 is a Bolt."""
+    from marginscope.export.tables import tables
+    from tests.metrics.test_budget import OWNED
+
+    app = create_app(company(reps="rep_id,name\nR1,Ann\nR2,Bob\n", customers=OWNED, products=PRODUCTS,
+                             invoice_lines=LINES))
+    portrait = app.render_page("/customer/C1", "?start=2026-01-01&end=2026-03-31")
+    found = {table.name: table for table in tables(portrait)}
+    assert "Ann (R1)" in text_of(portrait)  # the owner among the facts
+    reps = found["portrait-reps"]
+    assert [row[[c.field for c in reps.columns].index("rep_name")] for row in reps.rows] == ["Ann"]
+    returns = found["portrait-returns"]
+    assert [row[[c.field for c in returns.columns].index("product_name")] for row in returns.rows] == ["Bolt"]
+    # February against the 28 days before: Acme bought on 10 January and again in February.
+    customers = {table.name: table for table in tables(app.render_page("/customers", "?start=2026-02-01&end=2026-"
+                                                                                      "02-28"))}
+    assert [row[:3] for row in customers["retention-owner_rep_id"].rows] == [["Ann", 1, 1]]

@@ -135,7 +135,8 @@ def portrait(wh: Warehouse, customer_id: str, filters: Filters, scope: Scope = E
                                                  first_invoice=all_lines.invoice_date.min(),
                                                  last_invoice=all_lines.invoice_date.max())
     returns = lines.filter(lines.kind == "credit_note").select(
-        "invoice_id", "line_no", "invoice_date", "product_id", "quantity", "net_amount").order_by("invoice_date")
+        "invoice_id", "line_no", "invoice_date", "product_id", "product_name", "quantity", "net_amount").order_by(
+        "invoice_date")
 
     o = wh.table("orders")
     own_orders = o.filter(o.customer_id == customer_id)

@@ -43,6 +43,11 @@ class PageContext:
     def has(self, table: str) -> bool:
         return self.counts.get(table, 0) > 0
 
+    def rep_names(self) -> dict[str, str]:
+        """rep_id -> the rep's name, for the grids that hold ids (a rep without a name keeps their id)."""
+        reps = self.metrics.catalog.reps()
+        return dict(zip(reps.rep_id, reps.name))
+
 
 @dataclass(frozen=True)
 class Page:

@@ -55,8 +55,7 @@ def dimension_grid(ctx: PageContext, dimension: str) -> html.Div | None:
 
 def _whose(ctx: PageContext, reps: frozenset[str]) -> str:
     """Whose budget a restricted scope compares with, in a sentence."""
-    reps_table = ctx.metrics.catalog.reps()
-    names = dict(zip(reps_table.rep_id, reps_table.name))
+    names = ctx.rep_names()
     named = ", ".join(f"{names.get(rep, rep)} ({rep})" for rep in sorted(reps))
     return (f"The budget of {named}, against {'their' if len(reps) > 1 else 'the'} lines on the customers you "
             "see; a sale to another rep's customer is not counted.")

@@ -123,7 +123,15 @@ def render(ctx: PageContext) -> list:
             status="bad" if whole.churned else None),
         kpi("repeat", "Repeat purchase rate", fmt.percent(whole.repeat_purchase_rate)),
     ), status_chart(status), *at_risk_section(ctx)]
-    retention = [grid(f"retention-{segment}", m.customers.retention(segment, f, s), [
+    rep_names = ctx.rep_names()
+
+    def retained(segment: str):
+        table = m.customers.retention(segment, f, s)
+        if segment == "owner_rep_id":  # reps by name, as everywhere else
+            table[segment] = table[segment].map(lambda rep: rep_names.get(rep, rep), na_action="ignore")
+        return table
+
+    retention = [grid(f"retention-{segment}", retained(segment), [
         Column(segment, label), Column("prior_buyers", "Bought the year before", "count"),
         Column("retained", "Bought again", "count"), Column("retention_rate", "Retention", "percent")],
         title=f"Retention by {label.lower()}") for segment, label in SEGMENTS.items()]

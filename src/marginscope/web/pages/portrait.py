@@ -23,10 +23,12 @@ FACTS = (("customer_id", "Customer id"), ("industry", "Industry"), ("region", "R
          ("created_date", "Customer since"), ("acquisition_channel", "Acquired through"))
 
 
-def facts(customer: dict) -> html.Div:
+def facts(customer: dict, rep_names: dict[str, str]) -> html.Div:
     items = []
     for key, label in FACTS:
         value = fmt.json_value(customer.get(key))
+        if key == "owner_rep_id" and value is not None and rep_names.get(value, value) != value:
+            value = f"{rep_names[value]} ({value})"
         items += [html.Dt(label), html.Dd(str(value) if value is not None else "n/a")]
     return html.Div(html.Dl(items, className="ms-facts"), className="ms-panel")
 
@@ -82,10 +84,11 @@ def render(ctx: PageContext) -> list:
     growth = fmt.number(yoy.loc["revenue", "growth"])
     only_this = replace(ctx.filters, customers=frozenset({ctx.args["customer_id"]}))
     receivable = ctx.metrics.receivables.summary(only_this, ctx.scope).iloc[0]
+    names = ctx.rep_names()
     body = [
         html.Div([html.H2(p.customer["name"], id="portrait-name"),
                   dcc.Link("← back to all customers", href=ctx.link("/customers"))], className="ms-title"),
-        facts(p.customer),
+        facts(p.customer, names),
         kpi_row(
             kpi("revenue", "Revenue in range", fmt.money(current.revenue, c), exact=fmt.money_exact(current.revenue, c),
                 detail=f"{growth:+.1%} vs last year" if growth is not None else "no sales a year before",
@@ -110,8 +113,8 @@ def render(ctx: PageContext) -> list:
                 Column("product_name", "Product", link=True), Column("category", "Category"),
                 Column("quantity", "Quantity", "number"), Column("revenue", "Revenue", "money"),
                 Column("gross_margin", "GM %", "percent", signed=True)], title="Products bought", entity="product"),
-            grid("portrait-reps", p.reps, [
-                Column("rep_id", "Rep", link=True), Column("revenue", "Revenue", "money"),
+            grid("portrait-reps", p.reps.assign(rep_name=p.reps.rep_id.map(lambda r: names.get(r, r))), [
+                Column("rep_name", "Rep", link=True), Column("revenue", "Revenue", "money"),
                 Column("first_invoice", "First invoice", "date"), Column("last_invoice", "Last invoice", "date")],
                 title="Reps credited", entity="rep"),
         ], className="ms-row"),
@@ -129,7 +132,7 @@ def render(ctx: PageContext) -> list:
         html.Div([
             grid("portrait-returns", p.returns, [
                 Column("invoice_id", "Credit note"), Column("invoice_date", "Date", "date"),
-                Column("product_id", "Product"), Column("quantity", "Quantity", "number"),
+                Column("product_name", "Product"), Column("quantity", "Quantity", "number"),
                 Column("net_amount", "Amount", "money_exact")], title="Returns"),
             grid("portrait-orders", p.orders_by_status, [
                 Column("status", "Status"), Column("orders", "Orders", "count")], title="Orders by status"),
