@@ -10,7 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from marginscope.metrics import Scope
+from marginscope.metrics import Filters, Scope
 from marginscope.metrics.portrait import CustomerNotFound, portrait
 from tests.metrics.conftest import COSTS, CUSTOMERS, LINES, PRODUCTS, Q1, REPS
 
@@ -77,3 +77,11 @@ def test_a_period_without_sales(ms):
 
 def test_the_python_api(ms):
     assert ms.customers.portrait("C1", Q1).current.revenue.iloc[0] == D("303.50")
+
+
+def test_the_products_it_bought_are_counted_over_its_whole_history(ms):
+    """The count stands beside the lifetime revenue: it read the date range only, and a quiet month showed
+    "0 products bought" beside a lifetime of sales. Globex bought P2 in February 2025 and P1 in February 2026."""
+    quiet_march = portrait(ms.warehouse, "C2", Filters(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)))
+    assert quiet_march.distinct_products == 2
+    assert quiet_march.products.empty

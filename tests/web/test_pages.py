@@ -390,3 +390,20 @@ def test_reps_and_products_are_named_not_numbered(company):
     customers = {table.name: table for table in tables(app.render_page("/customers", "?start=2026-02-01&end=2026-"
                                                                                       "02-28"))}
     assert [row[:3] for row in customers["retention-owner_rep_id"].rows] == [["Ann", 1, 1]]
+
+
+def test_a_low_activity_customers_portrait_reads_plainly(company):
+    """Issue 26 item 3. Initech's only line in the first quarter is a return of 200.00 (cost 40.00) on 5 March:
+    its gross margin "80%" (-160 / -200) read as healthy, its trend of one month had a time axis in
+    milliseconds, and amounts below 1,000 had SI ticks ("500m")."""
+    from tests.components import find
+    from tests.metrics.test_budget import OWNED
+
+    app = create_app(company(reps="rep_id,name\nR1,Ann\nR2,Bob\n", customers=OWNED, products=PRODUCTS,
+                             invoice_lines=LINES))
+    page = app.render_page("/customer/C3", "?start=2026-01-01&end=2026-03-31")
+    shown = text_of(page)
+    assert "no margin: returns exceed sales" in shown and "80.0% margin" not in shown
+    trend = find(page, {"type": "chart", "name": "portrait-trend", "clicks": ""}).figure
+    assert trend["layout"]["xaxis"]["range"] == ["2026-02-14", "2026-03-16"]  # the month around 1 March
+    assert trend["layout"]["yaxis"]["tickformat"] == ",.0f"  # -200 and -160: plain amounts

@@ -38,7 +38,7 @@ class Portrait:
     year_over_year: pd.DataFrame  # sales.compare("yoy")
     year_to_date: pd.DataFrame  # sales.compare("ytd")
     lifetime: pd.DataFrame  # sales.summary over all history
-    distinct_products: int
+    distinct_products: int  # products it ever bought (on an invoice), beside the lifetime revenue
     products: pd.DataFrame  # per product: quantity, revenue, gross profit, gross margin
     reps: pd.DataFrame  # reps credited on its lines: revenue, first and last invoice
     first_order: pd.DataFrame  # the lines of its first order
@@ -168,7 +168,7 @@ def portrait(wh: Warehouse, customer_id: str, filters: Filters, scope: Scope = E
         year_over_year=sales.compare(wh, "yoy", mine, scope, fiscal_year_start_month),
         year_to_date=sales.compare(wh, "ytd", mine, scope, fiscal_year_start_month),
         lifetime=execute(wh, sales.summary_expr(wh, lifetime_filters, scope)),
-        distinct_products=int(execute(wh, lines.filter(lines.kind == "invoice").product_id.nunique())),
+        distinct_products=int(execute(wh, all_lines.filter(all_lines.kind == "invoice").product_id.nunique())),
         products=execute(wh, products.order_by([ibis.desc("revenue"), "product_id"])),
         reps=execute(wh, reps.order_by(ibis.desc("revenue"))),
         first_order=_order_lines(wh, all_lines, lambda orders: [orders.day, orders.order_key]),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import math
+import numbers
 
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -129,12 +132,15 @@ def figure(title: str | None = None, height: int = 320) -> Figure:
         separators=".,", hoverlabel=dict(namelength=-1)))
 
 
-def graph(name: str, fig: Figure | go.Figure, *, clicks: str | None = None, title: str | None = None,
+def graph(name: str, fig: Figure | go.Figure | dict, *, clicks: str | None = None, title: str | None = None,
           hint: str | None = None) -> html.Div:
     """A chart panel. With ``clicks`` (a filter parameter such as ``region``, or ``customer``,
     ``rep``, ``product``), a click on a point filters by, or drills through to, the
     point's first ``customdata`` value."""
     graph_id = {"type": "chart", "name": name, "clicks": clicks or ""}
+    if isinstance(fig, go.Figure):
+        fig = fig.to_plotly_json()
+    honest_axes(fig)
     children: list[Component] = []
     if title:
         children.append(html.H3(title, className="ms-grid-title"))
@@ -142,6 +148,55 @@ def graph(name: str, fig: Figure | go.Figure, *, clicks: str | None = None, titl
     if hint:
         children.append(html.P(hint, className="ms-note"))
     return html.Div(children, className="ms-panel", id=f"panel-{name}")
+
+
+def _values(values) -> list:
+    return [] if values is None else [v for v in values if v is not None and not _missing(v)]
+
+
+def _missing(value) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def honest_axes(fig: dict) -> None:
+    """Axes that read as amounts and months whatever the data's size, in place.
+
+    A short history drew one month on a time axis of milliseconds, and amounts below 1,000 in SI units
+    ("500m" for 0.5); an axis of zeros spread from -1 to 1. Here a time axis of a single point spans the
+    month around it, an SI-formatted axis of small values shows plain numbers, and an axis of zeros starts at 0.
+
+    Examples
+    --------
+    >>> fig = Figure(layout={"yaxis": {"tickformat": "~s"}, "xaxis": {}})
+    >>> fig.add_trace({"type": "scatter", "x": ["2026-03-01"], "y": [0.5]})
+    >>> honest_axes(fig)
+    >>> fig.layout["yaxis"]["tickformat"], fig.layout["xaxis"]["range"], fig.layout["xaxis"]["tickformat"]
+    (',.2~f', ['2026-02-14', '2026-03-16'], '%b %Y')
+    """
+    traces = [t for t in fig["data"] if t.get("type", "scatter") in ("scatter", "bar", "scattergl")]
+    main = [t for t in traces if t.get("yaxis", "y") == "y" and t.get("orientation") != "h"]
+    yaxis = fig["layout"].setdefault("yaxis", {})
+    if yaxis.get("tickformat") == "~s" and main:
+        values = [abs(float(v)) for t in main for v in _values(t.get("y")) if isinstance(v, numbers.Real)]
+        largest = max(values, default=0.0)
+        if largest == 0:
+            yaxis.update(rangemode="tozero", range=[0, 10], tickformat=",.0f")
+        elif largest < 1000:
+            yaxis["tickformat"] = ",.0f" if largest >= 10 else ",.2~f"
+    xs = {str(v)[:10] for t in main for v in _values(t.get("x"))}
+    if len(xs) == 1 and _is_day(next(iter(xs))):
+        day = dt.date.fromisoformat(next(iter(xs)))
+        xaxis = fig["layout"].setdefault("xaxis", {})
+        xaxis.update(range=[(day - dt.timedelta(days=15)).isoformat(), (day + dt.timedelta(days=15)).isoformat()],
+                     tickformat="%b %Y", dtick="M1", type="date")
+
+
+def _is_day(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def colours_by_sign(values, positive: str = ACTUAL, negative: str = LOSS) -> list[str]:

@@ -94,14 +94,16 @@ def render(ctx: PageContext) -> list:
                 detail=f"{growth:+.1%} vs last year" if growth is not None else "no sales a year before",
                 status=status_of(growth)),
             kpi("gross_profit", "Gross profit", fmt.money(current.gross_profit, c),
-                detail=f"{fmt.percent(current.gross_margin)} margin"),
+                # Returns above sales: a margin of two negative amounts would read as a healthy one.
+                detail=f"{fmt.percent(current.gross_margin)} margin" if (fmt.number(current.revenue) or 0) > 0
+                else "no margin: returns exceed sales" if (fmt.number(current.revenue) or 0) < 0 else None),
             kpi("contribution_margin", "Contribution margin", fmt.money(current.contribution_margin, c),
                 detail=f"after {fmt.money(current.cost_to_serve, c)} cost to serve",
                 status="bad" if (fmt.number(current.contribution_margin) or 0) < 0 else None),
             kpi("orders", "Orders", fmt.count(current.orders),
                 detail=f"average {fmt.money(current.average_order_value, c)}"),
             kpi("lifetime", "Lifetime revenue", fmt.money(lifetime.revenue, c),
-                detail=f"{p.distinct_products} products bought"),
+                detail=f"{p.distinct_products} product{'' if p.distinct_products == 1 else 's'} bought"),
             kpi("open_receivables", "Open receivables", fmt.money(receivable.open_amount, c),
                 detail=f"{fmt.money(receivable.overdue_amount, c)} overdue · {p.late_deliveries} late deliveries",
                 status="bad" if (fmt.number(receivable.overdue_amount) or 0) > 0 else None),
