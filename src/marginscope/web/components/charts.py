@@ -150,6 +150,9 @@ def graph(name: str, fig: Figure | go.Figure | dict, *, clicks: str | None = Non
     return html.Div(children, className="ms-panel", id=f"panel-{name}")
 
 
+FEW_MONTHS = 6  # a monthly series this short gets month ticks and room at its ends (honest_axes)
+
+
 def _values(values) -> list:
     return [] if values is None else [v for v in values if v is not None and not _missing(v)]
 
@@ -184,10 +187,13 @@ def honest_axes(fig: dict) -> None:
         elif largest < 1000:
             yaxis["tickformat"] = ",.0f" if largest >= 10 else ",.2~f"
     xs = {str(v)[:10] for t in main for v in _values(t.get("x"))}
-    if len(xs) == 1 and _is_day(next(iter(xs))):
-        day = dt.date.fromisoformat(next(iter(xs)))
+    days = sorted(dt.date.fromisoformat(x) for x in xs) if xs and all(map(_is_day, xs)) else []
+    # A few points of a monthly series: Plotly picks ticks of days or milliseconds and a bar as wide as
+    # its gaps; ticks of months and half a month of room on each side read as the months they are.
+    if days and (len(days) == 1 or (len(days) <= FEW_MONTHS and all(day.day == 1 for day in days))):
         xaxis = fig["layout"].setdefault("xaxis", {})
-        xaxis.update(range=[(day - dt.timedelta(days=15)).isoformat(), (day + dt.timedelta(days=15)).isoformat()],
+        xaxis.update(range=[(days[0] - dt.timedelta(days=15)).isoformat(),
+                            (days[-1] + dt.timedelta(days=15)).isoformat()],
                      tickformat="%b %Y", dtick="M1", type="date")
 
 
