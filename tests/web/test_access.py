@@ -86,13 +86,18 @@ def test_the_data_page_is_not_in_a_reps_menu(rep_page):
     assert not rep_page.tab.locator("nav a", has_text="Data").is_visible()
 
 
-def test_a_saved_view_opens_again_and_is_shared_through_the_openers_scope(page, rep_page, rep):
-    page.open("/team?tier=Gold")
+def save_shared_view(page: Page, path: str, name: str) -> None:
+    """Open ``path`` and save it through the Views panel as ``name``, shared with everyone."""
+    page.open(path)
     page.tab.click("#views-toggle")
-    page.tab.fill("#views-name", "Gold team")
+    page.tab.fill("#views-name", name)
     page.tab.check("#views-shared input")
     page.tab.click("#views-save")
-    page.tab.wait_for_selector("text=Saved “Gold team”")
+    page.tab.wait_for_selector(f"text=Saved “{name}”")
+
+
+def test_a_saved_view_opens_again_and_is_shared_through_the_openers_scope(page, rep_page, rep):
+    save_shared_view(page, "/team?tier=Gold", "Gold team")
     page.open("/")
     page.tab.click("#views-toggle")
     page.tab.click("#views-pick")
@@ -116,12 +121,7 @@ def test_a_default_view_is_where_a_user_lands_and_can_be_removed(browser, server
     context = browser.new_context(viewport={"width": 1366, "height": 768},
                                   storage_state=sign_in(browser, server, "ana-default", password))
     ana = Page(context.new_page(), server)
-    ana.open("/products?tier=Gold")
-    ana.tab.click("#views-toggle")
-    ana.tab.fill("#views-name", "Gold products")
-    ana.tab.check("#views-shared input")
-    ana.tab.click("#views-save")
-    ana.tab.wait_for_selector("text=Saved “Gold products”")
+    save_shared_view(ana, "/products?tier=Gold", "Gold products")
     ana.tab.click("#views-pick")
     ana.tab.get_by_text("Gold products · shared", exact=True).click()
     ana.tab.click("#views-default")

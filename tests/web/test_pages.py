@@ -407,3 +407,16 @@ def test_a_low_activity_customers_portrait_reads_plainly(company):
     trend = find(page, {"type": "chart", "name": "portrait-trend", "clicks": ""}).figure
     assert trend["layout"]["xaxis"]["range"] == ["2026-02-14", "2026-03-16"]  # the month around 1 March
     assert trend["layout"]["yaxis"]["tickformat"] == ",.0f"  # -200 and -160: plain amounts
+
+
+def test_an_empty_selection_says_there_is_nothing_to_show_instead_of_blank_axes(minimal_app):
+    """Issue 26 item 10: a selection without sales drew every chart as empty axes."""
+    from marginscope.export.tables import walk
+    from marginscope.web.components.notices import NOTHING_TO_SHOW
+
+    def said(search: str) -> list[str]:
+        return [c.id for c in walk(minimal_app.render_page("/", search))
+                if getattr(c, "children", None) == NOTHING_TO_SHOW]
+
+    assert {"empty-trend-revenue", "empty-trend-gross_profit", "empty-by-region"} <= set(said("?start=2030-01-01&end=2030-01-31"))
+    assert said("?start=2026-01-01&end=2026-03-31") == []

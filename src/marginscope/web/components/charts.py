@@ -11,6 +11,8 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from marginscope.web.components.notices import NOTHING_TO_SHOW
+
 ACTUAL = "#1f4e79"
 PROFIT = "#2a9d8f"
 BUDGET = "#8d99ae"
@@ -144,10 +146,29 @@ def graph(name: str, fig: Figure | go.Figure | dict, *, clicks: str | None = Non
     children: list[Component] = []
     if title:
         children.append(html.H3(title, className="ms-grid-title"))
-    children.append(dcc.Graph(id=graph_id, figure=fig, config=CONFIG))
+    if is_empty(fig):  # blank axes read as a chart of zeros; say instead that there is nothing to draw
+        children.append(html.P(NOTHING_TO_SHOW, className="ms-empty-state", id=f"empty-{name}"))
+    else:
+        children.append(dcc.Graph(id=graph_id, figure=fig, config=CONFIG))
     if hint:
         children.append(html.P(hint, className="ms-note"))
     return html.Div(children, className="ms-panel", id=f"panel-{name}")
+
+
+DATA_KEYS = ("x", "y", "z", "values", "r")
+
+
+def is_empty(fig: dict) -> bool:
+    """Whether ``fig`` has no point to draw (and no annotation saying why).
+
+    >>> is_empty(Figure()), is_empty({"data": [{"type": "bar", "x": [], "y": []}], "layout": {}})
+    (True, True)
+    >>> is_empty({"data": [{"type": "bar", "x": ["a"], "y": [0]}], "layout": {}})
+    False
+    """
+    if fig["layout"].get("annotations"):
+        return False
+    return all(len(_values(trace.get(key))) == 0 for trace in fig["data"] for key in DATA_KEYS)
 
 
 FEW_MONTHS = 6  # a monthly series this short gets month ticks and room at its ends (honest_axes)

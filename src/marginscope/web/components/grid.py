@@ -15,6 +15,7 @@ from dash import html
 
 from marginscope.formats import records
 from marginscope.metrics.semantic import measure_of_column
+from marginscope.web.components.notices import NOTHING_TO_SHOW
 
 MAX_ROWS = 5000  # rows sent to the browser; the note under the grid says when there are more
 
@@ -152,7 +153,7 @@ def grid(name: str, frame: pd.DataFrame, columns: list[Column], *, title: str | 
                "domLayout": "autoHeight", "suppressCellFocus": False, "animateRows": False,
                # Every column drawn, also those scrolled out of a wide grid: a dozen columns cost nothing, and
                # a printed PDF or a find in the page then holds the whole row.
-               "suppressColumnVirtualisation": True}
+               "suppressColumnVirtualisation": True, "overlayNoRowsTemplate": NOTHING_TO_SHOW}
     links = ",".join(c.field for c in columns if c.link)
     grid_id = {"type": "grid", "name": name, "entity": entity or "", "links": links}
     extra = {}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dash import html
 
+NOTHING_TO_SHOW = "Nothing to show for this selection: widen the dates or clear a filter."
+"""What an empty chart or grid says in place of blank axes or an empty table."""
+
 # table -> what it holds, in the words of the people who load it
 HOLDS = {
     "budgets": "the budget (monthly revenue and gross-profit targets)",
