@@ -110,6 +110,8 @@ CALLS: dict[str, Calls] = {
     # budget
     "budget.by_dimension": _over(("region", "product_category"), lambda m, s, d: m.budget.by_dimension(
         d, s.filters, s.scope, as_of=s.as_of - dt.timedelta(days=10))),
+    # the budget a selection compares with: the company's, a scope's reps' cells, or none and why
+    "budget.basis": _one(lambda m, s: m.budget.basis(s.filters, s.scope)),
     "budget.by_month": _one(lambda m, s: m.budget.by_month(s.filters, s.scope, as_of=s.as_of - dt.timedelta(days=10))),
     "budget.monthly_budget": _one(lambda m, s: m.budget.monthly_budget(s.filters, s.scope)),
     "budget.full_year_outlook": _one(lambda m, s: m.budget.full_year_outlook(2026, s.filters, s.scope,
