@@ -153,7 +153,8 @@ def grid(name: str, frame: pd.DataFrame, columns: list[Column], *, title: str | 
                "domLayout": "autoHeight", "suppressCellFocus": False, "animateRows": False,
                # Every column drawn, also those scrolled out of a wide grid: a dozen columns cost nothing, and
                # a printed PDF or a find in the page then holds the whole row.
-               "suppressColumnVirtualisation": True, "overlayNoRowsTemplate": NOTHING_TO_SHOW}
+               # Plain text (an overlay template is HTML, which dash-ag-grid refuses as a risk of XSS).
+               "suppressColumnVirtualisation": True, "localeText": {"noRowsToShow": NOTHING_TO_SHOW}}
     links = ",".join(c.field for c in columns if c.link)
     grid_id = {"type": "grid", "name": name, "entity": entity or "", "links": links}
     extra = {}
