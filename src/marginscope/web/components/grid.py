@@ -118,13 +118,19 @@ class Column:
         >>> Column("revenue").fitting_width(pd.Series([1234567.0]))
         123
         """
-        header = max((len(word) for word in (self.header or "").split()), default=0)
+        return self.width_for(self.cell_chars(values))
+
+    def cell_chars(self, values: pd.Series | None) -> int:
+        """The characters of the column's widest cell: its longest text or date, or the formats' widest number."""
         if values is None or values.empty:
-            cells = 0
-        elif self.kind == "text" or self.kind == "date":
-            cells = _longest(values)
-        else:
-            cells = 11  # "€1,234,567", "-12.3%", "1.23M": the formats' widest usual text
+            return 0
+        if self.kind == "text" or self.kind == "date":
+            return _longest(values)
+        return 11  # "€1,234,567", "-12.3%", "1.23M": the formats' widest usual text
+
+    def width_for(self, cells: int) -> int:
+        """The width (px) of :meth:`fitting_width` for a widest cell of ``cells`` characters."""
+        header = max((len(word) for word in (self.header or "").split()), default=0)
         return round(max(header * HEADER_CHAR_PX + HEADER_ICONS_PX, min(cells, MAX_CELL_CHARS) * CHAR_PX)
                      + CELL_PADDING_PX)
 
@@ -166,11 +172,12 @@ def grid(name: str, frame: pd.DataFrame, columns: list[Column], *, title: str | 
         for position, (row, value) in enumerate(zip(rows, shown[key])):
             row[ROW_ID] = f"{position}:{value}"
         extra["getRowId"] = f"params.data.{ROW_ID}"
-    values = [shown[c.field] if c.field in shown.columns else None for c in columns]
-    widths = [c.width or c.fitting_width(v) for c, v in zip(columns, values)]
+    # Each column's values measured once: for its width, and for whether its text wraps.
+    chars = [c.cell_chars(shown[c.field] if c.field in shown.columns else None) for c in columns]
+    widths = [c.width or c.width_for(n) for c, n in zip(columns, chars)]
     definitions = [c.definition(width) for c, width in zip(columns, widths)]
-    for column, definition, value in zip(columns, definitions, values):
-        if column.kind == "text" and value is not None and _longest(value) > MAX_CELL_CHARS:
+    for column, definition, n in zip(columns, definitions, chars):
+        if column.kind == "text" and n > MAX_CELL_CHARS:
             definition |= {"wrapText": True, "autoHeight": True}  # advice, paths: shown whole, on more lines
     if sum(widths) > PINNED_FROM_PX:  # wider than a 1366 px screen's panel: it scrolls, its names stay
         first_text = next((i for i, c in enumerate(columns[:2]) if c.kind == "text"), 0)  # after a "#" column
