@@ -133,6 +133,7 @@ CALLS: dict[str, Calls] = {
     "profitability.whale_curve": _one(lambda m, s: m.profitability.whale_curve(s.filters, s.scope)),
     # pipeline and team
     "pipeline.compare": _over(("previous",), lambda m, s, basis: m.pipeline.compare(basis, s.filters, s.scope)),
+    "pipeline.funnel": Calls({"total": lambda m, s: m.pipeline.funnel(s.filters, s.scope)}),
     "pipeline.movers": _over(("rep_id",), lambda m, s, d: m.pipeline.movers(d, s.filters, s.scope)),
     "pipeline.summary": Calls({"total": lambda m, s: m.pipeline.summary(s.filters, s.scope),
                                **{d: (lambda m, s, d=d: m.pipeline.summary(s.filters, s.scope, dimension=d))

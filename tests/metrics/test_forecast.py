@@ -179,6 +179,29 @@ def test_a_straight_line_is_drift_and_the_seasonal_naive_error_is_a_year_of_grow
     assert ahead.model.unique().tolist() == ["drift"]
 
 
+def _drift_of(values: list[float], horizon: int) -> pd.DataFrame:
+    history = pd.DataFrame({"series": "Total", "period": [add_months(JAN_2024, i) for i in range(len(values))],
+                            "revenue": values})
+    ahead = forecast.predict(history, pd.DataFrame({"series": ["Total"], "model": ["drift"]}), "revenue", horizon)
+    return ahead[ahead.kind == "forecast"]
+
+
+def test_a_series_never_below_zero_is_not_forecast_below_zero():
+    # y = 100, 90, 80, 70 falls by 10 a month and exactly (sigma 0): drift says 60, 50, ..., then -10 and -20
+    # at months 11 and 12, cut to 0. Noise widens the bands of y = 100, 80, 90, 70: slope -10, residuals
+    # -10, +20, -10 around it, sigma^2 = 600 / 2 = 300; the first month's lower 95% bound,
+    # 60 - 1.96 * sqrt(300 * 1 * (1 + 1/3)) = 60 - 39.2, stays; the fourth's, 30 - 1.96 * sqrt(300 * 4 * (1 + 4/3))
+    # = 30 - 103.7, is cut to 0.
+    exact = _drift_of([100.0, 90.0, 80.0, 70.0], 8)
+    assert exact.value.tolist() == pytest.approx([60, 50, 40, 30, 20, 10, 0, 0])
+    assert (exact.lo95 == exact.value).all()
+    noisy = _drift_of([100.0, 80.0, 90.0, 70.0], 4)
+    assert noisy.lo95.iloc[0] == pytest.approx(60 - Z95 * math.sqrt(400))
+    assert noisy.lo95.iloc[3] == 0 and noisy.hi95.iloc[3] == pytest.approx(30 + Z95 * math.sqrt(2800))
+    # A history with a month below 0 (returns outweighing sales) may be forecast below 0.
+    assert _drift_of([30.0, 20.0, 10.0, -10.0], 1).value.tolist() == pytest.approx([-10 - 40 / 3])
+
+
 def test_too_short_a_history_has_no_forecast_and_says_why(open_company):
     ms = open_company(lines(("C1", "P1", [line(t) for t in range(1, 13)])))
     row = ms.forecast.backtest("revenue", as_of=dt.date(2024, 12, 31)).iloc[0]

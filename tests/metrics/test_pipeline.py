@@ -34,6 +34,22 @@ def test_quarter_totals(ms):
     assert row.days_to_close_won == pytest.approx(112 / 3)
 
 
+@pytest.mark.parametrize("start, end, expected", [
+    # Engaged in January: D1 (won), D2 (lost), D3 (won, closed in March: after the range, still counted).
+    ("2026-01-01", "2026-01-31", (3, 3, 2, 0)),
+    ("2026-02-01", "2026-02-28", (1, 1, 1, 0)),  # D4
+    ("2026-03-01", "2026-03-31", (1, 0, 0, 1)),  # D5, engaging
+    ("2026-01-01", "2026-03-31", (5, 4, 3, 1)),  # D6 is prospecting: never engaged, in no cohort
+    ("2025-01-01", "2025-12-31", (0, 0, 0, 0)),
+])
+def test_the_funnel_follows_the_deals_engaged_in_the_range(ms, start, end, expected):
+    filters = Filters(start=dt.date.fromisoformat(start), end=dt.date.fromisoformat(end))
+    row = ms.pipeline.funnel(filters).iloc[0]
+    assert (row.engaged, row.closed, row.won, row.still_open) == expected
+    assert ms.pipeline.funnel(filters, Scope(customers={"C2"})).iloc[0].engaged == (start <= "2026-01-20" <= end) \
+        + (start <= "2026-02-01" <= end)
+
+
 def test_a_month_without_closed_deals(ms):
     table = pipeline.summary_expr(ms.warehouse, Q1, grain="month").execute()
     january = table.iloc[0]

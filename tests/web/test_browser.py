@@ -196,6 +196,33 @@ def test_clicking_a_region_bar_cross_filters(page, expected):
     assert page.text("#kpi-revenue") == revenue_text(expected, f"?region={top_region}")
 
 
+def test_a_tooltip_reads_as_the_month_its_amount_and_its_change(page, expected):
+    """Tooltips were raw Plotly text, "(May, 1.34767M) 2024", and the chart's toolbar covered its legend
+    (issue 26, item 7)."""
+    import datetime as dt
+
+    from marginscope.metrics import Filters
+
+    page.open("/")
+    year = filters_for(expected, "").end.year - 1
+
+    def may(of: int) -> float:
+        return float(expected.sales.summary(Filters(start=dt.date(of, 5, 1), end=dt.date(of, 5, 31))).revenue.iloc[0])
+
+    chart = page.tab.locator("#panel-trend-revenue .js-plotly-plot")
+    chart.hover(position={"x": 5, "y": 5})  # the pointer on the chart, off its lines, shows its toolbar
+    shown = chart.evaluate("""(chart, year) => {
+        const curve = chart.data.findIndex((trace) => trace.name === year);
+        Plotly.Fx.hover(chart, [{curveNumber: curve, pointNumber: 4}]);
+        return chart.querySelector(".hoverlayer .hovertext").textContent;
+    }""", str(year))
+    now, before = may(year), may(year - 1)
+    assert shown == f"May {year}Revenue €{now:,.0f}{(now - before) / before:+.1%} vs May {year - 1}"
+    legend, toolbar = (page.tab.locator(f"#panel-trend-revenue {part}").bounding_box()
+                       for part in (".legend", ".modebar"))
+    assert legend["x"] + legend["width"] < toolbar["x"] or toolbar["y"] + toolbar["height"] < legend["y"]
+
+
 LAYOUT_DEFECTS = """() => {
     const defects = [], width = document.documentElement.clientWidth;
     if (document.documentElement.scrollWidth > width) defects.push(`page scrolls ${document.documentElement.scrollWidth - width} px sideways`);

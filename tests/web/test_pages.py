@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import re
 
 import pytest
 from hypothesis import given
@@ -251,6 +252,30 @@ def test_every_figure_is_one_plotly_accepts(company, path):
         assert len(figures) == 3  # two trends and the regions
 
 
+COUNTED = ("customers", "deals", "opportunities", "units", "days", "promoters", "passives", "detractors")
+NUMBER = re.compile(r"(.)%\{[^}:]+:,\.0f\}")
+
+
+@pytest.mark.parametrize("path", [*MENU, "/customer/C1", "/forecast/region/revenue"])
+def test_every_tooltip_is_formatted_with_the_currency(company, path):
+    """Raw Plotly tooltips read "(May, 1.34767M) 2024" (issue 26, item 7): every point's tooltip is a
+    template, and an amount of money in it carries the company's currency."""
+    from tests.metrics import test_insights as rich
+
+    metrics = company(reps=rich.REPS, customers=rich.CUSTOMERS, products=rich.PRODUCTS, invoice_lines=rich.LINES,
+                      costs_to_serve=rich.COSTS, opportunities=rich.OPPORTUNITIES, budgets=rich.BUDGETS)
+    figures = figures_of(create_app(metrics, currency="USD").render_page(path, "?start=2026-01-01&end=2026-03-31"))
+    traces = [trace for figure in figures for trace in figure["data"] if trace.get("type") != "sankey"]
+    assert traces or path in ("/insights", "/alerts", "/data", "/campaigns")
+    for trace in traces:
+        template = trace.get("hovertemplate")
+        assert template or trace.get("hoverinfo") == "skip", (path, trace.get("name"))
+        if template:
+            assert "€" not in template
+            for before in NUMBER.findall(template):
+                assert before == "$" or any(noun in template for noun in COUNTED), (path, template)
+
+
 @pytest.fixture
 def churn_app(company):
     """The app over the hand-worked churn company of tests/metrics/churn_company.py, and its metrics."""
@@ -420,3 +445,24 @@ def test_an_empty_selection_says_there_is_nothing_to_show_instead_of_blank_axes(
 
     assert {"empty-trend-revenue", "empty-trend-gross_profit", "empty-by-region"} <= set(said("?start=2030-01-01&end=2030-01-31"))
     assert said("?start=2026-01-01&end=2026-03-31") == []
+
+
+def test_a_rep_alone_on_a_chart_gets_axes_from_zero_not_the_digits_of_one_value(company):
+    """Issue 26, item 10: a rep's quadrant chart spread its axes over one point (33.915k to 33.917k; a CVR
+    axis to 150%). Ann's deals: D1 and D2 won at 1,000 each, D3 lost: CVR 2/3, average sale 1,000, which are
+    also the values over the customers she sees (the dashed lines). The axes run from 0 to 100% (plus
+    room) and from 0 to 1,250 (a quarter above)."""
+    from marginscope.auth import Role, User
+    from marginscope.metrics import Scope
+    from tests.metrics import test_insights as rich
+
+    metrics = company(reps=rich.REPS, customers=rich.CUSTOMERS, products=rich.PRODUCTS, invoice_lines=rich.LINES,
+                      opportunities=rich.OPPORTUNITIES)
+    ann = User("ann", Role.REP, rep_id="R1")
+    page = create_app(metrics).render_page("/team", "?start=2026-01-01&end=2026-03-31", ann,
+                                           Scope({"C1", "C3", "C5"}))
+    (chart,) = figures_of(page)
+    assert [trace["x"] for trace in chart["data"]] == [pytest.approx([2 / 3])]
+    assert chart["layout"]["xaxis"]["range"] == [0, 1.05]
+    assert chart["layout"]["yaxis"]["range"] == pytest.approx([0, 1250])
+    assert "over the customers you see" in text_of(page)

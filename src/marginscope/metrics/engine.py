@@ -415,6 +415,10 @@ class PipelineMetrics:
         table = self._m._run(pipeline.summary_expr, filters, scope, dimension=dimension, grain=grain)
         return table if grain is None else sales.mark_partial(table, grain, filters)
 
+    def funnel(self, filters: Filters = Filters(), scope: Scope = EVERYTHING) -> pd.DataFrame:
+        """The deals engaged in the range, stage by stage: engaged, closed since, won, still open."""
+        return self._m._run(pipeline.funnel_expr, filters, scope)
+
     def compare(self, basis: str, filters: Filters, scope: Scope = EVERYTHING) -> pd.DataFrame:
         return self._m._cached(pipeline.compare, filters, scope, basis=basis,
                                fiscal_year_start_month=self._m.fiscal_year_start_month)

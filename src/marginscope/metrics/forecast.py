@@ -66,6 +66,9 @@ Definitions
   model's sigma is the root mean square of its residuals over the history:
   y_t - y_(t-12) for seasonal naive; y_t - y_(t-1) - slope for drift, whose sum of
   squares is divided by T - 2.
+- A series whose history has no month below 0 (revenue, unless returns outweighed
+  sales in a month) is not forecast below 0: the forecast and its bounds are cut at
+  0, where normal errors around a small or falling series would reach below it.
 - Full-year outlook (see :mod:`marginscope.metrics.budget`): the company series'
   forecast, under the same filters, scope and as-of date, gives the forecast of the
   remaining months; the outlook carries that series' model and backtest error.
@@ -616,11 +619,16 @@ def predict(history: pd.DataFrame, backtest: pd.DataFrame, measure: str,
         y = actual.value.to_numpy()
         prediction = by_name[model].predict(y, horizon)
         last = months.period.iloc[-1]
+        floor = 0.0 if (y >= 0).all() else -np.inf
+
+        def cut(values: np.ndarray, floor: float = floor) -> np.ndarray:
+            return np.maximum(values, floor)
+
         pieces.append(pd.DataFrame({
             "series": name, "period": [add_months(last, step) for step in range(1, horizon + 1)],
-            "kind": "forecast", "value": prediction.mean,
-            "lo80": prediction.bounds[80][0], "hi80": prediction.bounds[80][1],
-            "lo95": prediction.bounds[95][0], "hi95": prediction.bounds[95][1], "model": model}))
+            "kind": "forecast", "value": cut(prediction.mean),
+            "lo80": cut(prediction.bounds[80][0]), "hi80": cut(prediction.bounds[80][1]),
+            "lo95": cut(prediction.bounds[95][0]), "hi95": cut(prediction.bounds[95][1]), "model": model}))
     columns = ["series", "period", "kind", "value", *INTERVAL_COLUMNS, "model"]
     if not pieces:
         return pd.DataFrame(columns=columns).astype(dict.fromkeys(("value", *INTERVAL_COLUMNS), "float64"))

@@ -8,6 +8,11 @@ Definitions
 - New opportunities: deals whose ``engage_date`` is in the range.
 - Pipeline revenue = sum(close_value) of won deals; average sale = pipeline revenue /
   won deals; conversion rate (CVR) = won / closed (missing without closed deals).
+- Funnel: the deals engaged in the range (new opportunities), stage by stage:
+  ``engaged``, ``closed`` (of them, the won or lost, whenever they closed), ``won``,
+  and ``still_open`` (engaging still). One cohort from top to bottom, so no stage
+  can hold more than the one above it; ``prospecting`` deals have no engage date
+  and are in no cohort.
 - Days to close = close_date - engage_date averaged over closed deals (won and
   lost); weeks = days / 7; ``days_to_close_won`` is the won-only variant.
 - Filters: the date range as above; rep, region, industry, tier, customer type and
@@ -108,6 +113,18 @@ def summary_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING, dim
     )
     name = (grain and "period") or dimension
     return result.rename(**{name: "key"}).order_by(name) if name else result.drop("key")
+
+
+def funnel_expr(wh: Warehouse, filters: Filters, scope: Scope = EVERYTHING) -> ir.Table:
+    """One row: the deals engaged in the range, how many have closed since and how many were won."""
+    t = deals(wh, filters, scope)
+    cohort = t.filter(_in_range(t.engage_date, filters))
+    totals = cohort.aggregate(engaged=cohort.count(), closed=cohort.stage.isin(["won", "lost"]).sum(),
+                              won=(cohort.stage == "won").sum(), still_open=(cohort.stage == "engaging").sum())
+    return totals.select(**{name: totals[name].fill_null(0).cast("int64") for name in FUNNEL_STAGES})
+
+
+FUNNEL_STAGES = ("engaged", "closed", "won", "still_open")
 
 
 def compare(wh: Warehouse, basis: str, filters: Filters, scope: Scope = EVERYTHING,

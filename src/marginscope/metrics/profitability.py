@@ -68,6 +68,7 @@ def whale_curve(table: pd.DataFrame) -> pd.DataFrame:
     total = cm.sum()
     return pd.DataFrame({
         "customer_id": ranked.customer_id.to_numpy(),
+        **({"name": ranked["name"].to_numpy()} if "name" in ranked else {}),
         "contribution_margin": cm.to_numpy(),
         "customer_share": np.arange(1, len(ranked) + 1) / max(len(ranked), 1),
         "cumulative_cm_share": (cm.cumsum() / total).to_numpy() if total > 0 else np.full(len(ranked), np.nan),

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from marginscope import formats as fmt
 from marginscope.web.components.notices import NOTHING_TO_SHOW
 
 ACTUAL = "#1f4e79"
@@ -130,8 +131,46 @@ def figure(title: str | None = None, height: int = 320) -> Figure:
         height=height, margin=dict(l=50, r=20, t=40 if title else 15, b=40),
         title=dict(text=title, x=0, font=dict(size=14)) if title else {},
         font=dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=12),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
+        # The legend at the top left, and the toolbar (shown on hover) upright along the right edge: across the
+        # top right it covered the legend.
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0), modebar=dict(orientation="v"),
         separators=".,", hoverlabel=dict(namelength=-1)))
+
+
+MONTH = "%{x|%b %Y}"
+"""A monthly time axis's point in a tooltip: "May 2026", not "May 1, 2026, 00:00"."""
+PERIODS = {"day": "%{x|%d %b %Y}", "week": "week of %{x|%d %b %Y}", "month": MONTH, "quarter": "%{x|Q%q %Y}",
+           "year": "%{x|%Y}"}
+"""A point of a time axis of each grain, in a tooltip, by the period's first day."""
+
+
+def amount(kind: str, currency: str | None = None, axis: str = "y") -> str:
+    """A value in a tooltip (a Plotly hover template), in the unit it is shown in on the cards and grids.
+
+    ``kind`` is a measure's format (``semantic.Measure.format``): money carries the currency's
+    symbol, a rate is a percent, a count is whole.
+
+    Examples
+    --------
+    >>> amount("money", "EUR"), amount("money", "USD", axis="customdata[1]")
+    ('€%{y:,.0f}', '$%{customdata[1]:,.0f}')
+    >>> amount("percent", axis="x"), amount("count"), amount("number")
+    ('%{x:.1%}', '%{y:,.0f}', '%{y:,.1f}')
+    """
+    if kind == "money":
+        if currency is None:
+            raise ValueError("a money amount needs its currency")
+        return f"{fmt.SYMBOLS.get(currency, currency + ' ')}%{{{axis}:,.0f}}"
+    return "%{" + axis + {"percent": ":.1%", "count": ":,.0f", "number": ":,.1f"}[kind] + "}"
+
+
+def hover(*lines: str, name: str = "") -> str:
+    """A tooltip of these lines; ``name`` (a series' name) is shown beside it, or nothing.
+
+    >>> hover(MONTH, "Revenue " + amount("money", "EUR"))
+    '%{x|%b %Y}<br>Revenue €%{y:,.0f}<extra></extra>'
+    """
+    return "<br>".join(lines) + f"<extra>{name}</extra>"
 
 
 def graph(name: str, fig: Figure | go.Figure | dict, *, clicks: str | None = None, title: str | None = None,
@@ -197,6 +236,13 @@ def honest_axes(fig: dict) -> None:
     >>> fig.layout["yaxis"]["tickformat"], fig.layout["xaxis"]["range"], fig.layout["xaxis"]["tickformat"]
     (',.2~f', ['2026-02-14', '2026-03-16'], '%b %Y')
     """
+    for key, axis in fig["layout"].items():
+        # An axis over another took its ticks from the other's grid (0, 15, 29, 44% beside 0, 10, 20, 30):
+        # its own round ticks instead, unless it names them.
+        if key.startswith("yaxis") and isinstance(axis, dict) and axis.get("overlaying") \
+                and "tickvals" not in axis:
+            axis.setdefault("tickmode", "auto")
+    _open_degenerate_axes(fig)
     traces = [t for t in fig["data"] if t.get("type", "scatter") in ("scatter", "bar", "scattergl")]
     main = [t for t in traces if t.get("yaxis", "y") == "y" and t.get("orientation") != "h"]
     yaxis = fig["layout"].setdefault("yaxis", {})
@@ -216,6 +262,58 @@ def honest_axes(fig: dict) -> None:
         xaxis.update(range=[(days[0] - dt.timedelta(days=15)).isoformat(),
                             (days[-1] + dt.timedelta(days=15)).isoformat()],
                      tickformat="%b %Y", dtick="M1", type="date")
+
+
+NARROW = 0.01  # an axis whose values span less than this share of their size reads as one value
+
+
+def _open_degenerate_axes(fig: dict) -> None:
+    """A scatter's amount axis over (nearly) one value, from 0, in place.
+
+    A rep who sees only their own deals has one point: Plotly spread its axis over the digits of that one value
+    (33.915k to 33.917k) and a rate of 100% over 50% to 150%. Such an axis starts at 0 instead and ends a
+    quarter above the value; a rate's ends at 100%. The lines drawn on the axis (a company average) count as
+    values, and an axis with a range of its own is left alone.
+
+    >>> fig = Figure(layout={"xaxis": {"tickformat": ".0%"}, "yaxis": {}})
+    >>> fig.add_trace({"type": "scatter", "x": [1.0], "y": [33916.0], "mode": "markers"})
+    >>> fig.add_hline(y=33916.0)
+    >>> _open_degenerate_axes(fig)
+    >>> fig.layout["xaxis"]["range"], fig.layout["yaxis"]["range"]
+    ([0, 1.05], [0, 42395.0])
+    """
+    layout = fig["layout"]
+    values: dict[str, list[float]] = {}
+    for trace in fig["data"]:
+        if trace.get("type", "scatter") not in ("scatter", "scattergl"):
+            continue
+        for letter in ("x", "y"):
+            key = _axis_key(trace.get(f"{letter}axis", letter))
+            values.setdefault(key, []).extend(
+                float(v) for v in _values(trace.get(letter)) if isinstance(v, numbers.Real) and not isinstance(v, bool))
+    for shape in layout.get("shapes", []):
+        for letter in ("x", "y"):
+            reference = shape.get(f"{letter}ref", letter)
+            if not reference.endswith("domain") and _axis_key(reference) in values:
+                values[_axis_key(reference)] += [float(shape[f"{letter}0"]), float(shape[f"{letter}1"])]
+    for key, numbers_on_axis in values.items():
+        axis = layout.setdefault(key, {})
+        if not numbers_on_axis or "range" in axis:
+            continue
+        low, high = min(numbers_on_axis), max(numbers_on_axis)
+        if high - low > NARROW * max(abs(low), abs(high)) and high > low:
+            continue
+        if "%" in str(axis.get("tickformat", "")) and low >= 0 and high <= 1:
+            axis["range"] = [0, 1.05]
+        elif low >= 0:
+            axis["range"] = [0, 1.25 * high if high > 0 else 1]
+        elif high <= 0:
+            axis["range"] = [1.25 * low, 0]
+
+
+def _axis_key(reference: str) -> str:
+    """The layout key of an axis a trace or shape names: "x" -> "xaxis", "y2" -> "yaxis2"."""
+    return f"{reference[0]}axis{reference[1:]}"
 
 
 def _is_day(text: str) -> bool:

@@ -6,13 +6,15 @@ import plotly.graph_objects as go
 from dash import html
 
 from marginscope import formats as fmt
+from marginscope.metrics.budget import MEASURES as budget_measures
+from marginscope.metrics.semantic import MEASURES
 from marginscope.web.components import charts, notices
 from marginscope.web.components.cards import kpi, kpi_row
 from marginscope.web.components.grid import Column, grid
 from marginscope.web.pages import Page, PageContext
 from marginscope.web.pages import forecast as forecast_page
 
-MEASURE_NAMES = {"revenue": "Revenue", "gross_profit": "Gross profit"}
+MEASURE_NAMES = {name: MEASURES[name].label for name in budget_measures}  # the semantic layer's labels
 DIMENSION_NAMES = {"region": "Region", "product_category": "Product category", "rep_id": "Rep",
                    "customer_tier": "Customer tier"}
 
@@ -22,12 +24,18 @@ def monthly_chart(months, measure: str, currency: str) -> html.Div:
     fig = charts.figure(height=300)
     elapsed = rows[~rows.future.astype(bool)]
     below = (elapsed.actual < elapsed.budget).tolist()
+    money = charts.amount("money", currency)
+    against = [[f"{fmt.money(variance, currency)} against budget ({fmt.percent(attainment)})"
+                if fmt.number(attainment) is not None else "no budget this month",
+                " (partial month, budget prorated)" if partial else ""]
+               for variance, attainment, partial in zip(elapsed.variance, elapsed.attainment, elapsed.partial)]
     fig.add_trace(go.Bar(x=elapsed.period, y=elapsed.actual, name="Actual",
-                         marker_color=[charts.LOSS if b else charts.ACTUAL for b in below],
-                         hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra>actual</extra>"))
+                         marker_color=[charts.LOSS if b else charts.ACTUAL for b in below], customdata=against,
+                         hovertemplate=charts.hover(charts.MONTH + "%{customdata[1]}", f"Actual {money}",
+                                                    "%{customdata[0]}")))
     fig.add_trace(go.Scatter(x=rows.period, y=rows.budget, name="Budget", mode="lines+markers",
                              line=dict(color=charts.BUDGET, dash="dash"),
-                             hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra>budget</extra>"))
+                             hovertemplate=charts.hover(charts.MONTH, f"Budget {money}")))
     fig.update_yaxes(tickformat="~s", title=currency)
     fig.update_xaxes(dtick="M1", tickformat="%b %y")
     return charts.graph(f"budget-{measure}", fig, title=f"{MEASURE_NAMES[measure]}: actual against budget",

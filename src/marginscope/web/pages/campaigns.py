@@ -37,7 +37,7 @@ def _cost_note(ctx: PageContext) -> str | None:
             "target customers, in proportion to those in the selection.")
 
 
-def roi_chart(table: pd.DataFrame) -> html.Div:
+def roi_chart(table: pd.DataFrame, currency: str) -> html.Div:
     roi = table.roi.astype(float)
     # A missing ROI stands at 0 with its "n/a", so that no campaign silently drops out of the chart.
     shown = roi.fillna(0)
@@ -45,10 +45,11 @@ def roi_chart(table: pd.DataFrame) -> html.Div:
     fig.add_trace(go.Bar(
         x=table.campaign_id, y=shown, marker_color=charts.colours_by_sign(shown, positive=charts.GAIN),
         customdata=list(zip(table.campaign_id, table.incremental_gross_profit.astype(float),
-                            table.cost_in_selection.astype(float))),
+                            table.cost_in_selection.astype(float), table["name"])),
         text=[fmt.percent(v, 0) for v in roi], textposition="outside", cliponaxis=False, name="ROI",
-        hovertemplate="%{x}<br>ROI %{text}<br>incremental GP %{customdata[1]:,.0f}"
-                      "<br>cost %{customdata[2]:,.0f}<extra></extra>"))
+        hovertemplate=charts.hover("%{customdata[3]}", "ROI %{text}",
+                                   "incremental GP " + charts.amount("money", currency, "customdata[1]"),
+                                   "cost " + charts.amount("money", currency, "customdata[2]"))))
     fig.add_hline(y=0, line=dict(color=charts.BUDGET))
     fig.update_yaxes(tickformat=".0%", title="ROI")
     _name_ticks(fig, table)
@@ -64,13 +65,14 @@ def _name_ticks(fig: go.Figure, table: pd.DataFrame) -> None:
 
 def lift_chart(table: pd.DataFrame, currency: str) -> html.Div:
     fig = charts.figure(height=320)
-    ids = table[["campaign_id"]].values
+    ids = table[["campaign_id", "name"]].values
+    money = charts.amount("money", currency)
     fig.add_trace(go.Bar(x=table.campaign_id, y=table.baseline_revenue.astype(float), name="Baseline",
                          marker_color=charts.MUTED, customdata=ids,
-                         hovertemplate="%{x}<br>baseline %{y:,.0f}<extra></extra>"))
+                         hovertemplate=charts.hover("%{customdata[1]}", f"baseline {money}")))
     fig.add_trace(go.Bar(x=table.campaign_id, y=table.target_revenue.astype(float), name="During",
                          marker_color=charts.ACTUAL, customdata=ids,
-                         hovertemplate="%{x}<br>during %{y:,.0f}<extra></extra>"))
+                         hovertemplate=charts.hover("%{customdata[1]}", f"during the campaign {money}")))
     fig.update_layout(barmode="group")
     fig.update_yaxes(tickformat="~s", title=currency)
     _name_ticks(fig, table)
@@ -116,9 +118,10 @@ def render(ctx: PageContext) -> list:
     if table.empty:
         return [notices.empty("No campaign ran in this date range: widen the range to see earlier or later "
                               "campaigns.")]
-    body: list[Component] = [html.Div([roi_chart(table), lift_chart(table, ctx.currency)], className="ms-row"),
-            grid("campaigns", _for_grid(table), COLUMNS, title="Campaigns overlapping the date range",
-                 entity="campaign", page_size=25)]
+    charts_row = html.Div([roi_chart(table, ctx.currency), lift_chart(table, ctx.currency)], className="ms-row")
+    body: list[Component] = [charts_row, grid("campaigns", _for_grid(table), COLUMNS,
+                                              title="Campaigns overlapping the date range", entity="campaign",
+                                              page_size=25)]
     note = " ".join(filter(None, [HOW, _cost_note(ctx), PARTIAL]))
     body.append(html.P(note, className="ms-note"))
     return body
@@ -168,10 +171,12 @@ def day_chart(days: pd.DataFrame, currency: str) -> html.Div:
     before = [f"{d:%d %b}" for d in days.baseline_date]
     fig.add_trace(go.Scatter(x=days.day, y=days.cumulative_baseline_revenue, name="Baseline", mode="lines",
                              line=dict(color=charts.BUDGET, width=2, dash="dot"), customdata=before,
-                             hovertemplate="day %{x} (%{customdata}): %{y:,.0f}<extra>baseline</extra>"))
+                             hovertemplate=charts.hover("day %{x} (%{customdata})",
+                                                        "baseline " + charts.amount("money", currency) + " so far")))
     fig.add_trace(go.Scatter(x=days.day, y=days.cumulative_revenue, name="During the campaign", mode="lines",
                              line=dict(color=charts.ACTUAL, width=3), customdata=dates,
-                             hovertemplate="day %{x} (%{customdata}): %{y:,.0f}<extra>during</extra>"))
+                             hovertemplate=charts.hover("day %{x} (%{customdata})",
+                                                        "campaign " + charts.amount("money", currency) + " so far")))
     fig.update_xaxes(title="day of the campaign")
     fig.update_yaxes(tickformat="~s", title=f"cumulative revenue, {currency}")
     return charts.graph("campaign-days", fig,

@@ -24,7 +24,7 @@ def grain_of(ctx: PageContext) -> str:
     return "month" if days <= 731 else "quarter"
 
 
-def status_chart(status) -> html.Div:
+def status_chart(status, grain: str) -> html.Div:
     fig = charts.figure(height=320)
     # A period the range covers in part (the month in progress) is drawn faded and says so on hover.
     opacity = [0.45 if partial else 1.0 for partial in status.partial]
@@ -34,8 +34,8 @@ def status_chart(status) -> html.Div:
                                        ("churned", "Churned", charts.LOSS, -1)):
         fig.add_trace(go.Bar(x=status.period, y=status[column] * sign, name=name, marker_color=colour,
                              marker_opacity=opacity,
-                             hovertemplate=f"%{{x|%b %Y}}: %{{customdata[0]}} {name.lower()}%{{customdata[1]}}"
-                                           "<extra></extra>",
+                             hovertemplate=charts.hover(
+                                 charts.PERIODS[grain] + f": %{{customdata[0]}} {name.lower()}%{{customdata[1]}}"),
                              customdata=list(zip(status[column], note))))
     fig.update_layout(barmode="relative")
     fig.update_yaxes(title="customers (churned below zero)")
@@ -122,7 +122,7 @@ def render(ctx: PageContext) -> list:
         kpi("churned", "Churned", fmt.count(whole.churned), detail=f"churn rate {fmt.percent(whole.churn_rate)}",
             status="bad" if whole.churned else None),
         kpi("repeat", "Repeat purchase rate", fmt.percent(whole.repeat_purchase_rate)),
-    ), status_chart(status), *at_risk_section(ctx)]
+    ), status_chart(status, grain), *at_risk_section(ctx)]
     rep_names = ctx.rep_names()
 
     def retained(segment: str):

@@ -18,12 +18,14 @@ from dash import dcc, html
 
 from marginscope import formats as fmt
 from marginscope.metrics import forecast
+from marginscope.metrics.forecast import MEASURES as forecast_measures
+from marginscope.metrics.semantic import MEASURES
 from marginscope.web.components import charts, notices
 from marginscope.web.components.cards import kpi, kpi_row
 from marginscope.web.components.grid import Column, grid
 from marginscope.web.pages import Page, PageContext
 
-MEASURE_NAMES = {"revenue": "Revenue", "gross_profit": "Gross profit"}
+MEASURE_NAMES = {name: MEASURES[name].label for name in forecast_measures}  # the semantic layer's labels
 SERIES_NAMES = {"company": "Company", "region": "Region", "category": "Category", "rep_id": "Rep"}
 CLICKS = {"region": "region", "category": "category", "rep_id": "rep"}  # a click filters by the series
 HISTORY_SHOWN = 36  # months of history drawn before the forecast
@@ -58,6 +60,11 @@ def series_chart(name: str, rows: pd.DataFrame, label: str, measure: str, curren
     actual = rows[rows.kind == "actual"].tail(HISTORY_SHOWN)
     ahead = rows[rows.kind == "forecast"]
     fig = charts.figure(height=height)
+    measure_label, money = MEASURE_NAMES[measure], charts.amount("money", currency)
+
+    def bound(index: int) -> str:
+        return charts.amount("money", currency, axis=f"customdata[{index}]")
+
     for level, colour in ((95, charts.BAND_95), (80, charts.BAND_80)):
         fig.add_trace(go.Scatter(x=ahead.period, y=ahead[f"hi{level}"], mode="lines", line=dict(width=0),
                                  showlegend=False, hoverinfo="skip"))
@@ -66,7 +73,7 @@ def series_chart(name: str, rows: pd.DataFrame, label: str, measure: str, curren
     fig.add_trace(go.Scatter(x=actual.period, y=actual.value, name="Actual", mode="lines+markers",
                              line=dict(color=charts.ACTUAL, width=2), marker=dict(size=4),
                              customdata=[[key]] * len(actual),
-                             hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra>actual</extra>"))
+                             hovertemplate=charts.hover(charts.MONTH, f"{measure_label} {money}", name="actual")))
     if not ahead.empty:
         # The forecast line starts at the last actual month, so the two read as one line.
         joined = pd.concat([actual.tail(1), ahead])
@@ -75,8 +82,9 @@ def series_chart(name: str, rows: pd.DataFrame, label: str, measure: str, curren
             line=dict(color=charts.FORECAST, width=2, dash="dash"), marker=dict(size=4),
             customdata=joined[["lo80", "hi80", "lo95", "hi95"]].assign(key=key)[
                 ["key", "lo80", "hi80", "lo95", "hi95"]].values,
-            hovertemplate="%{x|%b %Y}: %{y:,.0f}<br>80%: %{customdata[1]:,.0f} to %{customdata[2]:,.0f}"
-                          "<br>95%: %{customdata[3]:,.0f} to %{customdata[4]:,.0f}<extra>forecast</extra>"))
+            hovertemplate=charts.hover(
+                charts.MONTH, f"{measure_label} forecast {money}",
+                f"80%: {bound(1)} to {bound(2)}", f"95%: {bound(3)} to {bound(4)}", name="forecast")))
     fig.update_yaxes(tickformat="~s", title=currency)
     fig.update_xaxes(tickformat="%b %y")
     if not legend:

@@ -12,7 +12,9 @@ from dash import html
 
 from marginscope import formats as fmt
 from marginscope.metrics import forecast as forecasting
+from marginscope.metrics import semantic
 from marginscope.metrics.periods import add_months
+from marginscope.metrics.semantic import MEASURES
 from marginscope.web.components import charts
 from marginscope.web.components.cards import kpi, kpi_row, status_of
 from marginscope.web.components.grid import Column, grid
@@ -80,12 +82,22 @@ def trend_by_year(ctx: PageContext, measure: str, title: str) -> html.Div:
     whole = trend.drop(partial.index)
     months = pd.to_datetime(whole.period).tolist()
     values = whole[measure].astype(float).tolist()
+    by_month = {(month.year, month.month): value for month, value in zip(months, values)}
+    label = MEASURES[measure].label
     for offset, colour in zip((2, 1, 0), charts.YEAR_COLOURS):
         year = end.year - offset
-        of_year = [(MONTHS[month.month - 1], value) for month, value in zip(months, values) if month.year == year]
+        of_year = [(month, value) for month, value in zip(months, values) if month.year == year]
+        # Each month beside the same month a year before: the comparison the lines draw, in words.
+        against = [fmt.change(measure, None if (prior := by_month.get((year - 1, month.month))) is None
+                              else value - prior,
+                              semantic.growth(value, prior), f"vs {MONTHS[month.month - 1]} {year - 1}") or ""
+                   for month, value in of_year]
         fig.add_trace(dict(
-            type="scatter", x=[label for label, _ in of_year], y=[value for _, value in of_year], name=str(year),
-            mode="lines+markers", line=dict(color=colour, width=3 if offset == 0 else 2)))
+            type="scatter", x=[MONTHS[month.month - 1] for month, _ in of_year], y=[value for _, value in of_year],
+            name=str(year), mode="lines+markers", line=dict(color=colour, width=3 if offset == 0 else 2),
+            customdata=against,
+            hovertemplate=charts.hover(f"%{{x}} {year}", f"{label} {charts.amount('money', ctx.currency)}",
+                                       "%{customdata}")))
     if not partial.empty:
         fig_partial(ctx, fig, measure, partial.iloc[0])
     if ctx.has("budgets"):
@@ -95,7 +107,9 @@ def trend_by_year(ctx: PageContext, measure: str, title: str) -> html.Div:
         if not budget.empty:
             fig.add_trace(dict(type="scatter", x=[MONTHS[p.month - 1] for p in budget.period],
                                y=budget.budget.tolist(), name=f"{end.year} budget", mode="lines",
-                               line=dict(color=charts.BUDGET, dash="dash")))
+                               line=dict(color=charts.BUDGET, dash="dash"),
+                               hovertemplate=charts.hover(f"%{{x}} {end.year}",
+                                                          f"{label} budget {charts.amount('money', ctx.currency)}")))
     as_of = forecasting.as_of_for(ctx.filters)
     if as_of.year == end.year:
         ahead = ctx.metrics.forecast.monthly(measure, "company", filters=ctx.filters, scope=ctx.scope, as_of=as_of)
@@ -103,7 +117,9 @@ def trend_by_year(ctx: PageContext, measure: str, title: str) -> html.Div:
         if not ahead.empty:
             fig.add_trace(dict(type="scatter", x=[MONTHS[p.month - 1] for p in ahead.period],
                                y=ahead.value.tolist(), name=f"{end.year} forecast", mode="lines+markers",
-                               line=dict(color=charts.FORECAST, dash="dot", width=2), marker=dict(size=5)))
+                               line=dict(color=charts.FORECAST, dash="dot", width=2), marker=dict(size=5),
+                               hovertemplate=charts.hover(f"%{{x}} {end.year}",
+                                                          f"{label} forecast {charts.amount('money', ctx.currency)}")))
     fig.update_xaxes(categoryorder="array", categoryarray=MONTHS)
     fig.update_yaxes(tickformat="~s", title=ctx.currency)
     return charts.graph(f"trend-{measure}", fig, title=title)
@@ -115,13 +131,21 @@ def fig_partial(ctx: PageContext, fig, measure: str, month: pd.Series) -> None:
     first, last = month.first_day.date(), month.last_day.date()
     days = f"{first.day}–{last.day}" if first != last else f"{first.day}"
     label = MONTHS[first.month - 1]
-    fig.add_trace(dict(type="scatter", x=[label], y=[float(month[measure])], mode="markers",
-                       name=f"{first.year} {label} {days} (partial)",
-                       marker=dict(color=charts.YEAR_COLOURS[2], size=11, symbol="circle-open", line=dict(width=3))))
+    now = float(month[measure])
     year_before = ctx.metrics.sales.summary(
         replace(ctx.filters, start=add_months(first, -12), end=add_months(last, -12)), ctx.scope).iloc[0]
-    fig.add_trace(dict(type="scatter", x=[label], y=[float(year_before[measure])], mode="markers",
+    before = float(year_before[measure])
+    money = charts.amount("money", ctx.currency)
+    moved = fmt.change(measure, now - before, semantic.growth(now, before), f"vs {label} {days} {first.year - 1}")
+    fig.add_trace(dict(type="scatter", x=[label], y=[now], mode="markers",
+                       name=f"{first.year} {label} {days} (partial)",
+                       hovertemplate=charts.hover(f"{label} {days} {first.year} (partial)",
+                                                  f"{MEASURES[measure].label} {money}", moved or ""),
+                       marker=dict(color=charts.YEAR_COLOURS[2], size=11, symbol="circle-open", line=dict(width=3))))
+    fig.add_trace(dict(type="scatter", x=[label], y=[before], mode="markers",
                        name=f"{first.year - 1} {label} {days} (same days)",
+                       hovertemplate=charts.hover(f"{label} {days} {first.year - 1}",
+                                                  f"{MEASURES[measure].label} {money}"),
                        marker=dict(color=charts.YEAR_COLOURS[1], size=9, symbol="diamond-open", line=dict(width=2))))
 
 
@@ -131,10 +155,15 @@ def by_region(ctx: PageContext) -> html.Div:
     labels = regions.region.fillna("(none)")
     fig = charts.figure(height=300)
     clicked = [[None if pd.isna(region) else region] for region in regions.region]
+    money = charts.amount("money", ctx.currency)
+    margins = [fmt.percent(margin) for margin in regions.gross_margin]
     fig.add_trace(dict(type="bar", x=labels.tolist(), y=regions.revenue.astype(float).tolist(), name="Revenue",
-                       marker=dict(color=charts.ACTUAL), customdata=clicked))
+                       marker=dict(color=charts.ACTUAL), customdata=clicked,
+                       hovertemplate=charts.hover("%{x}", f"Revenue {money}")))
     fig.add_trace(dict(type="bar", x=labels.tolist(), y=regions.gross_profit.astype(float).tolist(),
-                       name="Gross profit", marker=dict(color=charts.PROFIT), customdata=clicked))
+                       name="Gross profit", marker=dict(color=charts.PROFIT),
+                       customdata=[[*region, margin] for region, margin in zip(clicked, margins)],
+                       hovertemplate=charts.hover("%{x}", f"Gross profit {money}", "margin %{customdata[1]}")))
     fig.update_layout(barmode="group")
     fig.update_yaxes(tickformat="~s", title=ctx.currency)
     return charts.graph("by-region", fig, clicks="region", title="Revenue and gross profit by region",

@@ -17,24 +17,36 @@ from marginscope.web.pages.customers import grain_of
 MOVERS = {"rep_id": ("Rep", "rep"), "product_id": ("Product", "product"), "industry": ("Industry", None)}
 
 
-def funnel(summary) -> html.Div:
+def funnel(stages, summary) -> html.Div:
+    """The deals engaged in the range as one cohort: how many closed since, and how many were won."""
     fig = charts.figure(height=300)
-    fig.add_trace(go.Funnel(y=["Closed in range", "Won"], x=[int(summary.closed), int(summary.won)],
-                            marker=dict(color=["#6c8ebf", charts.ACTUAL]), textinfo="value+percent initial"))
-    return charts.graph("funnel", fig, title="Closed deals and how many were won",
-                        hint=f"{int(summary.new_opportunities):,} opportunities were created in the range; "
-                             f"{int(summary.open):,} are open at its end.")
+    fig.add_trace(go.Funnel(y=["Engaged in range", "Closed since", "Won"],
+                            x=[int(stages.engaged), int(stages.closed), int(stages.won)],
+                            marker=dict(color=[charts.MUTED, "#6c8ebf", charts.ACTUAL]),
+                            textinfo="value+percent initial",
+                            hovertemplate=charts.hover("%{y}: %{x:,.0f} deals", "%{percentInitial:.0%} of engaged")))
+    return charts.graph("funnel", fig, title="Deals engaged in the range, by how far they got",
+                        hint=f"{int(stages.still_open):,} of them are still open. By close date, "
+                             f"{int(summary.won):,} of {int(summary.closed):,} deals closed in the range were won; "
+                             f"{int(summary.open):,} deals are open in all.")
 
 
-def opportunities_and_conversion(trend) -> html.Div:
+def opportunities_and_conversion(trend, grain: str) -> html.Div:
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.update_layout(charts.figure(height=300).layout)
     # A period only partly in the range (the month in progress) is faded: fewer days, not fewer deals a day.
+    period = charts.PERIODS[grain]
+    partly = [f" ({int(days)} days only)" if partial else "" for partial, days in zip(trend.partial, trend.days)]
     fig.add_trace(go.Bar(x=trend.period, y=trend.new_opportunities, name="New opportunities",
-                         marker_color=charts.MUTED, marker_opacity=[0.4 if p else 1.0 for p in trend.partial]),
+                         marker_color=charts.MUTED, marker_opacity=[0.4 if p else 1.0 for p in trend.partial],
+                         customdata=partly, hovertemplate=charts.hover(
+                             period + "%{customdata}", charts.amount("count") + " new opportunities")),
                   secondary_y=False)
     fig.add_trace(go.Scatter(x=trend.period, y=trend.conversion_rate, name="CVR", mode="lines+markers",
-                             line=dict(color=charts.ACTUAL)), secondary_y=True)
+                             line=dict(color=charts.ACTUAL), customdata=trend[["won", "closed"]].values,
+                             hovertemplate=charts.hover(period, "CVR " + charts.amount("percent"),
+                                                        "%{customdata[0]} of %{customdata[1]} closed deals won")),
+                  secondary_y=True)
     fig.update_yaxes(title="new opportunities", secondary_y=False)
     fig.update_yaxes(tickformat=".0%", title="CVR", secondary_y=True, showgrid=False, rangemode="tozero")
     partial = trend[trend.partial]
@@ -43,12 +55,15 @@ def opportunities_and_conversion(trend) -> html.Div:
     return charts.graph("pipeline-trend", fig, title="New opportunities and conversion rate", hint=hint)
 
 
-def time_to_close(trend) -> html.Div:
+def time_to_close(trend, grain: str) -> html.Div:
     fig = charts.figure(height=300)
+    period = charts.PERIODS[grain]
     fig.add_trace(go.Scatter(x=trend.period, y=trend.days_to_close, name="All closed deals", mode="lines+markers",
-                             line=dict(color=charts.ACTUAL)))
+                             line=dict(color=charts.ACTUAL),
+                             hovertemplate=charts.hover(period, charts.amount("number") + " days, all closed deals")))
     fig.add_trace(go.Scatter(x=trend.period, y=trend.days_to_close_won, name="Won deals", mode="lines+markers",
-                             line=dict(color=charts.GAIN, dash="dot")))
+                             line=dict(color=charts.GAIN, dash="dot"),
+                             hovertemplate=charts.hover(period, charts.amount("number") + " days, won deals")))
     fig.update_yaxes(title="days from engaging to closing", rangemode="tozero")
     return charts.graph("days-to-close", fig, title="Time to close")
 
@@ -97,9 +112,11 @@ def render(ctx: PageContext) -> list:
             **detail("days_to_close", higher_is_better=False)),
         kpi("open", "Open deals", fmt.count(summary.open)),
     )]
-    trend = m.pipeline.summary(f, s, grain=grain_of(ctx))
-    body.append(html.Div([funnel(summary), time_to_close(trend)], className="ms-row"))
-    body.append(opportunities_and_conversion(trend))
+    grain = grain_of(ctx)
+    trend = m.pipeline.summary(f, s, grain=grain)
+    body.append(html.Div([funnel(m.pipeline.funnel(f, s).iloc[0], summary), time_to_close(trend, grain)],
+                         className="ms-row"))
+    body.append(opportunities_and_conversion(trend, grain))
     body.append(html.Div([movers(ctx, "rep_id"), movers(ctx, "product_id")], className="ms-row"))
     body.append(movers(ctx, "industry"))
     return body

@@ -35,19 +35,27 @@ def facts(customer: dict, rep_names: dict[str, str]) -> html.Div:
 
 def trend_chart(trend, currency: str) -> html.Div:
     fig = charts.figure(height=280)
-    fig.add_trace(go.Bar(x=trend.period, y=trend.revenue.astype(float), name="Revenue", marker_color=charts.ACTUAL))
+    money = charts.amount("money", currency)
+    fig.add_trace(go.Bar(x=trend.period, y=trend.revenue.astype(float), name="Revenue", marker_color=charts.ACTUAL,
+                         hovertemplate=charts.hover(charts.MONTH, f"Revenue {money}")))
+    margins = [fmt.percent(margin) for margin in trend.gross_margin]
     fig.add_trace(go.Scatter(x=trend.period, y=trend.gross_profit.astype(float), name="Gross profit",
-                             mode="lines+markers", line=dict(color=charts.PROFIT)))
+                             mode="lines+markers", line=dict(color=charts.PROFIT), customdata=margins,
+                             hovertemplate=charts.hover(charts.MONTH, f"Gross profit {money}",
+                                                        "margin %{customdata}")))
     fig.update_yaxes(tickformat="~s", title=currency)
     return charts.graph("portrait-trend", fig, title="Revenue and gross profit by month")
 
 
 def receivables_chart(history, currency: str) -> html.Div:
     fig = charts.figure(height=280)
+    money = charts.amount("money", currency)
     fig.add_trace(go.Scatter(x=history.month_end, y=history.open_amount, name="Open", mode="lines+markers",
-                             line=dict(color=charts.ACTUAL)))
+                             line=dict(color=charts.ACTUAL),
+                             hovertemplate=charts.hover("%{x|%d %b %Y}", f"Open {money}")))
     fig.add_trace(go.Scatter(x=history.month_end, y=history.overdue_amount, name="Overdue", mode="lines+markers",
-                             line=dict(color=charts.LOSS)))
+                             line=dict(color=charts.LOSS),
+                             hovertemplate=charts.hover("%{x|%d %b %Y}", f"Overdue {money}")))
     fig.update_yaxes(tickformat="~s", title=currency)
     return charts.graph("portrait-receivables", fig, title="Receivables at each month end")
 

@@ -22,13 +22,15 @@ MARGIN_COLUMNS = [
 ]
 
 
-def whale(curve) -> html.Div:
+def whale(curve, currency: str) -> html.Div:
     fig = charts.figure(height=320)
-    fig.add_trace(go.Scatter(x=curve.customer_share, y=curve.cumulative_cm_share, mode="lines+markers",
-                             marker=dict(size=4, color=charts.colours_by_sign(curve.contribution_margin)),
-                             line=dict(color=charts.ACTUAL), customdata=curve[["customer_id"]].values,
-                             hovertemplate="%{customdata[0]}<br>top %{x:.1%} of customers: %{y:.1%} of "
-                                           "contribution<extra></extra>", name="cumulative contribution"))
+    fig.add_trace(go.Scatter(
+        x=curve.customer_share, y=curve.cumulative_cm_share, mode="lines+markers",
+        marker=dict(size=4, color=charts.colours_by_sign(curve.contribution_margin)),
+        line=dict(color=charts.ACTUAL), customdata=curve[["customer_id", "name", "contribution_margin"]].values,
+        hovertemplate=charts.hover("%{customdata[1]}: " + charts.amount("money", currency, "customdata[2]")
+                                   + " contribution", "top %{x:.1%} of customers: %{y:.1%} of contribution"),
+        name="cumulative contribution"))
     fig.add_hline(y=1, line=dict(color=charts.BUDGET, dash="dot"))
     fig.update_xaxes(tickformat=".0%", title="customers, most profitable first")
     fig.update_yaxes(tickformat=".0%", title="cumulative share of contribution margin")
@@ -44,7 +46,8 @@ def contribution(ctx: PageContext, dimension: str, title: str) -> html.Div:
     fig = charts.figure(height=260)
     fig.add_trace(go.Bar(x=labels, y=values, marker_color=charts.colours_by_sign(values),
                          customdata=table[[dimension]].values, name="Contribution",
-                         hovertemplate="%{x}: %{y:,.0f}<extra></extra>"))
+                         hovertemplate=charts.hover("%{x}: " + charts.amount("money", ctx.currency)
+                                                    + " contribution")))
     fig.update_yaxes(tickformat="~s", title=ctx.currency)
     return charts.graph(f"contribution-{dimension}", fig, clicks=dimension, title=title)  # filters by the bar
 
@@ -76,7 +79,7 @@ def render(ctx: PageContext) -> list:
             status="bad" if loss["customers"] else None),
     ))
     body += [
-        html.Div([whale(m.profitability.whale_curve(f, s)),
+        html.Div([whale(m.profitability.whale_curve(f, s), c),
                   contribution(ctx, "tier", "Contribution margin by tier")], className="ms-row"),
         html.Div([contribution(ctx, "region", "By region"), contribution(ctx, "industry", "By industry")],
                  className="ms-row"),

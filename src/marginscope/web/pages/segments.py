@@ -12,13 +12,14 @@ from marginscope.web.components.grid import Column, grid
 from marginscope.web.pages import Page, PageContext
 
 
-def heatmap(matrix) -> html.Div:
+def heatmap(matrix, currency: str) -> html.Div:
     counts = matrix.pivot(index="f_score", columns="r_score", values="customers").sort_index()
     money = matrix.pivot(index="f_score", columns="r_score", values="monetary").reindex_like(counts)
     fig = charts.figure(height=340)
     fig.add_trace(go.Heatmap(z=counts.values, x=[f"R{r}" for r in counts.columns], y=[f"F{f}" for f in counts.index],
                              customdata=money.values, colorscale=charts.SEQUENTIAL, texttemplate="%{z}",
-                             hovertemplate="%{x} %{y}: %{z} customers<br>revenue %{customdata:,.0f}<extra></extra>",
+                             hovertemplate=charts.hover("%{x} %{y}: %{z} customers",
+                                                        "revenue " + charts.amount("money", currency, "customdata")),
                              colorbar=dict(title="customers")))
     fig.update_xaxes(title="recency score (5 = most recent)")
     fig.update_yaxes(title="frequency score (5 = most often)")
@@ -48,7 +49,9 @@ def nps_section(ctx: PageContext) -> html.Div:
     table = ctx.metrics.nps.by("rfm_segment", ctx.filters, ctx.scope)
     answered = table[table.respondents > 0]
     labels = answered.rfm_segment.tolist()
-    named = [f"{name}<br>n={n}" for name, n in zip(labels, answered.respondents)]
+    # Upright labels, a long name over two lines: turned labels of seven segments ran into each other.
+    named = [f"{name.replace(' ', '<br>') if len(name) > 10 else name}<br>n={n}"
+             for name, n in zip(labels, answered.respondents)]
     value = make_subplots(specs=[[{"secondary_y": True}]])
     value.update_layout(charts.figure(height=340).layout)
     value.add_trace(go.Bar(x=named, y=answered.nps, name="NPS", marker_color=charts.colours_by_sign(answered.nps),
@@ -56,7 +59,9 @@ def nps_section(ctx: PageContext) -> html.Div:
     value.add_trace(go.Scatter(x=named, y=answered.contribution_margin_per_customer.astype(float),
                                name="Contribution per customer", mode="markers",
                                marker=dict(symbol="diamond", size=11, color=charts.PROFIT),
-                               hovertemplate="%{x}: %{y:,.0f} per customer<extra></extra>"), secondary_y=True)
+                               hovertemplate=charts.hover(
+                                   "%{x}", charts.amount("money", ctx.currency) + " contribution per customer")),
+                  secondary_y=True)
     low, high = -110, 120
     value.update_yaxes(title="NPS", range=[low, high], secondary_y=False)
     # Both axes put 0 at the same height, so a diamond below the NPS zero line means a loss per customer.
@@ -64,7 +69,7 @@ def nps_section(ctx: PageContext) -> html.Div:
     top = 1.1 * max(margins.max(), -margins.min() * high / -low, 1.0) if len(margins) else 1.0
     value.update_yaxes(title=f"contribution per customer, {ctx.currency}", tickformat="~s", showgrid=False,
                        range=[top * low / high, top], tickmode="auto", nticks=7, secondary_y=True)
-    value.update_xaxes(tickangle=-25)
+    value.update_xaxes(tickangle=0)
     shares = charts.figure(height=340)
     for name, column, colour in (("Promoters", "promoter_share", charts.GAIN), ("Passives", "passive_share",
                                                                               charts.MUTED),
@@ -128,7 +133,7 @@ def render(ctx: PageContext) -> list:
                            "not only the date range: a customer's value shows over more than one season.")
     return [
         window,
-        html.Div([heatmap(m.rfm.matrix(f, s)), migration_chart(moves)], className="ms-row"),
+        html.Div([heatmap(m.rfm.matrix(f, s), ctx.currency), migration_chart(moves)], className="ms-row"),
         grid("rfm-segments", segments, [
             Column("segment", "Segment"), Column("customers", "Customers", "count"),
             Column("revenue", f"Revenue, {WINDOW_MONTHS} mo", "money"),

@@ -19,23 +19,42 @@ COMMON = [Column("customers_owned", "Customers", "count"), Column("revenue", "Re
           Column("retention_rate", "Retention", "percent"), Column("quadrant", "Quadrant")]
 
 
-def quadrant_chart(reps, company) -> html.Div:
+def label_positions(xs: list[float], ys: list[float], wide: float = 0.15, high: float = 0.25) -> list[str]:
+    """Where each point's name goes: above it, unless a neighbour stands just above (within ``wide`` of the
+    x values' span and ``high`` of the y values'), where the two names would run into each other.
+
+    >>> label_positions([0.42, 0.455, 0.7], [3000, 5000, 27000])
+    ['bottom center', 'top center', 'top center']
+    """
+    x_span = (max(xs) - min(xs)) if xs else 0.0
+    y_span = (max(ys) - min(ys)) if ys else 0.0
+    return ["bottom center" if any(abs(x2 - x) <= wide * x_span and 0 < y2 - y <= high * y_span
+                                   for x2, y2 in zip(xs, ys)) else "top center"
+            for x, y in zip(xs, ys)]
+
+
+def quadrant_chart(reps, company, currency: str, whole_company: bool) -> html.Div:
     fig = charts.figure(height=380)
     plotted = reps.dropna(subset=["conversion_rate", "average_sale"])
+    plotted = plotted.assign(label_at=label_positions(plotted.conversion_rate.astype(float).tolist(),
+                                                      plotted.average_sale.astype(float).tolist()))
     for quadrant, rows in plotted.groupby("quadrant"):
         fig.add_trace(go.Scatter(
             x=rows.conversion_rate, y=rows.average_sale, mode="markers+text", name=quadrant, text=rows["name"],
-            textposition="top center", textfont=dict(size=10),
+            textposition=rows.label_at.tolist(), textfont=dict(size=10),
             marker=dict(size=12, color=QUADRANT_COLOURS.get(quadrant, charts.MUTED)),
             customdata=rows[["rep_id"]].values,
-            hovertemplate="%{text}<br>CVR %{x:.1%}<br>average sale %{y:,.0f}<extra></extra>"))
+            hovertemplate=charts.hover("%{text}", "CVR " + charts.amount("percent", axis="x"),
+                                       "average sale " + charts.amount("money", currency), name=quadrant)))
     if company is not None:
         fig.add_vline(x=company.conversion_rate, line=dict(color=charts.BUDGET, dash="dash"))
         fig.add_hline(y=float(company.average_sale), line=dict(color=charts.BUDGET, dash="dash"))
     fig.update_xaxes(tickformat=".0%", title="conversion rate (won / closed)")
-    fig.update_yaxes(tickformat="~s", title="average sale")
+    fig.update_yaxes(tickformat="~s", title=f"average sale, {currency}")
+    whose = "the company's" if whole_company else "over the customers you see, the"
     return charts.graph("quadrants", fig, clicks="rep", title="Conversion rate against average sale",
-                        hint="Dashed lines: the company's CVR and average sale. Click a rep to see their sales.")
+                        hint=f"Dashed lines: {whose} CVR and average sale, where the quadrants split. "
+                             "Click a rep to see their sales.")
 
 
 def render(ctx: PageContext) -> list:
@@ -46,7 +65,7 @@ def render(ctx: PageContext) -> list:
     body = []
     if ctx.has("opportunities"):
         company = m.pipeline.summary(f, s).iloc[0]
-        body.append(quadrant_chart(reps, company))
+        body.append(quadrant_chart(reps, company, ctx.currency, s.customers is None))
     else:
         body.append(notices.needs("opportunities", "Conversion rate and average sale"))
     body += [
